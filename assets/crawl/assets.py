@@ -1,0 +1,42 @@
+"""Crawl: portal list pages → the report index → documents in the raw store."""
+
+
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+
+from pipelines import steps
+from pipelines.orchestration.resources import GongkaiSettings
+
+
+@multi_asset(
+    specs=[
+        AssetSpec("report_index", group_name="crawl", kinds={"python"}, owners=["team:gongkai"],
+                  description="Annual-report entries found on each source's list pages "
+                              "(title, agency, year, detail page), noise items skipped."),
+        AssetSpec("raw_documents", group_name="crawl", kinds={"python"}, deps=["report_index"],
+                  owners=["team:gongkai"],
+                  description="Report documents (inline HTML pages and PDF/DOC/DOCX attachments) "
+                              "in the content-addressed raw store raw/<sha256[:2]>/<sha256>."),
+    ],
+)
+def crawl(context: AssetExecutionContext, gongkai: GongkaiSettings):
+    summary = steps.crawl(gongkai.settings())
+    for s in summary["sources"]:
+        context.log.info(f"{s['county']}: {s['list_pages']} list pages, {s['documents']} documents, "
+                         f"{s['failures']} failures in {s['seconds']} s")
+    yield MaterializeResult(asset_key="report_index", metadata={
+        "sources": MetadataValue.json(summary["sources"]),
+        "list_page_failures": len(summary["list_failures"]),
+    })
+    yield MaterializeResult(asset_key="raw_documents", metadata={
+        "documents": summary["documents"],
+        "fetch_failures": len(summary["failures"]) - len(summary["list_failures"]),
+        "failures": MetadataValue.md(_failures_md(summary["failures"])),
+    })
+
+
+def _failures_md(failures: list[dict]) -> str:
+    if not failures:
+        return "none"
+    rows = [f"| {f['stage']} | {f.get('title') or ''} | {f['url']} | {f['error']} |"
+            for f in failures[:50]]
+    return "| stage | title | url | error |\n|---|---|---|---|\n" + "\n".join(rows)

@@ -1,0 +1,89 @@
+"""Facts, dimensions, findings and the published DuckDB warehouse."""
+
+
+from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
+                     AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset)
+
+from pipelines import steps
+from pipelines.checks.schema import fact_problems, report_problems
+from pipelines.orchestration.resources import GongkaiSettings
+
+FACT_DESCRIPTIONS = {
+    "fact_applications": "Section 三 (applications received and handled): one row per printed "
+                         "cell, by row_code × applicant, current reports only.",
+    "fact_proactive": "Section 二 (proactive disclosure): one row per printed cell, by item × "
+                      "measure, with unit, current reports only.",
+    "fact_review_litigation": "Section 四 (administrative review and litigation): one row per "
+                              "printed cell, by proceeding × outcome, current reports only.",
+}
+DIMENSION_DESCRIPTIONS = {
+    "counties": "One row per county of the sources file.",
+    "agencies": "One row per agency: stable id across years and spellings, fullest name, level.",
+    "reports": "One row per fetched report document with status, error and is_current.",
+    "categories": "The template's code lists with their Chinese labels (both formats).",
+}
+_FACTS = tuple(FACT_DESCRIPTIONS)
+
+
+@multi_asset(
+    specs=[AssetSpec(n, group_name="warehouse", deps=["extracted_documents"], kinds={"pandas"},
+                     owners=["team:gongkai"], description=d)
+           for n, d in DIMENSION_DESCRIPTIONS.items()]
+    + [AssetSpec(n, group_name="warehouse", deps=["extracted_documents", "reports", "agencies"],
+                 kinds={"pandas"}, owners=["team:gongkai"], description=d)
+       for n, d in FACT_DESCRIPTIONS.items()]
+    + [AssetSpec("unmapped_cells", group_name="warehouse", deps=["extracted_documents", "reports"],
+                 kinds={"pandas"}, owners=["team:gongkai"],
+                 description="Every cell or row the normaliser could not place, with the reason.")],
+    check_specs=[AssetCheckSpec("schema_valid", asset=n, blocking=True,
+                                description="Codes from the template, keys present and unique.")
+                 for n in _FACTS + ("reports",)],
+)
+def facts_and_dimensions(context: AssetExecutionContext, gongkai: GongkaiSettings):
+    settings = gongkai.settings()
+    counts = steps.build(settings)
+    frames = steps.stage_frames(settings, _FACTS + tuple(DIMENSION_DESCRIPTIONS) + ("unmapped_cells",))
+    for name, frame in frames.items():
+        meta = {"dagster/row_count": len(frame)}
+        if name in _FACTS and len(frame):
+            meta["preview"] = MetadataValue.md(frame.drop(columns=["kind"]).head(10).to_markdown(index=False))
+            meta["superseded_rows"] = counts[f"{name}_superseded"]
+        if name == "reports":
+            meta["statuses"] = MetadataValue.json(frame["status"].value_counts().to_dict())
+            meta["current"] = int(frame["is_current"].sum())
+        yield MaterializeResult(asset_key=name, metadata=meta)
+    for name in _FACTS + ("reports",):
+        problems = (report_problems(frames[name]) if name == "reports"
+                    else fact_problems(name, frames[name])
+                    + fact_problems(name + "_superseded",
+                                    steps.read_stage(settings, name + "_superseded")))
+        yield AssetCheckResult(asset_key=name, check_name="schema_valid", passed=not problems,
+                               severity=AssetCheckSeverity.ERROR,
+                               metadata={"problems": MetadataValue.json(problems)})
+
+
+@asset(group_name="warehouse", deps=list(_FACTS), kinds={"pandas"}, owners=["team:gongkai"],
+       description="Findings of every data-quality check (identities I1–I4, carry-over, cells "
+                   "that are not numbers), one row per failing comparison.")
+def quality_issues(context: AssetExecutionContext, gongkai: GongkaiSettings):
+    findings = steps.find_issues(gongkai.settings())
+    by_check = findings.groupby(["check_name", "severity"]).size().reset_index(name="findings")
+    return MaterializeResult(metadata={
+        "dagster/row_count": len(findings),
+        "by_check": MetadataValue.md(by_check.to_markdown(index=False) if len(by_check) else "none"),
+    })
+
+
+@asset(group_name="warehouse", kinds={"duckdb"}, owners=["team:gongkai"],
+       deps=["counties", "agencies", "reports", "categories", *_FACTS, "unmapped_cells",
+             "quality_issues"],
+       description="The published DuckDB warehouse: built into a new file and swapped in "
+                   "atomically, so analysts never see a half-built state.")
+def warehouse(context: AssetExecutionContext, gongkai: GongkaiSettings):
+    out = steps.publish(gongkai.settings())
+    context.log.info(f"published {out['warehouse']}")
+    return MaterializeResult(metadata={
+        "path": MetadataValue.path(out["warehouse"]),
+        "tables": MetadataValue.json(out["tables"]),
+        "run": MetadataValue.json({k: str(v) for k, v in out["run"].items()}),
+    })

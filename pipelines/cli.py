@@ -1,0 +1,125 @@
+"""The `gongkai` command: run the pipeline, extract one report, open the Dagster UI."""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipelines.settings import Settings
+
+
+def _apply(settings: Settings) -> None:
+    """Hand the settings to Dagster's resources (they read the contract's variables)."""
+    os.environ.update(settings.as_env())
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+
+
+@contextmanager
+def _run_lock(settings: Settings):
+    """One run per data dir at a time: a second one refuses at once with a clear message."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / ".gongkai.lock"
+    with open(path, "w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SystemExit(f"gongkai: another run is using {settings.data_dir} "
+                             f"(lock {path}); try again when it has finished")
+        f.write(str(os.getpid()))
+        f.flush()
+        yield
+
+
+def cmd_run(args) -> int:
+    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
+    if not settings.sources_file.exists():
+        print(f"gongkai: sources file not found: {settings.sources_file}", file=sys.stderr)
+        return 2
+    _apply(settings)
+    from dagster import DagsterInstance
+
+    from pipelines.orchestration.definitions import defs
+
+    started = time.perf_counter()
+    print(f"gongkai run: sources {settings.sources_file}\n"
+          f"             data dir {settings.data_dir}\n"
+          f"             warehouse {settings.warehouse}", flush=True)
+    with _run_lock(settings):
+        instance = DagsterInstance.get()
+        result = defs.resolve_job_def("nightly").execute_in_process(
+            instance=instance, raise_on_error=False)
+    seconds = time.perf_counter() - started
+    if not result.success:
+        failures = [e for e in result.all_events if e.is_step_failure]
+        for event in failures:
+            err = event.step_failure_data.error
+            print(f"gongkai: step {event.step_key} failed: {err.message.strip() if err else ''}",
+                  file=sys.stderr)
+        print(f"gongkai: run failed after {seconds:.1f} s; the published warehouse was not "
+              "replaced", file=sys.stderr)
+        return 1
+    from pipelines.summary import print_summary
+
+    print_summary(settings, seconds)
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from pipelines.extract_one import extract_one
+
+    out = extract_one(args.target)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=1, default=str))
+    else:
+        from pipelines.extract_one import print_human
+
+        print_human(out)
+    return 0 if out["status"] in ("ok", "partial") else 1
+
+
+def cmd_ui(args) -> int:
+    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
+    _apply(settings)
+    dagster = Path(sys.executable).with_name("dagster")
+    argv = [str(dagster) if dagster.exists() else "dagster", "dev",
+            "-m", "pipelines.orchestration.definitions", "-h", "127.0.0.1", "-p", str(args.port)]
+    print(f"gongkai ui: Dagster on http://127.0.0.1:{args.port} (home {settings.dagster_home})",
+          flush=True)
+    os.execvp(argv[0], argv)
+    return 0  # not reached
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sources", help="sources TOML (env GONGKAI_SOURCES; default: the bundled sample)")
+    p.add_argument("--warehouse", help="published DuckDB file (env GONGKAI_WAREHOUSE; "
+                                       "default <data-dir>/warehouse.duckdb)")
+    p.add_argument("--data-dir", help="working files (env GONGKAI_DATA_DIR; default data/)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gongkai", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="crawl, extract, load, check and publish, in-process")
+    _common(p_run)
+    p_run.set_defaults(func=cmd_run)
+    p_ex = sub.add_parser("extract", help="extract one report (PDF/HTML/DOCX file or URL)")
+    p_ex.add_argument("target", help="a file path or an http(s) URL")
+    p_ex.add_argument("--json", action="store_true", help="machine-readable output")
+    p_ex.set_defaults(func=cmd_extract)
+    p_ui = sub.add_parser("ui", help="start the Dagster UI and daemon on 127.0.0.1")
+    p_ui.add_argument("--port", type=int, default=3000)
+    _common(p_ui)
+    p_ui.set_defaults(func=cmd_ui)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

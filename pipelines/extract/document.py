@@ -1,0 +1,127 @@
+"""One document in, one result out: the pure per-document step of the pipeline.
+
+`extract_document` never raises for a bad document and never touches the warehouse or
+Dagster: what it could not read is part of its result (status, error, unmapped cells).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from pipelines.crawl.charset import decode_html
+from pipelines.extract import docx_tables, html_tables, pdf_tables
+from pipelines.extract.sniff import sniff_media_type
+from pipelines.extract.version import EXTRACTOR_VERSION
+from pipelines.normalise.model import as_records
+from pipelines.normalise.sections import READERS, normalise
+from pipelines.text import norm
+
+SECTION_NAMES = {"proactive": "二", "applications": "三", "review_litigation": "四"}
+_TITLE = re.compile(r"[^\n。]{0,60}?[0-9０-９]{4}\s*年度?[^\n。]{0,30}?年度?报告")
+
+
+def _title_from_text(text: str) -> str | None:
+    m = _TITLE.search(text[:1500])
+    return re.sub(r"\s+", "", m.group(0)) if m else None
+
+
+def _status(normalised, grids_read: int, where: str) -> tuple[str, str | None]:
+    if not normalised.sections:
+        return "failed", (f"no table of the national template found ({grids_read} tables read"
+                          f"{where})")
+    problems = [f"section {SECTION_NAMES[s]} table not found" for s in READERS
+                if s not in normalised.sections]
+    placed_unmapped = [u for u in normalised.unmapped if u.section != "other"]
+    if placed_unmapped:
+        problems.append(f"{len(placed_unmapped)} cells could not be placed "
+                        "(see unmapped_cells)")
+    return ("partial", "; ".join(problems)) if problems else ("ok", None)
+
+
+def _legacy_to_docx(data: bytes, suffix: str) -> bytes | None:
+    """Convert .doc/.wps with LibreOffice when it is installed; None when it is not."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"report.{suffix}"
+        src.write_bytes(data)
+        subprocess.run([soffice, "--headless", "--convert-to", "docx", "--outdir", tmp, str(src)],
+                       capture_output=True, timeout=120, check=False)
+        out = Path(tmp) / "report.docx"
+        return out.read_bytes() if out.exists() else None
+
+
+def extract_document(data: bytes, media_type_hint: str | None = None) -> dict:
+    """Read one report document (PDF, HTML, DOCX, DOC) into facts and findings."""
+    started = time.perf_counter()
+    sha = hashlib.sha256(data).hexdigest()
+    media_type = sniff_media_type(data, media_type_hint)
+    result = {
+        "sha256": sha, "extractor_version": EXTRACTOR_VERSION, "media_type": media_type,
+        "status": "failed", "error": None, "format": "unknown", "pages": None,
+        "report_id": sha, "title": None, "sections": [], "table_pages": [],
+        "facts": [], "unmapped": [], "timings": {},
+    }
+    try:
+        _extract_into(result, data, media_type)
+    except Exception as e:  # a bad document is a result, never a crash of the run
+        result["status"] = "failed"
+        result["error"] = f"extractor error: {type(e).__name__}: {e}"
+        result["traceback"] = traceback.format_exc(limit=5)
+    result["timings"]["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+def _extract_into(result: dict, data: bytes, media_type: str) -> None:
+    where = ""
+    if media_type == "pdf":
+        try:
+            read = pdf_tables.read_text(data)
+        except pdf_tables.UnreadablePdf as e:
+            result["status"], result["error"] = e.status, str(e)
+            return
+        result["pages"] = read.pages
+        result["title"] = _title_from_text("\n".join(read.page_texts[:2]))
+        t0 = time.perf_counter()
+        pdf_tables.read_tables(data, read)
+        result["timings"]["tables_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        result["table_pages"] = read.table_pages
+        grids = read.grids
+        where = f" on pages {read.table_pages}" if read.table_pages else "; no page names a table"
+    elif media_type == "html":
+        doc = html_tables.parse(decode_html(data)[0])
+        tables = html_tables.innermost_tables(doc)
+        grids = [html_tables.table_to_grid(t, i) for i, t in enumerate(tables)]
+        result["report_id"] = "h" + html_tables.content_hash(doc, tables)[:63]
+        result["title"] = _title_from_text(html_tables.page_text(doc))
+    elif media_type in ("docx", "doc", "wps"):
+        if media_type != "docx":
+            converted = _legacy_to_docx(data, media_type)
+            if converted is None:
+                result["status"] = "unsupported"
+                result["error"] = (f"legacy .{media_type} document: LibreOffice (soffice) is needed "
+                                   "to convert it and is not installed")
+                return
+            data = converted
+        grids, text = docx_tables.read_docx(data)
+        result["title"] = _title_from_text(text)
+    else:
+        result["status"] = "unsupported"
+        result["error"] = f"unsupported document type ({media_type})"
+        return
+    normalised = normalise(grids)
+    result["format"] = normalised.format
+    result["sections"] = normalised.sections
+    result["facts"] = as_records(normalised.facts)
+    result["unmapped"] = as_records(normalised.unmapped)
+    result["status"], result["error"] = _status(normalised, len(grids), where)
+    if result["title"]:
+        result["title"] = norm(result["title"])

@@ -1,0 +1,127 @@
+"""Tables of a PDF report as grids: pdfium finds the pages, camelot reads their ruled grids."""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+
+from pipelines.extract.grid import Grid, from_spans
+from pipelines.spec import APPLICATION_ROWS, PROACTIVE_MEASURES, SECTION_WORDS
+from pipelines.text import norm
+
+# Words that put a page in the running for camelot: every section's header words and the
+# row labels of section 三, whose continuation pages carry no header.
+_TABLE_WORDS = tuple({w for ws in SECTION_WORDS.values() for w in ws}
+                     | {w for c in APPLICATION_ROWS for w in c.words if len(w) > 2}
+                     | {w for c in PROACTIVE_MEASURES for w in c.words if len(w) > 2}
+                     | {"行政诉讼", "信息内容"})
+MIN_TEXT_CHARS = 30  # below this over the whole document there is no usable text layer
+
+
+class UnreadablePdf(Exception):
+    def __init__(self, status: str, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class PdfRead:
+    pages: int
+    page_texts: list[str]
+    table_pages: list[int] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)
+
+
+def _check_container(data: bytes) -> None:
+    head = data[:1024].lstrip()
+    if not head.startswith(b"%PDF"):
+        low = head[:200].lower()
+        if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low or b"<head" in low:
+            raise UnreadablePdf("failed", "not a PDF: the server returned an HTML page")
+        raise UnreadablePdf("failed", f"not a PDF: starts with {data[:8]!r}")
+    if b"%%EOF" not in data[-2048:]:
+        raise UnreadablePdf("failed", f"truncated PDF: no %%EOF trailer in its last bytes "
+                                      f"({len(data)} bytes received)")
+
+
+def read_text(data: bytes) -> PdfRead:
+    _check_container(data)
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        msg = str(e)
+        if "password" in msg.lower():
+            raise UnreadablePdf("failed", "encrypted PDF: a password is required to open it")
+        raise UnreadablePdf("failed", f"unreadable PDF: {msg}")
+    try:
+        texts = []
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_bounded())
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+    read = PdfRead(pages=len(texts), page_texts=texts)
+    if sum(len(norm(t)) for t in texts) < MIN_TEXT_CHARS:
+        raise UnreadablePdf("needs_ocr", f"no text layer on any of its {len(texts)} pages "
+                                         "(a scanned image; OCR needed)")
+    read.table_pages = [i + 1 for i, t in enumerate(texts)
+                        if any(w in norm(t) for w in _TABLE_WORDS)]
+    return read
+
+
+def camelot_grid(table, order: tuple) -> Grid:
+    """camelot's cells → one grid cell per merged region (cells with no ruling between them)."""
+    cells = table.cells
+    n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and not (cells[r][c].right or cells[r][c + 1].left):
+                parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
+            if r + 1 < n_rows and not (cells[r][c].bottom or cells[r + 1][c].top):
+                parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
+    regions: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            regions.setdefault(find(r * n_cols + c), []).append((r, c))
+    spans = []
+    for members in regions.values():
+        rows = [m[0] for m in members]
+        cols = [m[1] for m in members]
+        text = " ".join(t for t in (cells[r][c].text.strip() for r, c in members) if t)
+        spans.append((min(rows), min(cols), max(rows) - min(rows) + 1,
+                      max(cols) - min(cols) + 1, text))
+    return from_spans(spans, n_rows, n_cols, page=int(table.page), order=order)
+
+
+def read_tables(data: bytes, read: PdfRead) -> None:
+    """Fill read.grids from the pages that hold table words (the others cost nothing)."""
+    if not read.table_pages:
+        return
+    import camelot  # heavy import, only where a PDF has tables
+
+    logging.getLogger("camelot").setLevel(logging.ERROR)
+    tables = camelot.read_pdf(
+        io.BytesIO(data),
+        pages=",".join(map(str, read.table_pages)),
+        flavor="lattice",
+        engine="vector",
+        suppress_stdout=True,
+    )
+    # Reading order: page, then top to bottom (PDF y grows upwards).
+    ordered = sorted(tables, key=lambda t: (int(t.page), -t.rows[0][0] if t.rows else 0))
+    for i, t in enumerate(ordered):
+        read.grids.append(camelot_grid(t, order=(int(t.page), i)))

@@ -1,0 +1,28 @@
+"""The extractor's version: a digest of the code that turns a document into facts.
+
+Any change to extraction, normalisation, the template spec or text parsing gives a new
+version, so per-document results cached under the old one are recomputed, and only then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parent.parent
+_SOURCES = sorted(
+    [*(_ROOT / "extract").glob("*.py"), *(_ROOT / "normalise").glob("*.py"),
+     _ROOT / "spec.py", _ROOT / "text.py", _ROOT / "crawl" / "charset.py"]
+)
+
+
+def _digest() -> str:
+    h = hashlib.sha256()
+    for path in _SOURCES:
+        if path.exists():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+EXTRACTOR_VERSION = f"1.{_digest()}"

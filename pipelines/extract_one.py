@@ -1,0 +1,75 @@
+"""`gongkai extract`: one report, no warehouse: its facts (contract columns) and findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.checks.identities import FINDING_COLUMNS, check_applications, check_review_litigation
+from pipelines.extract.document import extract_document
+from pipelines.load.build import FACT_KEYS
+from pipelines.normalise.model import TABLE_OF_SECTION
+
+_HINTS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx",
+          ".doc": "doc", ".wps": "wps"}
+
+
+def _read(target: str) -> tuple[bytes, str | None]:
+    if target.startswith(("http://", "https://")):
+        import httpx
+
+        response = httpx.get(target, follow_redirects=True, timeout=60,
+                             headers={"User-Agent": "gongkai/0.1 (report extraction)"})
+        response.raise_for_status()
+        return response.content, _HINTS.get(Path(response.url.path).suffix.lower())
+    path = Path(target)
+    return path.read_bytes(), _HINTS.get(path.suffix.lower())
+
+
+def extract_one(target: str) -> dict:
+    data, hint = _read(target)
+    result = extract_document(data, hint)
+    rid = result["report_id"]
+    facts: dict[str, list[dict]] = {t: [] for t in FACT_KEYS}
+    for f in result["facts"]:
+        table = TABLE_OF_SECTION[f["section"]]
+        d1, d2 = FACT_KEYS[table]
+        row = {"report_id": rid, d1: f["dim1"], d2: f["dim2"], "value": f["value"],
+               "raw_text": f["raw_text"], "page": f["page"]}
+        if table == "fact_proactive":
+            row["unit"] = f["unit"]
+        facts[table].append(row)
+    frames = {t: pd.DataFrame(rows, columns=["report_id", *FACT_KEYS[t], "value", "raw_text", "page"])
+              .assign(agency_id=None, report_year=None) for t, rows in facts.items()}
+    findings = (check_applications(frames["fact_applications"])
+                + check_review_litigation(frames["fact_review_litigation"]))
+    return {
+        "document": target, "report_id": rid, "sha256": result["sha256"],
+        "media_type": result["media_type"], "status": result["status"], "error": result["error"],
+        "format": result["format"], "pages": result["pages"], "title": result["title"],
+        "extractor_version": result["extractor_version"], "timings": result["timings"],
+        **facts,
+        "unmapped_cells": [{"report_id": rid, **{k: u[k] for k in ("section", "label", "raw_text",
+                                                                     "page", "reason")}}
+                           for u in result["unmapped"]],
+        "quality_issues": [{k: f[k] for k in FINDING_COLUMNS} for f in findings],
+    }
+
+
+def print_human(out: dict) -> None:
+    print(f"{out['document']}\n  status {out['status']}  format {out['format']}  pages {out['pages']}"
+          f"  report_id {out['report_id'][:16]}…")
+    if out["error"]:
+        print(f"  error: {out['error']}")
+    for table in FACT_KEYS:
+        rows = out[table]
+        print(f"\n{table} ({len(rows)} cells)")
+        if rows:
+            print(pd.DataFrame(rows).drop(columns=["report_id"]).to_string(index=False))
+    print(f"\nunmapped_cells ({len(out['unmapped_cells'])})")
+    for u in out["unmapped_cells"]:
+        print(f"  p{u['page']} [{u['section']}] {u['label']!r} {u['raw_text']!r}: {u['reason']}")
+    print(f"\nquality_issues ({len(out['quality_issues'])})")
+    for f in out["quality_issues"]:
+        print(f"  {f['severity']:<7} {f['check_name']}: {f['detail']}")

@@ -1,0 +1,188 @@
+"""Section 三: applications received and handled, placed by row and column labels."""
+
+from __future__ import annotations
+
+from pipelines.extract.grid import Cell, Grid
+from pipelines.normalise.labels import NoMatch, leading_chinese_number, leading_number, match_code
+from pipelines.normalise.model import Fact, Unmapped, make_fact
+from pipelines.spec import APPLICANTS, APPLICATION_ROWS, RESULT_GROUPS, SUB_ITEM_GROUPS
+from pipelines.text import norm, parse_value
+
+SECTION = "applications"
+_TOP_LEVEL = tuple(c for c in APPLICATION_ROWS if c.group is None)
+_GROUP_CODES = {group: words for group, words in RESULT_GROUPS.values()}
+_GROUP_BY_NUMBER = {num: group for num, (group, _) in RESULT_GROUPS.items()}
+
+
+def _group_of(segment: str) -> str | None:
+    """The result category a label cell names ("（三）不予公开" → withheld), if any."""
+    text = norm(segment)
+    hits = [g for g, words in _GROUP_CODES.items() if any(w in text for w in words)]
+    number = leading_chinese_number(segment)
+    if number and number in _GROUP_BY_NUMBER and not hits:
+        return _GROUP_BY_NUMBER[number]
+    if len(hits) == 1:
+        group = hits[0]
+        if number and _GROUP_BY_NUMBER.get(number) not in (None, group):
+            raise NoMatch(f"category {segment!r}: number ({number}) and words disagree")
+        return group
+    if len(hits) > 1:
+        # "部分公开（…不计其他情形）" holds words of two categories; its own number decides.
+        if number and _GROUP_BY_NUMBER.get(number) in hits:
+            return _GROUP_BY_NUMBER[number]
+        raise NoMatch(f"category {segment!r} is ambiguous")
+    return None
+
+
+def _is_results_header(segment: str) -> bool:
+    return "办理结果" in norm(segment)
+
+
+def match_row(segments: list[str], inherited_group: str | None) -> tuple[str, str | None]:
+    """(row_code, group) for a row's label cells; NoMatch when it cannot be placed surely."""
+    segments = [s for s in segments if norm(s) and not _is_results_header(s)]
+    if not segments:
+        raise NoMatch("row has no label")
+    joined = "".join(segments)
+    top = [c for c in _TOP_LEVEL if any(w in norm(joined) for w in c.words)]
+    if len(top) == 1 and not any(_group_of_safe(s) for s in segments):
+        return top[0].code, None
+    group, rest = None, []
+    for seg in segments:
+        g = _group_of_safe(seg) if leading_number(seg) is None else None
+        if g and group is None:
+            group = g
+        else:
+            rest.append(seg)
+    if group is None:
+        group = inherited_group
+        if group is None:
+            raise NoMatch(f"row {joined!r} not recognised and no result category above it")
+    if group not in SUB_ITEM_GROUPS:
+        if rest:
+            raise NoMatch(f"row {joined!r}: category {group} has no sub-items")
+        return group, group
+    if not rest:
+        if group == "other":
+            return "other_total", group  # （六）其他处理 printed as one row
+        raise NoMatch(f"category row {joined!r} without a sub-item is not in the template")
+    leaf = rest[-1]
+    candidates = tuple(c for c in APPLICATION_ROWS if c.group == group and c.number)
+    code = match_code(leaf, candidates, what="row label")
+    number = leading_number(leaf)
+    if number is not None and number != code.number:
+        raise NoMatch(f"row {leaf!r}: its words say {code.code} but its number says {number}")
+    return code.code, group
+
+
+def _group_of_safe(segment: str) -> str | None:
+    try:
+        return _group_of(segment)
+    except NoMatch:
+        return None
+
+
+def _header_rows(grid: Grid) -> int:
+    """How many leading rows are header (applicant labels, the 勾稽关系 note)."""
+    for r in range(grid.n_rows):
+        cells = grid.row_cells(r)
+        texts = [norm(c.text) for c in cells]
+        row_label = any(any(w in t for c in _TOP_LEVEL for w in c.words) for t in texts)
+        has_number = any(parse_value(c.text).kind == "number" for c in cells)
+        if row_label or has_number or any("办理结果" in t for t in texts):
+            return r
+    return grid.n_rows
+
+
+def map_columns(grid: Grid, n_header: int) -> dict[int, str]:
+    """Value column index → applicant code, from the most specific header cell above it."""
+    colmap: dict[int, str] = {}
+    for c in range(grid.n_cols):
+        for r in reversed(range(n_header)):
+            cell = grid.cells[r][c] if c < len(grid.cells[r]) else None
+            if cell is None or cell.colspan > 1 or not norm(cell.text):
+                continue
+            try:
+                colmap[c] = match_code(cell.text, APPLICANTS, what="column header").code
+            except NoMatch:
+                pass
+            break
+    counts: dict[str, int] = {}
+    for code in colmap.values():
+        counts[code] = counts.get(code, 0) + 1
+    return {c: code for c, code in colmap.items() if counts[code] == 1}
+
+
+def _value_start(grid: Grid, n_header: int, colmap: dict[int, str]) -> int:
+    """First value column: where "申请人情况" starts, else the first applicant column.
+
+    Taken from the header's structure, not only from recognised applicants, so an unreadable
+    applicant header cannot turn a value column into a label column.
+    """
+    for r in range(n_header):
+        for cell in grid.row_cells(r):
+            if "申请人" in norm(cell.text):
+                return cell.col
+    return min(colmap)
+
+
+def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
+    facts: list[Fact] = []
+    unmapped: list[Unmapped] = []
+    colmap: dict[int, str] | None = None
+    n_cols = None
+    group: str | None = None
+    placed: set[tuple[str, str]] = set()
+    seen: set[int] = set()
+    for grid in grids:
+        n_header = _header_rows(grid)
+        if n_header:
+            new_map = map_columns(grid, n_header)
+            if new_map:
+                colmap, n_cols = new_map, grid.n_cols
+        if colmap is None or grid.n_cols != n_cols:
+            for r in range(n_header, grid.n_rows):
+                for cell in _new_cells(grid, r, seen):
+                    unmapped.append(Unmapped(SECTION, "", cell.text, grid.page,
+                                             "no applicant column header for this table part"))
+            continue
+        value_start = _value_start(grid, n_header, colmap)
+        for r in range(n_header, grid.n_rows):
+            cells = grid.row_cells(r)
+            labels = [c.text for c in cells if c.last_col < value_start]
+            stray = [c for c in cells if c.last_col < value_start and id(c) not in seen
+                     and parse_value(c.text).kind == "number"]
+            seen.update(id(c) for c in stray)
+            unmapped.extend(Unmapped(SECTION, "", c.text, grid.page, "number in a label column")
+                            for c in stray)
+            labels = [t for t in labels if parse_value(t).kind != "number"]
+            values = [c for c in cells if c.col >= value_start and id(c) not in seen]
+            seen.update(id(c) for c in values)
+            if not any(norm(t) for t in labels) and not any(norm(c.text) for c in values):
+                continue
+            label = " ".join(t for t in labels if norm(t))
+            try:
+                code, group = match_row(labels, group)
+            except NoMatch as e:
+                unmapped.extend(Unmapped(SECTION, label, c.text, grid.page, str(e))
+                                for c in values)
+                continue
+            for cell in values:
+                applicant = colmap.get(cell.col) if cell.colspan == 1 else None
+                if applicant is None:
+                    why = ("value cell spans several columns" if cell.colspan > 1
+                           else "column has no recognised applicant header")
+                    unmapped.append(Unmapped(SECTION, label, cell.text, grid.page, why))
+                elif (code, applicant) in placed:
+                    unmapped.append(Unmapped(SECTION, label, cell.text, grid.page,
+                                             f"row {code} printed more than once"))
+                else:
+                    placed.add((code, applicant))
+                    facts.append(make_fact(SECTION, code, applicant, cell.text, grid.page))
+    return facts, unmapped
+
+
+def _new_cells(grid: Grid, r: int, seen: set[int]) -> list[Cell]:
+    out = [c for c in grid.row_cells(r) if id(c) not in seen and norm(c.text)]
+    seen.update(id(c) for c in out)
+    return out

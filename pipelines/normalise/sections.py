@@ -1,0 +1,89 @@
+"""From a document's grids to placed facts: which table is which section, and their parts.
+
+Tables split across pages arrive as several grids; a grid without its section's header
+words that follows a section's grid on the next page, with the same columns, continues it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipelines.extract.grid import Grid
+from pipelines.normalise.applications import read_applications
+from pipelines.normalise.model import Fact, Unmapped
+from pipelines.normalise.proactive import read_proactive
+from pipelines.normalise.review import read_review
+from pipelines.spec import FORMAT_WORDS, SECTION_WORDS
+from pipelines.text import norm
+
+READERS = {
+    "proactive": read_proactive,
+    "applications": read_applications,
+    "review_litigation": read_review,
+}
+
+
+@dataclass
+class Normalised:
+    facts: list[Fact] = field(default_factory=list)
+    unmapped: list[Unmapped] = field(default_factory=list)
+    format: str = "unknown"
+    sections: list[str] = field(default_factory=list)
+
+
+def classify(grid: Grid) -> str | None:
+    text = norm(grid.text())
+    scores = {s: sum(w in text for w in words) for s, words in SECTION_WORDS.items()}
+    if scores["review_litigation"] and "诉讼" not in text:
+        scores["review_litigation"] = 0
+    best = max(scores, key=scores.get)
+    return best if scores[best] else None
+
+
+def detect_format(texts: list[str]) -> str:
+    text = norm(" ".join(texts))
+    hits = {fmt: sum(w in text for w in words) for fmt, words in FORMAT_WORDS.items()}
+    ranked = sorted(hits.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+        return "unknown"
+    return ranked[0][0]
+
+
+def group_sections(grids: list[Grid]) -> tuple[dict[str, list[Grid]], list[Grid]]:
+    """Section → its grids in reading order; and the grids that belong to no section."""
+    parts: dict[str, list[Grid]] = {}
+    other: list[Grid] = []
+    last: tuple[str, Grid] | None = None
+    for grid in grids:
+        section = classify(grid)
+        if section is None and last is not None:
+            prev_section, prev = last
+            continues = (prev.page is not None and grid.page is not None
+                         and grid.page == prev.page + 1 and grid.n_cols == prev.n_cols)
+            if continues:
+                section = prev_section
+        if section is None:
+            other.append(grid)
+            last = None
+            continue
+        parts.setdefault(section, []).append(grid)
+        last = (section, grid)
+    return parts, other
+
+
+def normalise(grids: list[Grid]) -> Normalised:
+    parts, other = group_sections(grids)
+    out = Normalised(sections=[s for s in READERS if s in parts])
+    out.format = detect_format([g.text() for g in parts.get("proactive", [])]
+                               or [g.text() for gs in parts.values() for g in gs])
+    for section, reader in READERS.items():
+        if section in parts:
+            facts, unmapped = reader(parts[section])
+            out.facts += facts
+            out.unmapped += unmapped
+    for grid in other:
+        for r in range(grid.n_rows):
+            out.unmapped += [Unmapped("other", "", c.text, grid.page,
+                                      "table not recognised as a section of the template")
+                             for c in grid.row_cells(r) if norm(c.text) and c.row == r]
+    return out

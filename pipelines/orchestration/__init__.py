@@ -1,0 +1,1 @@
+"""The Dagster face of the engine: resources, schedules and the `Definitions`."""

@@ -1,0 +1,39 @@
+"""Where a run reads and writes: options beat environment variables beat defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA_DIR = REPO / "data"
+DEFAULT_SOURCES = REPO / "data" / "sources.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    sources_file: Path
+    data_dir: Path
+    warehouse: Path
+
+    @property
+    def stage_dir(self) -> Path:
+        return self.data_dir / "stage"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.data_dir / "dagster"
+
+    @classmethod
+    def resolve(cls, sources: str | None = None, warehouse: str | None = None,
+                data_dir: str | None = None) -> "Settings":
+        env = os.environ
+        data = Path(data_dir or env.get("GONGKAI_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+        src = Path(sources or env.get("GONGKAI_SOURCES") or DEFAULT_SOURCES).resolve()
+        wh = Path(warehouse or env.get("GONGKAI_WAREHOUSE") or data / "warehouse.duckdb").resolve()
+        return cls(src, data, wh)
+
+    def as_env(self) -> dict[str, str]:
+        return {"GONGKAI_SOURCES": str(self.sources_file), "GONGKAI_DATA_DIR": str(self.data_dir),
+                "GONGKAI_WAREHOUSE": str(self.warehouse)}

@@ -1,0 +1,36 @@
+"""What a run prints when it is done: read back from the published warehouse, read-only."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.settings import Settings
+
+
+def print_summary(settings: Settings, seconds: float) -> None:
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        run = q("SELECT run_id, reports_seen, reports_new, reports_changed, reports_failed "
+                "FROM runs ORDER BY started_at DESC LIMIT 1")[0]
+        print(f"\nrun {run[0]} done in {seconds:.1f} s: {run[1]} reports seen, {run[2]} new, "
+              f"{run[3]} changed, {run[4]} not readable")
+        print("reports by status: " + ", ".join(
+            f"{s} {n}" for s, n in q("SELECT status, count(*) FROM reports GROUP BY 1 ORDER BY 2 DESC")))
+        for table in ("fact_applications", "fact_proactive", "fact_review_litigation"):
+            n, v = q(f"SELECT count(*), count(value) FROM {table}")[0]
+            print(f"  {table:<24} {n:>6} cells ({v} with a number)")
+        n_unmapped = q("SELECT count(*) FROM unmapped_cells")[0][0]
+        print(f"  unmapped_cells           {n_unmapped:>6}")
+        print("quality findings: " + (", ".join(
+            f"{c} {n} ({s})" for c, s, n in q("SELECT check_name, severity, count(*) FROM "
+                                               "quality_issues GROUP BY 1, 2 ORDER BY 3 DESC"))
+            or "none"))
+        bad = q("SELECT coalesce(title, document_url), status, error FROM reports "
+                "WHERE status NOT IN ('ok') AND last_seen = (SELECT max(last_seen) FROM reports) "
+                "ORDER BY 1")
+        for title, status, error in bad:
+            print(f"  {status:<10} {title}: {error}")
+        print(f"warehouse: {settings.warehouse}")
+    finally:
+        con.close()

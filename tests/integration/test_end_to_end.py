@@ -1,0 +1,141 @@
+"""The whole pipeline on the bundled sample, served by a real HTTP server on 127.0.0.1.
+
+`gongkai run` runs as a user runs it (a subprocess, the real Dagster job in-process), and every
+fact in the published warehouse is compared with the sample's truth file, cell by cell.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.conftest import SAMPLE
+
+TABLES = {
+    "fact_applications": ("row_code", "applicant"),
+    "fact_proactive": ("item", "measure"),
+    "fact_review_litigation": ("proceeding", "outcome"),
+}
+
+
+def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory, sample_portal_url):
+    work = tmp_path_factory.mktemp("e2e")
+    sources = work / "sources.toml"
+    sources.write_text(
+        '[[source]]\ncounty = "青山县"\nprefecture = "云州市"\nprovince = "江南省"\n'
+        f'start_urls = ["{sample_portal_url}index.html"]\nmin_interval_seconds = 0\n',
+        encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GONGKAI_", "DAGSTER_"))}
+    proc = _run(["run", "--sources", str(sources), "--data-dir", str(work / "data")], env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    con = duckdb.connect(str(work / "data" / "warehouse.duckdb"), read_only=True)
+    yield {"con": con, "base": sample_portal_url, "stdout": proc.stdout, "work": work,
+           "sources": sources, "env": env}
+    con.close()
+
+
+def _facts(con, table: str) -> pd.DataFrame:
+    cur = con.execute(f"SELECT f.*, r.document_url FROM {table} f JOIN reports r USING (report_id)").df()
+    old = con.execute(f"SELECT f.*, r.document_url FROM {table}_superseded f "
+                      "JOIN reports r USING (report_id)").df()
+    return pd.concat([cur, old], ignore_index=True)
+
+
+def test_every_fact_equals_the_truth_file(sample_run):
+    con, base = sample_run["con"], sample_run["base"]
+    truth = pd.read_csv(SAMPLE / "truth.csv", dtype={"raw_text": str, "unit": str},
+                        keep_default_na=False)
+    problems = []
+    for table, (d1, d2) in TABLES.items():
+        got = _facts(con, table)
+        got["document"] = got["document_url"].str.removeprefix(base)
+        want = truth[truth["table"] == table]
+        merged = want.merge(got, left_on=["document", "dim1", "dim2"],
+                            right_on=["document", d1, d2], how="outer", indicator=True,
+                            suffixes=("_truth", ""))
+        for row in merged.itertuples(index=False):
+            key = f"{table} {row.document} {row.dim1 if row._merge != 'right_only' else getattr(row, d1)}/" \
+                  f"{row.dim2 if row._merge != 'right_only' else getattr(row, d2)}"
+            if row._merge == "left_only":
+                problems.append(f"missing: {key}")
+            elif row._merge == "right_only":
+                problems.append(f"not in truth: {key} = {row.raw_text!r}")
+            else:
+                want_value = float(row.value_truth) if row.value_truth != "" else None
+                got_value = None if row.value is None or (isinstance(row.value, float)
+                                                          and math.isnan(row.value)) else float(row.value)
+                if want_value != got_value:
+                    problems.append(f"value: {key} want {want_value} got {got_value}")
+                if row.raw_text_truth != row.raw_text:
+                    problems.append(f"raw_text: {key} want {row.raw_text_truth!r} got {row.raw_text!r}")
+                if table == "fact_proactive" and (row.unit_truth or None) != row.unit:
+                    problems.append(f"unit: {key} want {row.unit_truth!r} got {row.unit!r}")
+    assert not problems, f"{len(problems)} cells differ:\n" + "\n".join(problems[:40])
+    assert len(truth) > 1000
+
+
+def test_every_sample_report_is_in_the_warehouse_with_its_status(sample_run):
+    con, base = sample_run["con"], sample_run["base"]
+    expected = pd.read_csv(SAMPLE / "reports.csv", keep_default_na=False)
+    got = con.execute("SELECT r.*, a.agency_name, a.level FROM reports r "
+                      "LEFT JOIN agencies a USING (agency_id)").df()
+    got["document"] = got["document_url"].str.removeprefix(base)
+    merged = expected.merge(got, on="document", how="left", suffixes=("_want", ""))
+    assert merged["report_id"].notna().all(), merged.loc[merged["report_id"].isna(), "document"].tolist()
+    for row in merged.itertuples(index=False):
+        assert row.status == row.expected_status, (row.document, row.status, row.error)
+        assert row.agency_name == row.agency_name_want, row.document
+        assert row.level == row.level_want, row.document
+        assert int(row.report_year) == int(row.report_year_want), row.document
+        if row.expected_status == "ok":
+            assert row.format == str(row.format_want), row.document
+    assert len(got) == len(expected), "the crawl found documents that are not sample reports"
+
+
+def test_truncated_pdf_fails_with_a_specific_error_and_the_rest_goes_on(sample_run):
+    con = sample_run["con"]
+    failed = con.execute("SELECT title, error FROM reports WHERE status = 'failed'").fetchall()
+    assert len(failed) == 1
+    title, error = failed[0]
+    assert "应急管理局" in title
+    assert "truncated PDF" in error
+
+
+def test_exactly_one_current_report_per_agency_and_year(sample_run):
+    con = sample_run["con"]
+    rows = con.execute("SELECT agency_id, report_year, count(*) FILTER (WHERE is_current) "
+                       "FROM reports GROUP BY 1, 2").fetchall()
+    assert rows and all(n == 1 for _, _, n in rows)
+    # A plain SUM over fact_* never double counts: no report outside the current ones.
+    assert con.execute("SELECT count(*) FROM fact_applications f JOIN reports r USING (report_id) "
+                       "WHERE NOT r.is_current").fetchone()[0] == 0
+
+
+def test_deliberate_errors_are_found_and_nothing_else_is_an_error(sample_run):
+    con, base = sample_run["con"], sample_run["base"]
+    expected = pd.read_csv(SAMPLE / "expected_findings.csv", keep_default_na=False)
+    found = con.execute("SELECT q.check_name, r.document_url FROM quality_issues q "
+                        "JOIN reports r USING (report_id) WHERE q.severity = 'error'").df()
+    found["document"] = found["document_url"].str.removeprefix(base)
+    want = set(zip(expected["check_name"], expected["document"]))
+    assert want <= set(zip(found["check_name"], found["document"]))
+    assert set(zip(found["check_name"], found["document"])) <= want
+
+
+def test_summary_and_views(sample_run):
+    assert "reports by status" in sample_run["stdout"]
+    con = sample_run["con"]
+    for view in ("v_applications", "v_proactive", "v_review_litigation", "v_county_applications"):
+        assert con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0
