@@ -1,0 +1,185 @@
+"""One source's crawl: list pages → report entries → detail pages → documents.
+
+Incremental: list pages are asked for conditionally; a report whose list entry (URL, title,
+date) is unchanged and whose earlier fetch was complete is not fetched again, its documents
+are rebuilt from the source's state. Anything that fails becomes a CrawlFailure and is
+retried on the next run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from pathlib import Path
+from typing import Callable
+
+import httpx
+
+from pipelines.crawl.charset import decode_html
+from pipelines.crawl.detail import parse_detail_page
+from pipelines.crawl.fetch import Fetcher, FetchError, FetchResult, utc_now
+from pipelines.crawl.history import CrawlLog, SourceState
+from pipelines.crawl.listing import ListItem, parse_list_page, strip_fragment
+from pipelines.crawl.media import media_type
+from pipelines.crawl.models import CrawlFailure, CrawlResult, DocumentRef
+from pipelines.crawl.options import CrawlOptions
+from pipelines.crawl.titles import is_annual_report, parse_title
+from pipelines.raw_store import RawStore
+from pipelines.sources import Source
+
+# Entries that look like articles (a date, or "report" in the title) but are not annual
+# reports are reported as skipped; nav links are not worth a line.
+_REPORTISH = re.compile(r"报告|年报")
+
+
+def crawl_source(source: Source, data_dir: Path, *,
+                 client_factory: Callable[[], httpx.Client] | None = None) -> CrawlResult:
+    """Crawl one source. Never raises for a portal's faults: they are in result.failures."""
+    return _SourceCrawl(source, Path(data_dir), client_factory).run()
+
+
+class _SourceCrawl:
+    def __init__(self, source: Source, data_dir: Path, client_factory) -> None:
+        self.source = source
+        self.options = CrawlOptions.from_source_options(source.options)
+        self.store = RawStore(data_dir)
+        self.log = CrawlLog(data_dir)
+        self.state = SourceState(data_dir, source)
+        self.fetcher = Fetcher(source, self.options, self.store, validators=self.log.validators,
+                               client_factory=client_factory)
+        self.result = CrawlResult()
+
+    def run(self) -> CrawlResult:
+        try:
+            for item, list_url in self.discover():
+                try:
+                    self.process(item, list_url)
+                except Exception as exc:  # a parser bug on one odd page must not stop the source
+                    self.fail(item.url, "detail", f"internal error: {exc!r}", item=item)
+        finally:
+            self.fetcher.close()
+            self.result.log = self.fetcher.log
+            self.log.append(self.fetcher.log)
+            self.state.save()
+        return self.result
+
+    # -- failures --------------------------------------------------------------------------
+    def fail(self, url: str, stage: str, error: str, *, item: ListItem | None = None,
+             page_url: str | None = None) -> None:
+        agency, year = parse_title(item.title) if item else (None, None)
+        self.result.failures.append(CrawlFailure(
+            url=url, page_url=page_url, title=item.title if item else None, agency_hint=agency,
+            year_hint=year, published_on=item.date if item else None, stage=stage, error=error,
+        ))
+
+    # -- list pages ------------------------------------------------------------------------
+    def discover(self) -> list[tuple[ListItem, str]]:
+        """Walk the list pages breadth-first; each URL at most once, at most max_list_pages."""
+        queue = deque(strip_fragment(u) for u in self.source.start_urls)
+        queued = set(queue)
+        reports: dict[str, tuple[ListItem, str]] = {}
+        skipped = self.result.skipped_items
+        while queue:
+            url = queue.popleft()
+            if self.result.list_pages >= self.options.max_list_pages:
+                self.fail(url, "list", f"max_list_pages ({self.options.max_list_pages}) reached; "
+                          "further list pages not fetched")
+                break
+            try:
+                page = self.fetch_list_page(url)
+            except FetchError as exc:
+                self.fail(url, "list", exc.message)
+                continue
+            except Exception as exc:
+                self.fail(url, "list", f"internal error: {exc!r}")
+                continue
+            for item in page.items:
+                if is_annual_report(item.title):
+                    known = reports.get(item.url)
+                    if known is None:
+                        reports[item.url] = (item, url)
+                    elif known[0].date is None and item.date:
+                        reports[item.url] = (item, known[1])
+                elif (item.date or _REPORTISH.search(item.title)) and item.title not in skipped:
+                    skipped.append(item.title)
+            for next_url in page.page_urls:
+                if next_url not in queued and self.source.allows(next_url):
+                    queued.add(next_url)
+                    queue.append(next_url)
+        return list(reports.values())
+
+    def fetch_list_page(self, url: str):
+        res = self.fetcher.fetch(url, stage="list")
+        self.result.list_pages += 1
+        kind, _ = media_type(res.content, res.content_type, url)
+        if kind not in ("html", "other"):
+            raise FetchError(f"list page is not HTML but {kind}")
+        text, _ = decode_html(res.content, res.content_type)
+        page = parse_list_page(text, res.final_url, max_generated=self.options.max_list_pages + 1)
+        if page.links == 0:
+            raise FetchError(f"no links in list page ({len(res.content)} bytes): empty, malformed or not HTML")
+        return page
+
+    # -- one report entry ------------------------------------------------------------------
+    def process(self, item: ListItem, list_url: str) -> None:
+        agency, year = parse_title(item.title)
+        earlier = self.state.unchanged(item.url, item.title, item.date, self.store)
+        if earlier is not None:
+            for doc in earlier:
+                doc.list_url, doc.reused = list_url, True
+            self.result.documents += earlier
+            self.state.record(item.url, item.title, item.date, earlier, complete=True)
+            return
+
+        def document(res: FetchResult, kind: str, note: str | None, *, inline: bool, page_url: str,
+                     published_on: str | None) -> DocumentRef:
+            return DocumentRef(
+                sha256=res.sha256, raw_path=self.store.relpath(res.sha256), media_type=kind,
+                document_url=res.url, page_url=page_url, list_url=list_url, title=item.title,
+                county=self.source.county, agency_hint=agency, year_hint=year,
+                published_on=published_on, fetched_at=utc_now(), inline=inline, note=note,
+            )
+
+        try:
+            page = self.fetcher.fetch(item.url, stage="detail")
+        except FetchError as exc:
+            self.fail(item.url, "detail", exc.message, item=item, page_url=item.url)
+            return
+        kind, note = media_type(page.content, page.content_type, item.url)
+        if kind != "html":
+            # The list links the document itself: there is no detail page.
+            doc = document(page, kind, note, inline=False, page_url=list_url, published_on=item.date)
+            self.keep(item, [doc], complete=note is None)
+            return
+
+        text, _ = decode_html(page.content, page.content_type)
+        detail = parse_detail_page(text, page.final_url)
+        published_on = item.date or detail.published_on
+        docs: list[DocumentRef] = []
+        complete = True
+        if detail.inline or not detail.attachments:
+            # With neither a table nor an attachment the report is probably images: keep the
+            # page so the extractor can say so (needs_ocr) instead of losing the report.
+            missing = None if detail.inline else "no report table or attachment found on the page"
+            docs.append(document(page, "html", missing, inline=True, page_url=item.url,
+                                 published_on=published_on))
+        for attachment in detail.attachments:
+            try:
+                res = self.fetcher.fetch(attachment.url, stage="attachment")
+            except FetchError as exc:
+                self.fail(attachment.url, "attachment", exc.message, item=item, page_url=item.url)
+                complete = False
+                continue
+            kind, note = media_type(res.content, res.content_type, attachment.url)
+            if note:
+                self.fetcher.annotate(res.final_url, note)
+                complete = False  # likely an error page: try again next run
+            docs.append(document(res, kind, note, inline=False, page_url=item.url,
+                                 published_on=published_on))
+        self.keep(item, docs, complete)
+
+    def keep(self, item: ListItem, docs: list[DocumentRef], complete: bool) -> None:
+        self.result.documents += docs
+        self.state.record(item.url, item.title, item.date, docs, complete)
+
+

@@ -1,0 +1,101 @@
+"""What earlier runs left: the request log (validators for conditional requests) and, per
+source, which report pages were fetched completely and which documents they gave.
+
+crawl/log.jsonl is shared by all sources and only ever appended to (one write per row, so
+concurrent sources do not interleave rows). Each source has its own state file,
+crawl/state/<key>.json, so sources crawled in parallel never write the same file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pipelines.crawl.models import DocumentRef
+from pipelines.raw_store import RawStore
+from pipelines.sources import Source
+
+
+class CrawlLog:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / "crawl" / "log.jsonl"
+        self._validators: dict[str, dict] = {}
+        if self.path.exists():
+            with self.path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError:
+                        continue  # a line cut by a crash: the rest of the log still counts
+                    self._remember(row)
+
+    def _remember(self, row: dict) -> None:
+        if row.get("sha256") and row.get("status") in (200, 203, 304) and not row.get("error"):
+            self._validators[row["url"]] = {
+                "etag": row.get("etag"), "last_modified": row.get("last_modified"),
+                "sha256": row["sha256"], "content_type": row.get("content_type"),
+            }
+
+    def validators(self, url: str) -> dict | None:
+        """The latest successful response's ETag/Last-Modified and body sha256, if any."""
+        found = self._validators.get(url)
+        return found if found and (found["etag"] or found["last_modified"]) else None
+
+    def append(self, rows: list[dict]) -> None:
+        if not rows:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                fh.flush()
+        for row in rows:
+            self._remember(row)
+
+
+class SourceState:
+    """page_url → {title, list_date, complete, documents} for one source."""
+
+    def __init__(self, data_dir: Path, source: Source) -> None:
+        key = hashlib.sha256("\n".join((source.county, *source.start_urls)).encode()).hexdigest()[:16]
+        self.path = data_dir / "crawl" / "state" / f"{key}.json"
+        self.county = source.county
+        self.pages: dict[str, dict] = {}
+        if self.path.exists():
+            try:
+                self.pages = json.loads(self.path.read_text(encoding="utf-8")).get("pages", {})
+            except (json.JSONDecodeError, OSError):
+                self.pages = {}  # a broken state only costs a full re-fetch
+
+    def unchanged(self, page_url: str, title: str, list_date: str | None, store: RawStore) -> list[DocumentRef] | None:
+        """The documents of an earlier complete fetch whose list entry is the same, else None."""
+        entry = self.pages.get(page_url)
+        if not entry or not entry.get("complete"):
+            return None
+        if entry.get("title") != title or entry.get("list_date") != list_date:
+            return None
+        docs = [DocumentRef.from_dict(d) for d in entry.get("documents", [])]
+        if not docs or not all(store.has(d.sha256) for d in docs):
+            return None
+        return docs
+
+    def record(self, page_url: str, title: str, list_date: str | None, docs: list[DocumentRef], complete: bool) -> None:
+        self.pages[page_url] = {
+            "title": title, "list_date": list_date, "complete": complete,
+            "documents": [{**d.to_dict(), "reused": False} for d in docs],
+        }
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"county": self.county, "pages": self.pages}, ensure_ascii=False, indent=1)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

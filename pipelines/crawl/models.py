@@ -1,0 +1,57 @@
+"""What a crawl hands on: fetched report documents, failures (never dropped), the request log."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+
+@dataclass
+class DocumentRef:
+    """One fetched report document: an attachment, or the detail page holding the report inline."""
+
+    sha256: str  # of the bytes in the raw store
+    raw_path: str  # relative to the data dir: raw/<sha[:2]>/<sha>
+    media_type: str  # pdf | html | docx | doc | other, by magic bytes first
+    document_url: str  # the attachment URL, or the detail page URL for an inline report
+    page_url: str  # the detail page (the list page when the list links the file directly)
+    list_url: str
+    title: str
+    county: str
+    agency_hint: str | None
+    year_hint: int | None
+    published_on: str | None  # YYYY-MM-DD: the list page's date, else the detail page's
+    fetched_at: str  # ISO-8601 UTC of the fetch that produced these bytes
+    inline: bool
+    note: str | None = None  # e.g. "expected pdf (by extension), got html (probably an error page)"
+    reused: bool = False  # rebuilt from an earlier run's state: its list entry had not changed
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "DocumentRef":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class CrawlFailure:
+    """A list page, report page or attachment that could not be fetched; retried next run."""
+
+    url: str
+    page_url: str | None
+    title: str | None
+    agency_hint: str | None
+    year_hint: int | None
+    published_on: str | None
+    stage: str  # list | detail | attachment
+    error: str
+
+
+@dataclass
+class CrawlResult:
+    documents: list[DocumentRef] = field(default_factory=list)
+    failures: list[CrawlFailure] = field(default_factory=list)
+    log: list[dict] = field(default_factory=list)  # this run's requests, as appended to crawl/log.jsonl
+    list_pages: int = 0
+    skipped_items: list[str] = field(default_factory=list)  # titles judged not annual reports
