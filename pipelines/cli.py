@@ -74,7 +74,11 @@ def cmd_run(args) -> int:
 def cmd_extract(args) -> int:
     from pipelines.extract_one import extract_one
 
-    out = extract_one(args.target)
+    try:
+        out = extract_one(args.target)
+    except (OSError, ValueError) as e:  # a missing file or an unreachable URL
+        print(f"gongkai extract: cannot read {args.target}: {e}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1, default=str))
     else:

@@ -66,6 +66,10 @@ def crawl(settings: Settings) -> dict:
                     "year_hint": f["year_hint"], "published_on": f["published_on"],
                     "crawl_error": f"{f['stage']}: {f['error']}", "media_type": "other"}
                    for f in failures if f["stage"] != "list"]
+    if not docs and sources and all(any(f["county"] == s.county and f["stage"] == "list"
+                                         for f in failures) for s in sources):
+        reasons = "; ".join(f"{f['url']}: {f['error']}" for f in failures if f["stage"] == "list")
+        raise RuntimeError(f"every source failed, nothing to publish ({reasons})")
     frame = pd.DataFrame(docs + failed_docs, columns=DOC_COLUMNS)
     frame["crawl_error"] = frame["crawl_error"].astype("object")
     write_stage(settings, "documents", frame)

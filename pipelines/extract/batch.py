@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.extract.document import extract_document
+from pipelines.extract.document import extract_document, failed_result
 from pipelines.extract.results import ResultStore
 
 
@@ -82,9 +82,10 @@ def extract_all(jobs: list[Job], data_dir: Path, executor: Executor | None = Non
             try:
                 out["extracted"].append(fut.result())
             except Exception as e:  # a worker that died: recorded as that document's failure
-                result = {"sha256": job.sha256, "status": "failed", "facts": [], "unmapped": [],
-                          "error": f"extraction worker failed: {type(e).__name__}: {e}"}
-                out["extracted"].append(result)
+                result = failed_result(job.sha256, job.media_type,
+                                       f"extraction worker failed: {type(e).__name__}: {e}")
+                store.put(result)
+                out["extracted"].append(summary(result))
     return out
 
 

@@ -59,17 +59,21 @@ def _legacy_to_docx(data: bytes, suffix: str) -> bytes | None:
         return out.read_bytes() if out.exists() else None
 
 
-def extract_document(data: bytes, media_type_hint: str | None = None) -> dict:
-    """Read one report document (PDF, HTML, DOCX, DOC) into facts and findings."""
-    started = time.perf_counter()
-    sha = hashlib.sha256(data).hexdigest()
-    media_type = sniff_media_type(data, media_type_hint)
-    result = {
+def failed_result(sha: str, media_type: str | None, error: str | None = None) -> dict:
+    """The shape of every result; as it stands, that of a document nothing could be read from."""
+    return {
         "sha256": sha, "extractor_version": EXTRACTOR_VERSION, "media_type": media_type,
-        "status": "failed", "error": None, "format": "unknown", "pages": None,
+        "status": "failed", "error": error, "format": "unknown", "pages": None,
         "report_id": sha, "title": None, "sections": [], "table_pages": [],
         "facts": [], "unmapped": [], "timings": {},
     }
+
+
+def extract_document(data: bytes, media_type_hint: str | None = None) -> dict:
+    """Read one report document (PDF, HTML, DOCX, DOC) into facts and findings."""
+    started = time.perf_counter()
+    result = failed_result(hashlib.sha256(data).hexdigest(), sniff_media_type(data, media_type_hint))
+    media_type = result["media_type"]
     try:
         _extract_into(result, data, media_type)
     except Exception as e:  # a bad document is a result, never a crash of the run

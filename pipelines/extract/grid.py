@@ -28,6 +28,7 @@ class Grid:
     cells: list[list[Cell | None]]  # every position points at the cell covering it
     page: int | None = None  # 1-based PDF page; None for HTML
     order: tuple = field(default=(0,))  # reading order within the document
+    col_x: list[tuple[float, float]] | None = None  # PDF: each column's left and right edge
 
     @property
     def n_rows(self) -> int:
@@ -55,13 +56,31 @@ class Grid:
                     parts.append(cell.text)
         return " ".join(parts)
 
-    def slice_rows(self, start: int, stop: int | None = None) -> "Grid":
-        """Rows [start, stop) as a grid of their own (cells keep their identity)."""
-        return Grid(self.cells[start:stop], self.page, self.order)
+
+
+ALIGN_TOLERANCE = 3.0  # points: ruling lines of one table drawn on two pages
+
+
+def aligned_columns(prev: Grid, grid: Grid) -> dict[int, int]:
+    """prev's column index → grid's column index, for columns with the same edges.
+
+    A table continued on the next page has the same ruling for its value columns even when
+    its label columns are split differently, so the edges say which column is which.
+    """
+    if prev.col_x is None or grid.col_x is None:
+        return {c: c for c in range(prev.n_cols)} if prev.n_cols == grid.n_cols else {}
+    out = {}
+    for i, (a0, a1) in enumerate(prev.col_x):
+        for j, (b0, b1) in enumerate(grid.col_x):
+            if abs(a0 - b0) <= ALIGN_TOLERANCE and abs(a1 - b1) <= ALIGN_TOLERANCE:
+                out[i] = j
+                break
+    return out
 
 
 def from_spans(spans: list[tuple[int, int, int, int, str]], n_rows: int, n_cols: int,
-               page: int | None = None, order: tuple = (0,)) -> Grid:
+               page: int | None = None, order: tuple = (0,),
+               col_x: list[tuple[float, float]] | None = None) -> Grid:
     """Build a grid from (row, col, rowspan, colspan, text) regions."""
     cells: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
     for r, c, rs, cs, text in spans:
@@ -69,4 +88,4 @@ def from_spans(spans: list[tuple[int, int, int, int, str]], n_rows: int, n_cols:
         for rr in range(r, min(r + rs, n_rows)):
             for cc in range(c, min(c + cs, n_cols)):
                 cells[rr][cc] = cell
-    return Grid(cells, page, order)
+    return Grid(cells, page, order, col_x)

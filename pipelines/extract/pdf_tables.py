@@ -104,7 +104,8 @@ def camelot_grid(table, order: tuple) -> Grid:
         text = " ".join(t for t in (cells[r][c].text.strip() for r, c in members) if t)
         spans.append((min(rows), min(cols), max(rows) - min(rows) + 1,
                       max(cols) - min(cols) + 1, text))
-    return from_spans(spans, n_rows, n_cols, page=int(table.page), order=order)
+    return from_spans(spans, n_rows, n_cols, page=int(table.page), order=order,
+                      col_x=[(float(x0), float(x1)) for x0, x1 in table.cols])
 
 
 def read_tables(data: bytes, read: PdfRead) -> None:
@@ -120,6 +121,9 @@ def read_tables(data: bytes, read: PdfRead) -> None:
         flavor="lattice",
         engine="vector",
         suppress_stdout=True,
+        # pdfminer invents a space wherever two runs of one line sit apart ("增加 1" for a
+        # printed "增加1"); a wider margin keeps only the spaces the PDF itself holds.
+        layout_kwargs={"word_margin": 0.5},
     )
     # Reading order: page, then top to bottom (PDF y grows upwards).
     ordered = sorted(tables, key=lambda t: (int(t.page), -t.rows[0][0] if t.rows else 0))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.extract.grid import Cell, Grid
+from pipelines.extract.grid import Cell, Grid, aligned_columns
 from pipelines.normalise.labels import NoMatch, leading_chinese_number, leading_number, match_code
 from pipelines.normalise.model import Fact, Unmapped, make_fact
 from pipelines.spec import APPLICANTS, APPLICATION_ROWS, RESULT_GROUPS, SUB_ITEM_GROUPS
@@ -82,16 +82,30 @@ def _group_of_safe(segment: str) -> str | None:
         return None
 
 
+_HEADER_WORDS = ("申请人", "自然人", "法人", "商业企业", "科研机构", "公益", "法律服务", "勾稽")
+
+
 def _header_rows(grid: Grid) -> int:
-    """How many leading rows are header (applicant labels, the 勾稽关系 note)."""
+    """How many leading rows are header: applicant labels and the 勾稽关系 note.
+
+    A continuation on the next page without repeated headers has none.
+    """
     for r in range(grid.n_rows):
-        cells = grid.row_cells(r)
-        texts = [norm(c.text) for c in cells]
-        row_label = any(any(w in t for c in _TOP_LEVEL for w in c.words) for t in texts)
-        has_number = any(parse_value(c.text).kind == "number" for c in cells)
-        if row_label or has_number or any("办理结果" in t for t in texts):
+        texts = [norm(c.text) for c in grid.row_cells(r)]
+        if not any(w in t for t in texts for w in _HEADER_WORDS):
             return r
     return grid.n_rows
+
+
+def _is_tail(labels: list[str], values: list[Cell]) -> bool:
+    """The rest of a row the page break cut: label text only, no numbering, no values."""
+    text = [t for t in labels if norm(t)]
+    if len(text) != 1 or any(norm(c.text) for c in values):
+        return False
+    t = text[0]
+    return (leading_number(t) is None and leading_chinese_number(t) is None
+            and _group_of_safe(t) is None and not any(w in norm(t) for c in _TOP_LEVEL
+                                                      for w in c.words))
 
 
 def map_columns(grid: Grid, n_header: int) -> dict[int, str]:
@@ -130,21 +144,43 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
     facts: list[Fact] = []
     unmapped: list[Unmapped] = []
     colmap: dict[int, str] | None = None
-    n_cols = None
+    prev: Grid | None = None
     group: str | None = None
     placed: set[tuple[str, str]] = set()
     seen: set[int] = set()
+    last_row: dict | None = None  # the grid's last row, for a row the page break split
+
+    def place(code: str, label: str, values: list[Cell], page: int | None) -> None:
+        for cell in values:
+            applicant = colmap.get(cell.col) if cell.colspan == 1 else None
+            if applicant is None:
+                why = ("value cell spans several columns" if cell.colspan > 1
+                       else "column has no recognised applicant header")
+                unmapped.append(Unmapped(SECTION, label, cell.text, page, why))
+            elif (code, applicant) in placed:
+                unmapped.append(Unmapped(SECTION, label, cell.text, page,
+                                         f"row {code} printed more than once"))
+            else:
+                placed.add((code, applicant))
+                facts.append(make_fact(SECTION, code, applicant, cell.text, page))
+
     for grid in grids:
         n_header = _header_rows(grid)
-        if n_header:
-            new_map = map_columns(grid, n_header)
-            if new_map:
-                colmap, n_cols = new_map, grid.n_cols
-        if colmap is None or grid.n_cols != n_cols:
+        new_map = map_columns(grid, n_header) if n_header else {}
+        if new_map:
+            colmap = new_map
+        elif colmap is not None and prev is not None:
+            # No header on this part: carry the columns over where their ruling lines up.
+            aligned = aligned_columns(prev, grid)
+            carried = {aligned[c]: code for c, code in colmap.items() if c in aligned}
+            colmap = carried if len(carried) == len(colmap) else None
+        prev = grid
+        if not colmap:
             for r in range(n_header, grid.n_rows):
                 for cell in _new_cells(grid, r, seen):
                     unmapped.append(Unmapped(SECTION, "", cell.text, grid.page,
                                              "no applicant column header for this table part"))
+            colmap = None
             continue
         value_start = _value_start(grid, n_header, colmap)
         for r in range(n_header, grid.n_rows):
@@ -161,24 +197,37 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
             if not any(norm(t) for t in labels) and not any(norm(c.text) for c in values):
                 continue
             label = " ".join(t for t in labels if norm(t))
+            if r == n_header and last_row is not None and _is_tail(labels, values):
+                # The page break cut a row: its values stayed above, its label ran on here.
+                if last_row["failed"]:
+                    joined = last_row["labels"][:-1] + [last_row["labels"][-1] + label]
+                    try:
+                        code, group = match_row(joined, last_row["group"])
+                    except NoMatch:
+                        unmapped.extend(last_row["unmapped"])
+                    else:
+                        place(code, " ".join(joined), last_row["values"], last_row["page"])
+                last_row = None
+                continue
+            if last_row is not None and last_row["failed"]:
+                unmapped.extend(last_row["unmapped"])
+            last_row = None
+            group_before = group
             try:
                 code, group = match_row(labels, group)
             except NoMatch as e:
-                unmapped.extend(Unmapped(SECTION, label, c.text, grid.page, str(e))
-                                for c in values)
-                continue
-            for cell in values:
-                applicant = colmap.get(cell.col) if cell.colspan == 1 else None
-                if applicant is None:
-                    why = ("value cell spans several columns" if cell.colspan > 1
-                           else "column has no recognised applicant header")
-                    unmapped.append(Unmapped(SECTION, label, cell.text, grid.page, why))
-                elif (code, applicant) in placed:
-                    unmapped.append(Unmapped(SECTION, label, cell.text, grid.page,
-                                             f"row {code} printed more than once"))
+                lost = [Unmapped(SECTION, label, c.text, grid.page, str(e)) for c in values]
+                if r == grid.n_rows - 1:  # may be completed by the next page's first row
+                    last_row = {"failed": True, "labels": labels, "values": values,
+                                "page": grid.page, "group": group_before, "unmapped": lost}
                 else:
-                    placed.add((code, applicant))
-                    facts.append(make_fact(SECTION, code, applicant, cell.text, grid.page))
+                    unmapped.extend(lost)
+                continue
+            place(code, label, values, grid.page)
+            if r == grid.n_rows - 1:
+                last_row = {"failed": False}
+    if last_row is not None and last_row["failed"]:
+        unmapped.extend(last_row["unmapped"])
     return facts, unmapped
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.extract.grid import Grid
+from pipelines.extract.grid import Grid, aligned_columns
 from pipelines.normalise.applications import read_applications
 from pipelines.normalise.model import Fact, Unmapped
 from pipelines.normalise.proactive import read_proactive
@@ -58,8 +58,10 @@ def group_sections(grids: list[Grid]) -> tuple[dict[str, list[Grid]], list[Grid]
         section = classify(grid)
         if section is None and last is not None:
             prev_section, prev = last
+            # Same table on the next page: its value columns keep their ruling.
             continues = (prev.page is not None and grid.page is not None
-                         and grid.page == prev.page + 1 and grid.n_cols == prev.n_cols)
+                         and grid.page == prev.page + 1
+                         and len(aligned_columns(prev, grid)) >= min(3, grid.n_cols))
             if continues:
                 section = prev_section
         if section is None:
