@@ -42,7 +42,8 @@ _FACTS = tuple(FACT_DESCRIPTIONS)
 def facts_and_dimensions(context: AssetExecutionContext, gongkai: GongkaiSettings):
     settings = gongkai.settings()
     counts = steps.build(settings)
-    frames = steps.stage_frames(settings, _FACTS + tuple(DIMENSION_DESCRIPTIONS) + ("unmapped_cells",))
+    # Dimensions first: a multi-asset yields its assets in dependency order.
+    frames = steps.stage_frames(settings, tuple(DIMENSION_DESCRIPTIONS) + _FACTS + ("unmapped_cells",))
     for name, frame in frames.items():
         meta = {"dagster/row_count": len(frame)}
         if name in _FACTS and len(frame):

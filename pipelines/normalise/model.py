@@ -41,7 +41,7 @@ def make_fact(section: str, dim1: str, dim2: str, raw: str, page: int | None,
     value, kind = parsed.value, parsed.kind
     if value is not None and section in INTEGER_SECTIONS and value != int(value):
         value, kind = None, "text"  # a count printed with decimals is not a count we can trust
-    unit = parsed.unit or (header_unit if kind == "number" else None)
+    unit = parsed.unit or header_unit  # a column header states the unit of every cell under it
     return Fact(section, dim1, dim2, raw, value, unit, page, kind)
 
 

@@ -6,7 +6,6 @@ fact in the published warehouse is compared with the sample's truth file, cell b
 
 from __future__ import annotations
 
-import math
 import os
 import subprocess
 import sys
@@ -63,24 +62,24 @@ def test_every_fact_equals_the_truth_file(sample_run):
         got["document"] = got["document_url"].str.removeprefix(base)
         want = truth[truth["table"] == table]
         merged = want.merge(got, left_on=["document", "dim1", "dim2"],
-                            right_on=["document", d1, d2], how="outer", indicator=True,
+                            right_on=["document", d1, d2], how="outer", indicator="where",
                             suffixes=("_truth", ""))
         for row in merged.itertuples(index=False):
-            key = f"{table} {row.document} {row.dim1 if row._merge != 'right_only' else getattr(row, d1)}/" \
-                  f"{row.dim2 if row._merge != 'right_only' else getattr(row, d2)}"
-            if row._merge == "left_only":
+            key = f"{table} {row.document} {row.dim1 if row.where != 'right_only' else getattr(row, d1)}/" \
+                  f"{row.dim2 if row.where != 'right_only' else getattr(row, d2)}"
+            if row.where == "left_only":
                 problems.append(f"missing: {key}")
-            elif row._merge == "right_only":
+            elif row.where == "right_only":
                 problems.append(f"not in truth: {key} = {row.raw_text!r}")
             else:
                 want_value = float(row.value_truth) if row.value_truth != "" else None
-                got_value = None if row.value is None or (isinstance(row.value, float)
-                                                          and math.isnan(row.value)) else float(row.value)
+                got_value = None if pd.isna(row.value) else float(row.value)
                 if want_value != got_value:
                     problems.append(f"value: {key} want {want_value} got {got_value}")
                 if row.raw_text_truth != row.raw_text:
                     problems.append(f"raw_text: {key} want {row.raw_text_truth!r} got {row.raw_text!r}")
-                if table == "fact_proactive" and (row.unit_truth or None) != row.unit:
+                if table == "fact_proactive" and (row.unit_truth or None) != (
+                        None if pd.isna(row.unit) else row.unit):
                     problems.append(f"unit: {key} want {row.unit_truth!r} got {row.unit!r}")
     assert not problems, f"{len(problems)} cells differ:\n" + "\n".join(problems[:40])
     assert len(truth) > 1000
