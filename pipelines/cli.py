@@ -18,6 +18,9 @@ def _apply(settings: Settings) -> None:
     """Hand the settings to Dagster's resources (they read the contract's variables)."""
     os.environ.update(settings.as_env())
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    # An explicit (empty) instance config: Dagster's default SQLite storage under the data
+    # dir, so run history survives restarts of `gongkai ui`.
+    (settings.dagster_home / "dagster.yaml").touch()
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
 
 
@@ -54,7 +57,10 @@ def cmd_run(args) -> int:
     with _run_lock(settings):
         instance = DagsterInstance.get()
         result = defs.resolve_job_def("nightly").execute_in_process(
-            instance=instance, raise_on_error=False)
+            instance=instance, raise_on_error=False,
+            # Progress at INFO (each stage says what it did); Dagster's DEBUG events are in
+            # the run's event log for the UI.
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
     seconds = time.perf_counter() - started
     if not result.success:
         failures = [e for e in result.all_events if e.is_step_failure]

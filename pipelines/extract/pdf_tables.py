@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 
 from pipelines.extract.grid import Grid, from_spans
-from pipelines.spec import APPLICATION_ROWS, PROACTIVE_MEASURES, SECTION_WORDS
+from pipelines.spec import DIMENSIONS, SECTION_WORDS
 from pipelines.text import norm
 
-# Words that put a page in the running for camelot: every section's header words and the
-# row labels of section 三, whose continuation pages carry no header.
+# Words that put a page in the running for camelot: every section's header words and every
+# label of the template, since a continuation page may carry only a few rows and no header.
 _TABLE_WORDS = tuple({w for ws in SECTION_WORDS.values() for w in ws}
-                     | {w for c in APPLICATION_ROWS for w in c.words if len(w) > 2}
-                     | {w for c in PROACTIVE_MEASURES for w in c.words if len(w) > 2}
+                     | {w for d in DIMENSIONS for c in d.codes for w in c.words if len(w) >= 2}
                      | {"行政诉讼", "信息内容"})
 MIN_TEXT_CHARS = 30  # below this over the whole document there is no usable text layer
 
@@ -70,8 +69,9 @@ def read_text(data: bytes) -> PdfRead:
     if sum(len(norm(t)) for t in texts) < MIN_TEXT_CHARS:
         raise UnreadablePdf("needs_ocr", f"no text layer on any of its {len(texts)} pages "
                                          "(a scanned image; OCR needed)")
-    read.table_pages = [i + 1 for i, t in enumerate(texts)
-                        if any(w in norm(t) for w in _TABLE_WORDS)]
+    named = {i + 1 for i, t in enumerate(texts) if any(w in norm(t) for w in _TABLE_WORDS)}
+    # The page after a table page too: a table can run on with rows no word above names.
+    read.table_pages = sorted(p for p in named | {p + 1 for p in named} if p <= len(texts))
     return read
 
 
