@@ -65,8 +65,17 @@ def failed_result(sha: str, media_type: str | None, error: str | None = None) ->
         "sha256": sha, "extractor_version": EXTRACTOR_VERSION, "media_type": media_type,
         "status": "failed", "error": error, "format": "unknown", "pages": None,
         "report_id": sha, "title": None, "sections": [], "table_pages": [],
-        "facts": [], "unmapped": [], "timings": {},
+        "facts": [], "unmapped": [], "timings": {}, "narrative": None,
     }
+
+
+NARRATIVE_CHARS = 4000  # section 一 and the start of 二: where the narrative states its totals
+
+
+def _narrative(text: str) -> str:
+    """The report's opening text (title, 一、总体情况 ...), whitespace folded, for checks that
+    compare what the narrative says with the tables."""
+    return re.sub(r"\s+", " ", text or "").strip()[:NARRATIVE_CHARS]
 
 
 def extract_document(data: bytes, media_type_hint: str | None = None) -> dict:
@@ -94,6 +103,7 @@ def _extract_into(result: dict, data: bytes, media_type: str) -> None:
             return
         result["pages"] = read.pages
         result["title"] = _title_from_text("\n".join(read.page_texts[:2]))
+        result["narrative"] = _narrative("\n".join(read.page_texts))
         t0 = time.perf_counter()
         pdf_tables.read_tables(data, read)
         result["timings"]["tables_ms"] = round((time.perf_counter() - t0) * 1000, 1)
@@ -105,7 +115,10 @@ def _extract_into(result: dict, data: bytes, media_type: str) -> None:
         tables = html_tables.innermost_tables(doc)
         grids = [html_tables.table_to_grid(t, i) for i, t in enumerate(tables)]
         result["report_id"] = "h" + html_tables.content_hash(doc, tables)[:63]
+        root = html_tables.report_root(doc, tables)
+        text = html_tables.page_text(root if root is not None else doc)
         result["title"] = _title_from_text(html_tables.page_text(doc))
+        result["narrative"] = _narrative(text)
     elif media_type in ("docx", "doc", "wps"):
         if media_type != "docx":
             converted = _legacy_to_docx(data, media_type)
@@ -117,6 +130,7 @@ def _extract_into(result: dict, data: bytes, media_type: str) -> None:
             data = converted
         grids, text = docx_tables.read_docx(data)
         result["title"] = _title_from_text(text)
+        result["narrative"] = _narrative(text)
     else:
         result["status"] = "unsupported"
         result["error"] = f"unsupported document type ({media_type})"
