@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from pipelines.extract.grid import Grid, from_spans
 from pipelines.spec import DIMENSIONS, SECTION_WORDS
@@ -27,11 +28,29 @@ class UnreadablePdf(Exception):
 
 
 @dataclass
+class Glyph:
+    char: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    @property
+    def cx(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.bottom + self.top) / 2
+
+
+@dataclass
 class PdfRead:
     pages: int
     page_texts: list[str]
     table_pages: list[int] = field(default_factory=list)
     grids: list[Grid] = field(default_factory=list)
+    glyphs: dict[int, list[Glyph]] = field(default_factory=dict)  # page → its glyphs
 
 
 def _check_container(data: bytes) -> None:
@@ -46,7 +65,37 @@ def _check_container(data: bytes) -> None:
                                       f"({len(data)} bytes received)")
 
 
+def _glyphs(textpage) -> list[Glyph]:
+    """The page's drawn characters with their boxes; pdfium's invented spaces left out, and a
+    glyph drawn again at nearly the same place (WPS's fake bold) kept once."""
+    out: list[Glyph] = []
+    raw = textpage.raw
+    for i in range(textpage.count_chars()):
+        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if code in (0, 0xFFFE, 0xFFFF, 0x0D, 0x0A, 0x02):
+            continue
+        # Loose boxes: the font's full height for every glyph, spaces included, so a line's
+        # glyphs share one vertical band.
+        g = Glyph(chr(code), *textpage.get_charbox(i, loose=True))
+        if out and _same_glyph(out[-1], g):
+            continue
+        out.append(g)
+    return out
+
+
+def _same_glyph(a: Glyph, b: Glyph) -> bool:
+    """Drawn twice, offset by a fraction of its size: the same glyph, not "11" or "1100"."""
+    if a.char != b.char or a.char.isspace():
+        return False
+    w = max(a.right - a.left, b.right - b.left, 1.0)
+    h = max(a.top - a.bottom, b.top - b.bottom, 1.0)
+    return abs(a.left - b.left) < 0.35 * w and abs(a.bottom - b.bottom) < 0.35 * h
+
+
 def read_text(data: bytes) -> PdfRead:
+    """Open the PDF once with pdfium: every page's text, and the glyphs of table pages."""
     _check_container(data)
     try:
         doc = pdfium.PdfDocument(data)
@@ -56,26 +105,46 @@ def read_text(data: bytes) -> PdfRead:
             raise UnreadablePdf("failed", "encrypted PDF: a password is required to open it")
         raise UnreadablePdf("failed", f"unreadable PDF: {msg}")
     try:
-        texts = []
+        texts, textpages = [], []
         for i in range(len(doc)):
             page = doc[i]
             textpage = page.get_textpage()
             texts.append(textpage.get_text_bounded())
+            textpages.append((page, textpage))
+        read = PdfRead(pages=len(texts), page_texts=texts)
+        if sum(len(norm(t)) for t in texts) < MIN_TEXT_CHARS:
+            raise UnreadablePdf("needs_ocr", f"no text layer on any of its {len(texts)} pages "
+                                             "(a scanned image; OCR needed)")
+        named = {i + 1 for i, t in enumerate(texts) if any(w in norm(t) for w in _TABLE_WORDS)}
+        # The page after a table page too: a table can run on with rows no word above names.
+        read.table_pages = sorted(p for p in named | {p + 1 for p in named} if p <= len(texts))
+        for p in read.table_pages:
+            read.glyphs[p] = _glyphs(textpages[p - 1][1])
+        return read
+    finally:
+        for page, textpage in textpages:
             textpage.close()
             page.close()
-    finally:
         doc.close()
-    read = PdfRead(pages=len(texts), page_texts=texts)
-    if sum(len(norm(t)) for t in texts) < MIN_TEXT_CHARS:
-        raise UnreadablePdf("needs_ocr", f"no text layer on any of its {len(texts)} pages "
-                                         "(a scanned image; OCR needed)")
-    named = {i + 1 for i, t in enumerate(texts) if any(w in norm(t) for w in _TABLE_WORDS)}
-    # The page after a table page too: a table can run on with rows no word above names.
-    read.table_pages = sorted(p for p in named | {p + 1 for p in named} if p <= len(texts))
-    return read
 
 
-def camelot_grid(table, order: tuple) -> Grid:
+def _text_in(glyphs: list[Glyph], box: tuple[float, float, float, float]) -> str:
+    """The glyphs whose centre lies in box, as lines top to bottom, left to right."""
+    x1, y1, x2, y2 = box
+    inside = [g for g in glyphs if x1 <= g.cx <= x2 and y1 <= g.cy <= y2]
+    if not inside:
+        return ""
+    inside.sort(key=lambda g: (-g.cy, g.left))
+    lines: list[list[Glyph]] = []
+    for g in inside:
+        line = lines[-1] if lines else None
+        if line is not None and min(l.bottom for l in line) <= g.cy <= max(l.top for l in line):
+            line.append(g)
+        else:
+            lines.append([g])
+    return "\n".join("".join(g.char for g in sorted(line, key=lambda g: g.left)).strip()
+                     for line in lines).strip()
+def camelot_grid(table, order: tuple, glyphs: list[Glyph] | None = None) -> Grid:
     """camelot's cells → one grid cell per merged region (cells with no ruling between them)."""
     cells = table.cells
     n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
@@ -101,7 +170,12 @@ def camelot_grid(table, order: tuple) -> Grid:
     for members in regions.values():
         rows = [m[0] for m in members]
         cols = [m[1] for m in members]
-        text = " ".join(t for t in (cells[r][c].text.strip() for r, c in members) if t)
+        if glyphs is not None:
+            box = (min(cells[r][c].x1 for r, c in members), min(cells[r][c].y1 for r, c in members),
+                   max(cells[r][c].x2 for r, c in members), max(cells[r][c].y2 for r, c in members))
+            text = _text_in(glyphs, box)
+        else:
+            text = " ".join(t for t in (cells[r][c].text.strip() for r, c in members) if t)
         spans.append((min(rows), min(cols), max(rows) - min(rows) + 1,
                       max(cols) - min(cols) + 1, text))
     return from_spans(spans, n_rows, n_cols, page=int(table.page), order=order,
@@ -128,4 +202,4 @@ def read_tables(data: bytes, read: PdfRead) -> None:
     # Reading order: page, then top to bottom (PDF y grows upwards).
     ordered = sorted(tables, key=lambda t: (int(t.page), -t.rows[0][0] if t.rows else 0))
     for i, t in enumerate(ordered):
-        read.grids.append(camelot_grid(t, order=(int(t.page), i)))
+        read.grids.append(camelot_grid(t, order=(int(t.page), i), glyphs=read.glyphs.get(int(t.page))))

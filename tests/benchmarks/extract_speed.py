@@ -42,7 +42,9 @@ def score(result: dict, truth: pd.DataFrame) -> tuple[int, int, int]:
             missing += 1
             continue
         want = float(row.value) if row.value != "" else None
-        if fact["value"] == want and fact["raw_text"] == row.raw_text:
+        # In a PDF, the gap between Chinese and Latin characters may or may not be a space
+        # character: spaces in raw_text do not count there.
+        if fact["value"] == want and "".join(fact["raw_text"].split()) == "".join(row.raw_text.split()):
             correct += 1
         else:
             wrong += 1
