@@ -46,6 +46,11 @@ class Grid:
                 out.append(cell)
         return out
 
+    def has_holes(self, r: int) -> bool:
+        """Row r covers fewer positions than the table is wide: cells were dropped (an HTML
+        row whose empty cells were left out), so position can no longer confirm any column."""
+        return len(self.cells[r]) < self.n_cols or any(c is None for c in self.cells[r])
+
     def text(self) -> str:
         seen: set[int] = set()
         parts = []

@@ -9,6 +9,7 @@ from pipelines.spec import APPLICANTS, APPLICATION_ROWS, RESULT_GROUPS, SUB_ITEM
 from pipelines.text import norm, parse_value
 
 SECTION = "applications"
+HOLES = "row has fewer cells than the table is wide (empty cells dropped?): its values cannot be placed"
 _TOP_LEVEL = tuple(c for c in APPLICATION_ROWS if c.group is None)
 _GROUP_CODES = {group: words for group, words in RESULT_GROUPS.values()}
 _GROUP_BY_NUMBER = {num: group for num, (group, _) in RESULT_GROUPS.items()}
@@ -197,6 +198,9 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
             if not any(norm(t) for t in labels) and not any(norm(c.text) for c in values):
                 continue
             label = " ".join(t for t in labels if norm(t))
+            if grid.has_holes(r):
+                unmapped.extend(Unmapped(SECTION, label, c.text, grid.page, HOLES) for c in values)
+                continue
             if r == n_header and last_row is not None and _is_tail(labels, values):
                 # The page break cut a row: its values stayed above, its label ran on here.
                 if last_row["failed"]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from pipelines.extract.grid import Cell, Grid
+from pipelines.extract.grid import Cell, Grid, aligned_columns
 from pipelines.normalise.labels import NoMatch, match_code
 from pipelines.normalise.model import Fact, Unmapped, make_fact
 from pipelines.spec import PROACTIVE_ITEMS, PROACTIVE_MEASURES
 from pipelines.text import norm, parse_value
 
 SECTION = "proactive"
+HOLES = "row has fewer cells than the table is wide (empty cells dropped?): its values cannot be placed"
 _BLOCK = re.compile(r"第二十条第?\(?([一二三四五六七八九十]+)\)?项")
 
 
@@ -44,13 +45,28 @@ def _measure_header(cells: list[Cell]) -> list[tuple[Cell, str, str | None]] | N
     return out
 
 
+def _carry_over(measures, aligned: dict[int, int]):
+    """A block's column header, moved onto the next page's grid by its column ruling."""
+    out = []
+    for cell, code, unit in measures:
+        if cell.col not in aligned or cell.last_col not in aligned:
+            return None  # the columns moved: nothing above this part places its values
+        first, last = aligned[cell.col], aligned[cell.last_col]
+        out.append((Cell(cell.text, cell.row, first, cell.rowspan, last - first + 1), code, unit))
+    return out
+
+
 def read_proactive(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
     facts: list[Fact] = []
     unmapped: list[Unmapped] = []
     measures: list[tuple[Cell, str, str | None]] | None = None
     placed: set[tuple[str, str]] = set()
     seen: set[int] = set()
+    prev: Grid | None = None
     for grid in grids:
+        if measures is not None and prev is not None:
+            measures = _carry_over(measures, aligned_columns(prev, grid))
+        prev = grid
         for r in range(grid.n_rows):
             cells = grid.row_cells(r)
             texts = [norm(c.text) for c in cells]
@@ -67,6 +83,9 @@ def read_proactive(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
                 continue
             label_cell, values = cells[0], [c for c in fresh if c is not cells[0]]
             label = label_cell.text
+            if grid.has_holes(r):
+                unmapped.extend(Unmapped(SECTION, label, c.text, grid.page, HOLES) for c in values)
+                continue
             if measures is None:
                 unmapped.extend(Unmapped(SECTION, label, c.text, grid.page,
                                          "no column header for this block")

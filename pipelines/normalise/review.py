@@ -9,6 +9,7 @@ from pipelines.spec import OUTCOMES, PROCEEDINGS
 from pipelines.text import norm, parse_value
 
 SECTION = "review_litigation"
+HOLES = "row has fewer cells than the table is wide (empty cells dropped?): its values cannot be placed"
 _HEADER_WORDS = tuple(w for c in PROCEEDINGS + OUTCOMES for w in c.words) + ("行政诉讼",)
 
 
@@ -48,11 +49,14 @@ def read_review(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
             colmap[c] = (proceeding, outcome) if proceeding and outcome else "column header not recognised"
         seen: set[int] = set()
         for r in range(max(header) + 1, grid.n_rows):
+            holes = grid.has_holes(r)
             for cell in grid.row_cells(r):
                 if id(cell) in seen:
                     continue
                 seen.add(id(cell))
                 target = colmap.get(cell.col) if cell.colspan == 1 else "value cell spans columns"
+                if holes:
+                    target = HOLES
                 if not isinstance(target, tuple):
                     if norm(cell.text):
                         unmapped.append(Unmapped(SECTION, "", cell.text, grid.page,

@@ -52,3 +52,46 @@ def test_split_table_continues_on_next_page_without_header():
     assert out.unmapped == []
     assert len(out.facts) == len(values)
     assert {f.page for f in out.facts} == {3, 4}
+
+
+def _row_of(grid, text):
+    return next(r for r in range(grid.n_rows) if any(text in c.text for c in grid.row_cells(r)))
+
+
+def test_a_row_whose_empty_cells_were_dropped_is_not_placed_by_position():
+    layout = T.applications_layout("2021")
+    values = numbered(layout)
+    grid = grid_of(layout, values)
+    r = _row_of(grid, "予以公开")
+    row = grid.cells[r]
+    # HTML with the empty cells left out: the last two values slide left, the row ends early.
+    kept = [c for c in row[3:] if c.col not in (4, 5)]
+    for i, cell in enumerate(kept):
+        cell.col = 3 + i
+    grid.cells[r] = row[:3] + kept + [None] * (len(row) - 3 - len(kept))
+    out = normalise([grid])
+    placed = {(f.dim1, f.dim2) for f in out.facts}
+    assert not any(code == "granted" for code, _ in placed)
+    assert len([u for u in out.unmapped if "fewer cells" in u.reason]) == len(kept)
+    assert len(out.facts) == len(values) - 7
+
+
+def test_a_label_the_template_lacks_goes_to_unmapped_with_its_cells():
+    layout = T.proactive_layout("2019")
+    values = numbered(layout)
+    grid = grid_of(layout, values)
+    r = _row_of(grid, "规范性文件")
+    grid.cells[r][0].text = "其他主动公开文件"
+    out = normalise([grid])
+    assert {u.raw_text for u in out.unmapped} == {values[("normative_documents", m)]
+                                                  for m in ("newly_made", "newly_published",
+                                                            "total_published")}
+    assert all("not recognised" in u.reason for u in out.unmapped)
+
+
+def test_a_2021_table_printing_other_results_as_one_row_reads_as_printed():
+    layout = T.applications_layout("2019")  # the 2019 （六） is one row
+    values = numbered(layout)
+    out = normalise([grid_of(layout, values)])
+    assert out.unmapped == []
+    assert {f.dim1 for f in out.facts if f.dim1.startswith("other_")} == {"other_total"}
