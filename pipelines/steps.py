@@ -7,6 +7,7 @@ Nothing here imports dagster.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -19,7 +20,8 @@ from pipelines.checks.identities import all_findings
 from pipelines.crawl import crawl_source
 from pipelines.extract.batch import Job, extract_all
 from pipelines.extract.results import ResultStore
-from pipelines.load import warehouse
+from pipelines.extract.version import EXTRACTOR_VERSION
+from pipelines.load import export, warehouse
 from pipelines.load.build import DOC_COLUMNS, build_frames
 from pipelines.settings import Settings
 from pipelines.sources import load_sources
@@ -119,9 +121,56 @@ def extract(settings: Settings) -> dict:
 
 # --- facts and dimensions: per-document results → warehouse frames --------------------------
 
+_BUILD_CODE = sorted([*Path(__file__).parent.joinpath("load").glob("*.py"),
+                      *Path(__file__).parent.joinpath("checks").glob("*.py"),
+                      *Path(__file__).resolve().parents[1].joinpath("sql").glob("*.sql")])
+
+
+def inputs_fingerprint(settings: Settings, docs: pd.DataFrame, store: ResultStore) -> str:
+    """What the published warehouse is a function of: the documents (by their reports'
+    content, so a page's visit counter changes nothing), the extractor, the build code and
+    the sources file."""
+    h = hashlib.sha256(EXTRACTOR_VERSION.encode())
+    for path in _BUILD_CODE:
+        h.update(path.read_bytes())
+    h.update(settings.sources_file.read_bytes())
+    rows = []
+    for d in docs.to_dict("records"):
+        rid = store.get(d["sha256"]).get("report_id") if d.get("sha256") and store.has(d["sha256"]) else None
+        rows.append("|".join(str(d.get(k)) for k in ("county", "document_url", "page_url", "title",
+                                                      "published_on", "crawl_error", "agency_hint",
+                                                      "year_hint", "media_type")) + f"|{rid}")
+    for row in sorted(rows):
+        h.update(row.encode())
+    return h.hexdigest()
+
+
+def _published_state(settings: Settings) -> dict:
+    path = settings.data_dir / "published.json"
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return state if state.get("warehouse") == str(settings.warehouse) else {}
+
+
+def unchanged(settings: Settings) -> bool:
+    """True when this run decided there is nothing new to publish (see `build`)."""
+    plan = settings.stage_dir / "plan.json"
+    return plan.exists() and json.loads(plan.read_text()).get("unchanged", False)
+
+
 def build(settings: Settings, run_id: str | None = None) -> dict:
     previous = warehouse.read_previous(settings.warehouse)
     docs = read_stage(settings, "documents_all")
+    fingerprint = inputs_fingerprint(settings, docs, ResultStore(settings.data_dir))
+    stage_complete = all(_stage(settings, n).exists() for n in ALL_TABLES)
+    same = (_published_state(settings).get("fingerprint") == fingerprint
+            and settings.warehouse.exists() and stage_complete)
+    (settings.stage_dir / "plan.json").write_text(json.dumps(
+        {"unchanged": same, "fingerprint": fingerprint}))
+    if same:  # a no-change night: the published warehouse stays exactly as it is
+        return {"unchanged": True}
     sources = load_sources(settings.sources_file)
     log_path = settings.data_dir / "crawl" / "log.jsonl"
     crawl_log = (pd.read_json(log_path, lines=True, dtype=False) if log_path.exists()
@@ -145,8 +194,14 @@ def stage_frames(settings: Settings, names) -> dict[str, pd.DataFrame]:
 # --- checks: findings over the staged facts -------------------------------------------------
 
 def find_issues(settings: Settings) -> pd.DataFrame:
+    if unchanged(settings):
+        return read_stage(settings, "quality_issues")
     names = [t for t in FACT_TABLES] + [f"{t}_superseded" for t in FACT_TABLES]
-    findings = all_findings(stage_frames(settings, names))
+    frames = stage_frames(settings, names + ["reports", "agencies", "unmapped_cells"])
+    # The opening narrative of each report, for the narrative-against-table check.
+    from pipelines.checks.suite import narratives
+    frames["narratives"] = narratives(frames["reports"], ResultStore(settings.data_dir))
+    findings = all_findings(frames)
     write_stage(settings, "quality_issues", findings)
     return findings
 
@@ -158,12 +213,23 @@ ALL_TABLES = (DIMENSION_TABLES + FACT_TABLES + tuple(f"{t}_superseded" for t in 
 
 
 def publish(settings: Settings) -> dict:
+    exports_link = export.exports_path(settings.warehouse)
+    if unchanged(settings):
+        if not exports_link.exists():  # exports lost or never made: from the published file
+            export.publish(export.build(settings.warehouse, exports_link), exports_link)
+        return {"warehouse": str(settings.warehouse), "unchanged": True, "run": {}, "tables": {}}
     tables = stage_frames(settings, ALL_TABLES)
     run = json.loads((settings.stage_dir / "run.json").read_text())
     runs = tables["runs"]
     runs.loc[runs["run_id"] == run["run_id"], "finished_at"] = pd.Timestamp.now()
     built = warehouse.build_path(settings.warehouse)
     warehouse.write(tables, built)
+    exports = export.build(built, exports_link)  # Parquet beside it, swapped just after it
     warehouse.publish(built, settings.warehouse)
+    export.publish(exports, exports_link)
+    plan = json.loads((settings.stage_dir / "plan.json").read_text())
+    (settings.data_dir / "published.json").write_text(json.dumps(
+        {"warehouse": str(settings.warehouse), "fingerprint": plan["fingerprint"],
+         "run_id": run["run_id"]}))
     return {"warehouse": str(settings.warehouse), "run": run,
             "tables": {n: len(f) for n, f in tables.items()}}

@@ -8,13 +8,20 @@ from pipelines.settings import Settings
 
 
 def print_summary(settings: Settings, seconds: float) -> None:
+    from pipelines.steps import unchanged
+
+    same = unchanged(settings)
+    if same:
+        print(f"\nnothing changed since the last published run ({seconds:.1f} s): "
+              "the published warehouse was left as it was")
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     try:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
         run = q("SELECT run_id, reports_seen, reports_new, reports_changed, reports_failed "
                 "FROM runs ORDER BY started_at DESC LIMIT 1")[0]
-        print(f"\nrun {run[0]} done in {seconds:.1f} s: {run[1]} reports seen, {run[2]} new, "
-              f"{run[3]} changed, {run[4]} not readable")
+        head = (f"last published run {run[0]}" if same else f"\nrun {run[0]} done in {seconds:.1f} s")
+        print(f"{head}: {run[1]} reports seen, {run[2]} new, {run[3]} changed, "
+              f"{run[4]} not readable")
         print("reports by status: " + ", ".join(
             f"{s} {n}" for s, n in q("SELECT status, count(*) FROM reports GROUP BY 1 ORDER BY 2 DESC")))
         for table in ("fact_applications", "fact_proactive", "fact_review_litigation"):

@@ -45,10 +45,10 @@ def facts_and_dimensions(context: AssetExecutionContext, gongkai: GongkaiSetting
     # Dimensions first: a multi-asset yields its assets in dependency order.
     frames = steps.stage_frames(settings, tuple(DIMENSION_DESCRIPTIONS) + _FACTS + ("unmapped_cells",))
     for name, frame in frames.items():
-        meta = {"dagster/row_count": len(frame)}
+        meta = {"dagster/row_count": len(frame), "unchanged": bool(counts.get("unchanged"))}
         if name in _FACTS and len(frame):
             meta["preview"] = MetadataValue.md(frame.drop(columns=["kind"]).head(10).to_markdown(index=False))
-            meta["superseded_rows"] = counts[f"{name}_superseded"]
+            meta["superseded_rows"] = len(steps.read_stage(settings, f"{name}_superseded"))
         if name == "reports":
             meta["statuses"] = MetadataValue.json(frame["status"].value_counts().to_dict())
             meta["current"] = int(frame["is_current"].sum())
