@@ -146,3 +146,21 @@ def test_summary_and_views(sample_run):
     con = sample_run["con"]
     for view in ("v_applications", "v_proactive", "v_review_litigation", "v_county_applications"):
         assert con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0
+
+
+def test_a_second_run_over_an_unchanged_portal_changes_nothing(sample_run):
+    """The nightly no-change run: conditional requests, nothing re-extracted, no publish."""
+    warehouse = sample_run["work"] / "data" / "warehouse.duckdb"
+    before = warehouse.stat()
+    results = sorted((sample_run["work"] / "data" / "extracted").rglob("*.json"))
+    log_path = sample_run["work"] / "data" / "crawl" / "log.jsonl"
+    n_before = len(log_path.read_text(encoding="utf-8").splitlines())
+    proc = _run(["run", "--sources", str(sample_run["sources"]),
+                 "--data-dir", str(sample_run["work"] / "data")], sample_run["env"])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "nothing changed" in proc.stdout
+    after = warehouse.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert sorted((sample_run["work"] / "data" / "extracted").rglob("*.json")) == results
+    second = pd.read_json(log_path, lines=True).iloc[n_before:]
+    assert len(second) > 0 and set(second["status"]) <= {304}, second[["url", "status"]]
