@@ -195,9 +195,9 @@ def read_tables(data: bytes, read: PdfRead) -> None:
         flavor="lattice",
         engine="vector",
         suppress_stdout=True,
-        # pdfminer invents a space wherever two runs of one line sit apart ("增加 1" for a
-        # printed "增加1"); a wider margin keeps only the spaces the PDF itself holds.
-        layout_kwargs={"word_margin": 0.5},
+        # Cell text comes from pdfium's glyphs (camelot_grid), so camelot's layout analysis
+        # only has to find the ruling: skip its text-box grouping, a third of its time.
+        layout_kwargs={"boxes_flow": None},
     )
     # Reading order: page, then top to bottom (PDF y grows upwards).
     ordered = sorted(tables, key=lambda t: (int(t.page), -t.rows[0][0] if t.rows else 0))
