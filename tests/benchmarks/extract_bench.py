@@ -1,0 +1,166 @@
+"""Extraction accuracy (per hazard), speed and memory on committed documents.
+
+Not collected by pytest. Run from the repository root:
+
+    .venv/bin/python tests/benchmarks/extract_bench.py                 # the fixture corpus
+    .venv/bin/python tests/benchmarks/extract_bench.py --defaults      # + camelot's defaults
+    .venv/bin/python tests/benchmarks/extract_bench.py --sample        # the bundled sample
+
+Accuracy: every truth cell is one of
+  correct            the fact is there with the printed value and raw_text
+                     (an `expect=unmapped` cell: no fact placed, and the report says so);
+  wrong              a fact with another value or text, a fact placed for a cell that cannot be
+                     placed with confidence, or a fact no truth cell has;
+  missing-reported   no fact, and the report is not `ok` (its status and error say so);
+  missing-silently   no fact, and the report claims `ok`.
+Speed: milliseconds per page for gongkai's path (pdfium text layer picks the pages, camelot's
+vector lattice reads them), every page of the document counted, one core, in this process;
+with --defaults also `camelot.read_pdf(path, pages="all")` on the same PDFs, same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from pipelines.extract.document import extract_document  # noqa: E402
+from pipelines.normalise.model import TABLE_OF_SECTION  # noqa: E402
+
+HINTS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx", ".doc": "doc"}
+
+
+def same_text(document: str, want: str, got: str) -> bool:
+    # In a PDF the gap a layout engine leaves between Chinese and Latin characters may or may
+    # not be a space character: spaces in raw_text do not count there.
+    if document.endswith(".pdf"):
+        return "".join(want.split()) == "".join(got.split())
+    return want == got
+
+
+def score_document(doc: str, result: dict, truth: pd.DataFrame) -> dict[str, int]:
+    got = {(TABLE_OF_SECTION[f["section"]], f["dim1"], f["dim2"]): f for f in result["facts"]}
+    counts = defaultdict(int)
+    says_so = result["status"] != "ok"
+    for row in truth.itertuples(index=False):
+        key = (row.table, row.dim1, row.dim2)
+        fact = got.pop(key, None)
+        expect = getattr(row, "expect", "fact") or "fact"
+        if expect == "unmapped":
+            counts["correct" if fact is None and says_so else
+                   "wrong" if fact is not None else "missing-silently"] += 1
+            continue
+        if fact is None:
+            counts["missing-reported" if says_so else "missing-silently"] += 1
+            continue
+        want = float(row.value) if row.value != "" else None
+        ok = fact["value"] == want and same_text(doc, row.raw_text, fact["raw_text"])
+        counts["correct" if ok else "wrong"] += 1
+    counts["wrong"] += len(got)  # facts no truth cell has
+    return counts
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else 0.0
+
+
+def load(folder: Path, sample: bool):
+    if sample:
+        docs_dir = folder / "portal"
+        truth = pd.read_csv(folder / "truth.csv", dtype=str, keep_default_na=False)
+        reports = pd.read_csv(folder / "reports.csv", dtype=str, keep_default_na=False)
+        manifest = reports.assign(hazards="sample", expected_error="",
+                                  producer=reports["media_type"])
+    else:
+        docs_dir = folder / "docs"
+        truth = pd.read_csv(folder / "truth.csv", dtype=str, keep_default_na=False)
+        manifest = pd.read_csv(folder / "manifest.csv", dtype=str, keep_default_na=False)
+    return docs_dir, truth, manifest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sample", action="store_true", help="the bundled sample, not the corpus")
+    parser.add_argument("--defaults", action="store_true",
+                        help="also time camelot.read_pdf(path, pages='all') on the same PDFs")
+    parser.add_argument("--folder", help="a corpus folder with docs/, truth.csv, manifest.csv")
+    args = parser.parse_args()
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    folder = Path(args.folder) if args.folder else (
+        REPO / "data" / "sample" if args.sample else REPO / "tests" / "fixtures" / "corpus")
+    docs_dir, truth, manifest = load(folder, args.sample)
+    by_doc = {d: t for d, t in truth.groupby("document")}
+
+    first_pdf = next((docs_dir / d for d in manifest["document"] if d.endswith(".pdf")), None)
+    if first_pdf is not None:
+        extract_document(first_pdf.read_bytes(), "pdf")  # warm-up: imports, fonts
+    per_hazard: dict[str, defaultdict] = defaultdict(lambda: defaultdict(int))
+    totals: defaultdict = defaultdict(int)
+    status_problems, ours, theirs, rows = [], [], [], []
+    for m in manifest.itertuples(index=False):
+        path = docs_dir / m.document
+        data = path.read_bytes()
+        t0 = time.perf_counter()
+        result = extract_document(data, HINTS.get(path.suffix.lower()))
+        ms = (time.perf_counter() - t0) * 1000
+        if result["status"] != m.expected_status or (
+                m.expected_error and m.expected_error.lower() not in (result["error"] or "").lower()):
+            status_problems.append(f"{m.document}: want {m.expected_status} "
+                                   f"({m.expected_error!r}), got {result['status']}: {result['error']}")
+        counts = score_document(m.document, result, by_doc.get(m.document, truth.iloc[0:0]))
+        for hazard in filter(None, m.hazards.split(";")):
+            for k, v in counts.items():
+                per_hazard[hazard][k] += v
+        for k, v in counts.items():
+            totals[k] += v
+        row = {"document": m.document, "status": result["status"], "pages": result["pages"],
+               "ms": round(ms, 1), **counts}
+        if path.suffix.lower() == ".pdf" and result["pages"]:
+            ours.append(ms / result["pages"])
+            if args.defaults:
+                import camelot
+
+                t0 = time.perf_counter()
+                try:
+                    camelot.read_pdf(str(path), pages="all")
+                except Exception as e:  # noqa: BLE001 - the defaults may fail where we do not
+                    row["defaults_error"] = type(e).__name__
+                theirs.append((time.perf_counter() - t0) * 1000 / result["pages"])
+        rows.append(row)
+
+    pd.set_option("display.width", 200)
+    print(pd.DataFrame(rows).fillna("").to_string(index=False))
+    cols = ["correct", "wrong", "missing-reported", "missing-silently"]
+    table = pd.DataFrame([{"hazard": h, **{c: per_hazard[h][c] for c in cols}}
+                          for h in sorted(per_hazard)])
+    print("\naccuracy per hazard (cells)\n" + table.to_string(index=False))
+    n = sum(totals[c] for c in cols)
+    print(f"\n{len(manifest)} documents, {n} truth cells: "
+          + ", ".join(f"{totals[c]} {c}" for c in cols)
+          + (f" ({100 * totals['correct'] / n:.2f}% correct)" if n else ""))
+    print(f"status/error as expected: {len(manifest) - len(status_problems)} of {len(manifest)}")
+    for p in status_problems:
+        print("  " + p)
+    if ours:
+        print(f"gongkai: {len(ours)} PDFs, median {statistics.median(ours):.1f} ms/page, "
+              f"p95 {percentile(ours, 0.95):.1f} ms/page (every page counted)")
+    if theirs:
+        print(f"camelot defaults: median {statistics.median(theirs):.1f} ms/page, "
+              f"p95 {percentile(theirs, 0.95):.1f} ms/page; "
+              f"{statistics.median(theirs) / statistics.median(ours):.1f}x slower (medians)")
+    print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
