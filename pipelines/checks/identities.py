@@ -1,34 +1,33 @@
 """The template's identities (domain.md I1–I4) and the carry-over between years.
 
-Each check takes the fact frames and returns findings, one per failing comparison, with the
-cells involved in `detail`. A blank cell is not a zero: a blank total is its own finding
-(`blank_total`) and is not compared; blank parts count as nothing printed (0).
+Each check takes the fact frames and returns findings, one per failing comparison, naming the
+cells that disagree and by how much. A blank cell is not a zero: a blank total is its own
+finding (`blank_total`) and is not compared; blank parts count as nothing printed (0).
+
+`all_findings(frames)` is the entry point for the whole check suite (pipelines.checks.suite).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.checks.findings import (FINDING_COLUMNS, LABELS, cells_ref, fact_meta, finding,
+                                       fmt)
 from pipelines.spec import APPLICATION_ROWS, ORG_APPLICANTS
 
-FINDING_COLUMNS = ["report_id", "agency_id", "report_year", "check_name", "severity", "section",
-                   "detail", "expected", "actual"]
+__all__ = ["FINDING_COLUMNS", "check_applications", "check_review_litigation",
+           "check_carry_over", "check_not_numbers", "all_findings"]
+
 RESULT_ROWS = tuple(c.code for c in APPLICATION_ROWS
                     if c.group and c.code != "results_total")
 LABEL = {c.code: c.label_zh for c in APPLICATION_ROWS}
-
-
-def _finding(meta: dict, check: str, section: str, detail: str, expected, actual,
-             severity: str = "error") -> dict:
-    return {"report_id": meta["report_id"], "agency_id": meta["agency_id"],
-            "report_year": meta["report_year"], "check_name": check, "severity": severity,
-            "section": section, "detail": detail,
-            "expected": None if expected is None else float(expected),
-            "actual": None if actual is None else float(actual)}
-
-
-def _fmt(v) -> str:
-    return "blank" if v is None or pd.isna(v) else f"{v:g}"
+ROW = LABELS["row_code"]
+COL = LABELS["applicant"]
+APPLICANT_PARTS = ("natural_person",) + ORG_APPLICANTS
+APPLICANTS = APPLICANT_PARTS + ("total",)
+ABSENT = object()
+APPS = "fact_applications"
+REVIEW = "fact_review_litigation"
 
 
 def _cells(frame: pd.DataFrame, d1: str, d2: str) -> dict[str, dict[tuple[str, str], float | None]]:
@@ -39,94 +38,114 @@ def _cells(frame: pd.DataFrame, d1: str, d2: str) -> dict[str, dict[tuple[str, s
     return out
 
 
-def _meta(frame: pd.DataFrame) -> dict[str, dict]:
-    return (frame.drop_duplicates("report_id")
-            .set_index("report_id", drop=False)[["report_id", "agency_id", "report_year"]]
-            .to_dict("index"))
-
-
 def _sum(cells: dict, keys) -> float:
     return sum(cells.get(k) or 0.0 for k in keys)
 
 
+def _differ(a: float, b: float) -> bool:
+    return abs(a - b) > 1e-9
+
+
 def check_applications(apps: pd.DataFrame) -> list[dict]:
-    """I1 (per applicant column), I2 (per row), I3 (per applicant column), blank totals."""
+    """I2 (per row) and blank totals, then I3 and I1 (per applicant column)."""
     findings = []
-    meta = _meta(apps)
-    applicants = ("natural_person",) + ORG_APPLICANTS + ("total",)
+    meta = fact_meta(apps)
     for rid, cells in _cells(apps, "row_code", "applicant").items():
         m = meta[rid]
         rows = {r for r, _ in cells}
+        blank_rows = set()  # rows whose 总计 is blank while their parts are not
         for row in sorted(rows):
-            total = cells.get((row, "total"), "absent")
+            total = cells.get((row, "total"), ABSENT)
+            parts_keys = [(row, a) for a in APPLICANT_PARTS if (row, a) in cells]
+            parts = _sum(cells, parts_keys)
             if total is None:
-                parts = _sum(cells, [(row, a) for a in applicants[:-1]])
                 if parts:
-                    findings.append(_finding(m, "blank_total", "applications",
-                                             f"{row} ({LABEL[row]}): 总计 left blank while its "
-                                             f"applicant columns sum to {parts:g}",
-                                             parts, None, "warning"))
+                    blank_rows.add(row)
+                    findings.append(finding(
+                        m, "blank_total", "applications",
+                        f"{ROW[row]}：总计栏空白，而各申请人列之和为 {parts:g}", parts, None,
+                        cells_ref(APPS, [(row, "total")] + [k for k in parts_keys if cells[k]])))
                 continue
-            if total == "absent":
-                continue
-            parts = _sum(cells, [(row, a) for a in applicants[:-1]])
-            if abs(parts - total) > 1e-9:
-                findings.append(_finding(m, "applications_row_total", "applications",
-                                         f"{row} ({LABEL[row]}): 总计 {total:g} ≠ 自然人 + 法人或其他组织 "
-                                         f"= {parts:g}", parts, total))
-        for col in applicants:
-            printed = cells.get(("results_total", col), "absent")
-            if printed == "absent" or printed is None:
+            if total is ABSENT or not parts_keys:
+                continue  # no total, or no applicant columns printed: nothing to compare
+            if _differ(parts, total):
+                listed = " + ".join(f"{COL[k[1]]} {fmt(cells[k])}" for k in parts_keys if cells[k])
+                findings.append(finding(
+                    m, "applications_row_total", "applications",
+                    f"{ROW[row]}：总计印为 {total:g}，但各申请人列之和为 {parts:g}"
+                    f"（{listed or '各列均为空白或0'}），相差 {total - parts:+g}",
+                    parts, total, cells_ref(APPS, [(row, "total")] + [k for k in parts_keys
+                                                                       if cells[k]])))
+        for col in APPLICANTS:
+            printed = cells.get(("results_total", col), ABSENT)
+            if printed is ABSENT or printed is None:
                 continue  # a blank total is reported once, by blank_total
             result_rows = [r for r in RESULT_ROWS if (r, col) in cells]
-            if result_rows:
+            skip_total = col == "total"  # a blank 总计 among the rows: not compared
+            if result_rows and not (skip_total and blank_rows & set(result_rows)):
                 parts = _sum(cells, [(r, col) for r in result_rows])
-                if abs(parts - printed) > 1e-9:
-                    listed = ", ".join(f"{r} {_fmt(cells[(r, col)])}" for r in result_rows
-                                       if cells[(r, col)])
-                    findings.append(_finding(m, "applications_results_total", "applications",
-                                             f"{col}: （七）总计 {printed:g} ≠ sum of results "
-                                             f"{parts:g} ({listed or 'all blank'})", parts, printed))
+                if _differ(parts, printed):
+                    nonzero = [r for r in result_rows if cells[(r, col)]]
+                    listed = "、".join(f"{ROW[r]} {fmt(cells[(r, col)])}" for r in nonzero)
+                    findings.append(finding(
+                        m, "applications_results_total", "applications",
+                        f"{COL[col]}列：（七）总计印为 {printed:g}，但各办理结果之和为 {parts:g}"
+                        f"（{listed or '均为空白或0'}），相差 {printed - parts:+g}", parts, printed,
+                        cells_ref(APPS, [("results_total", col)] + [(r, col) for r in nonzero])))
             if ("new_received", col) in cells and ("carried_over", col) in cells:
+                involved = ("new_received", "carried_over", "results_total", "carried_forward")
+                if skip_total and blank_rows & set(involved):
+                    continue
                 left = _sum(cells, [("new_received", col), ("carried_over", col)])
                 right = printed + (cells.get(("carried_forward", col)) or 0.0)
-                if abs(left - right) > 1e-9:
-                    findings.append(_finding(
+                if _differ(left, right):
+                    findings.append(finding(
                         m, "applications_balance", "applications",
-                        f"{col}: 一 {_fmt(cells[('new_received', col)])} + 二 "
-                        f"{_fmt(cells[('carried_over', col)])} = {left:g}, but （七）总计 {printed:g}"
-                        f" + 四 {_fmt(cells.get(('carried_forward', col)))} = {right:g}",
-                        left, right))
+                        f"{COL[col]}列：一（本年新收）{fmt(cells[('new_received', col)])} + 二（上年结转）"
+                        f"{fmt(cells[('carried_over', col)])} = {left:g}，但（七）总计 {printed:g} + "
+                        f"四（结转下年度）{fmt(cells.get(('carried_forward', col)))} = {right:g}，"
+                        f"相差 {right - left:+g}", left, right,
+                        cells_ref(APPS, [(r, col) for r in involved if (r, col) in cells])))
     return findings
 
 
 def check_review_litigation(review: pd.DataFrame) -> list[dict]:
     """I4: in each block 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
     findings = []
-    meta = _meta(review)
+    meta = fact_meta(review)
     parts_of = ("upheld", "corrected", "other", "pending")
+    names = LABELS["proceeding"]
+    outs = LABELS["outcome"]
     for rid, cells in _cells(review, "proceeding", "outcome").items():
         for proceeding in ("review", "lawsuit_direct", "lawsuit_after_review"):
             if (proceeding, "total") not in cells:
                 continue
             total = cells[(proceeding, "total")]
-            parts = _sum(cells, [(proceeding, p) for p in parts_of])
-            listed = " + ".join(f"{p} {_fmt(cells.get((proceeding, p)))}" for p in parts_of)
+            keys = [(proceeding, p) for p in parts_of if (proceeding, p) in cells]
+            if not keys:
+                continue
+            parts = _sum(cells, keys)
+            listed = " + ".join(f"{outs[p]} {fmt(cells.get((proceeding, p)))}" for p in parts_of
+                                if (proceeding, p) in cells)
+            ref = cells_ref(REVIEW, [(proceeding, "total")] + [k for k in keys if cells[k]])
             if total is None:
                 if parts:
-                    findings.append(_finding(meta[rid], "blank_total", "review_litigation",
-                                             f"{proceeding}: 总计 left blank ({listed})",
-                                             parts, None, "warning"))
+                    findings.append(finding(meta[rid], "blank_total", "review_litigation",
+                                            f"{names[proceeding]}：总计栏空白（{listed}）",
+                                            parts, None, ref))
                 continue
-            if abs(parts - total) > 1e-9:
-                findings.append(_finding(meta[rid], "review_litigation_total", "review_litigation",
-                                         f"{proceeding}: 总计 {total:g} ≠ {listed} = {parts:g}",
-                                         parts, total))
+            if _differ(parts, total):
+                findings.append(finding(
+                    meta[rid], "review_litigation_total", "review_litigation",
+                    f"{names[proceeding]}：总计印为 {total:g}，但 {listed} = {parts:g}，"
+                    f"相差 {total - parts:+g}", parts, total, ref))
     return findings
 
 
 def check_carry_over(apps: pd.DataFrame) -> list[dict]:
-    """Year N's 二 (carried over) against year N−1's 四 (carried forward), same agency."""
+    """Year N's 二 (carried over) against year N−1's 四 (carried forward), same agency.
+
+    Give it the current reports' facts: one report per agency and year."""
     findings = []
     a = apps[apps["agency_id"].notna() & apps["report_year"].notna()]
     over = a[a["row_code"] == "carried_over"]
@@ -138,13 +157,15 @@ def check_carry_over(apps: pd.DataFrame) -> list[dict]:
     for row in joined.itertuples(index=False):
         now = 0.0 if pd.isna(row.value) else float(row.value)
         before = 0.0 if pd.isna(row.value_prev) else float(row.value_prev)
-        if abs(now - before) > 1e-9:
-            findings.append(_finding(
+        if _differ(now, before):
+            year = int(row.report_year)
+            findings.append(finding(
                 {"report_id": row.report_id, "agency_id": row.agency_id,
-                 "report_year": row.report_year}, "carry_over", "applications",
-                f"{row.applicant}: 二、上年结转 {_fmt(row.value)} in {int(row.report_year)}, but "
-                f"{int(row.report_year) - 1}'s 四、结转下年度继续办理 was {_fmt(row.value_prev)}",
-                before, now))
+                 "report_year": year}, "carry_over", "applications",
+                f"{COL[row.applicant]}列：{year} 年报告的二、上年结转为 {fmt(row.value)}，"
+                f"但 {year - 1} 年报告的四、结转下年度继续办理为 {fmt(row.value_prev)}，"
+                f"相差 {now - before:+g}", before, now,
+                cells_ref(APPS, [("carried_over", row.applicant)])))
     return findings
 
 
@@ -157,20 +178,16 @@ def check_not_numbers(frames: dict[str, pd.DataFrame]) -> list[dict]:
                                     "outcome")):
         f = frames[table]
         for row in f[f["kind"] == "text"].itertuples(index=False):
-            findings.append(_finding(row._asdict(), "cell_not_number", section,
-                                     f"{getattr(row, d1)}/{getattr(row, d2)}: {row.raw_text!r} "
-                                     "is not a number", None, None, "warning"))
+            a, b = getattr(row, d1), getattr(row, d2)
+            findings.append(finding(row._asdict(), "cell_not_number", section,
+                                    f"{LABELS[d1].get(a, a)} × {LABELS[d2].get(b, b)}："
+                                    f"“{row.raw_text}”不是数字", None, None,
+                                    cells_ref(table, [(a, b)])))
     return findings
 
 
 def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every finding over the facts of every report (current and superseded)."""
-    apps = pd.concat([frames["fact_applications"], frames["fact_applications_superseded"]])
-    review = pd.concat([frames["fact_review_litigation"],
-                        frames["fact_review_litigation_superseded"]])
-    findings = (check_applications(apps) + check_review_litigation(review)
-                + check_carry_over(frames["fact_applications"])
-                + check_not_numbers({t: pd.concat([frames[t], frames[f"{t}_superseded"]])
-                                     for t in ("fact_applications", "fact_proactive",
-                                               "fact_review_litigation")}))
-    return pd.DataFrame(findings, columns=FINDING_COLUMNS)
+    """Every finding of every check (see pipelines.checks.suite for the frames it reads)."""
+    from pipelines.checks.suite import all_findings as run_suite
+
+    return run_suite(frames)

@@ -21,6 +21,7 @@ EXPECTED_DEPS = {
     "quality_issues": {"fact_applications", "fact_proactive", "fact_review_litigation"},
     "warehouse": {"counties", "agencies", "reports", "categories", "fact_applications",
                   "fact_proactive", "fact_review_litigation", "unmapped_cells", "quality_issues"},
+    "county_reports": {"warehouse"},
 }
 
 

@@ -1,0 +1,247 @@
+"""What a reviewer's report shows, read from the published warehouse (read-only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.checks.findings import DIMS, TABLE_OF, parse_cells
+
+LEVEL_ZH = {"county_government": "县级政府", "department": "部门", "town": "镇", "township": "乡",
+            "subdistrict": "街道", "other": "其他"}
+LEVEL_ORDER = {k: i for i, k in enumerate(LEVEL_ZH)}
+WITHHELD = "withheld_%"
+# The outcome groups of section 三 (（一）…（六）), for the charts.
+OUTCOME_GROUPS = (("granted", "予以公开"), ("partially_granted", "部分公开"), ("withheld", "不予公开"),
+                  ("unavailable", "无法提供"), ("not_processed", "不予处理"), ("other", "其他处理"))
+
+
+class UnknownCounty(LookupError):
+    pass
+
+
+@dataclass
+class CountyYear:
+    county: dict
+    year: int
+    agencies: pd.DataFrame  # agency_id, agency_name, level
+    reports: pd.DataFrame  # current reports of the county's agencies, every year
+    findings: pd.DataFrame  # quality_issues of year N: current reports and agency-level ones
+    facts: dict[str, pd.DataFrame]  # current facts of the county, every year
+    run: dict = field(default_factory=dict)
+
+    @property
+    def year_reports(self) -> pd.DataFrame:
+        return self.reports[self.reports["report_year"] == self.year]
+
+
+def _df(con, sql: str, params=()) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
+
+
+def counties(warehouse: Path) -> pd.DataFrame:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return _df(con, "SELECT c.county, r.report_year, count(*) AS reports FROM reports r "
+                        "JOIN agencies a USING (agency_id) JOIN counties c ON c.county_id = a.county_id "
+                        "WHERE r.is_current GROUP BY 1, 2 ORDER BY 1, 2")
+    finally:
+        con.close()
+
+
+def load(warehouse: Path, county: str, year: int) -> CountyYear:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        found = _df(con, "SELECT * FROM counties WHERE county = ?", [county])
+        if found.empty:
+            known = ", ".join(_df(con, "SELECT county FROM counties ORDER BY 1")["county"])
+            raise UnknownCounty(f"no county {county!r} in {warehouse} (known: {known or 'none'})")
+        c = found.iloc[0].to_dict()
+        agencies = _df(con, "SELECT agency_id, agency_name, level FROM agencies WHERE county_id = ?",
+                       [c["county_id"]])
+        ids = list(agencies["agency_id"])
+        reports = _df(con, "SELECT * FROM reports WHERE is_current AND agency_id IN "
+                           "(SELECT unnest(?::VARCHAR[]))", [ids])
+        facts = {}
+        for table in DIMS:
+            facts[table] = _df(con, f"SELECT * FROM {table} WHERE agency_id IN "
+                                    "(SELECT unnest(?::VARCHAR[]))", [ids])
+        findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
+                            "(SELECT unnest(?::VARCHAR[]))", [year, ids])
+        try:
+            run = _df(con, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
+            run = run.iloc[0].to_dict() if len(run) else {}
+        except duckdb.Error:
+            run = {}
+    finally:
+        con.close()
+    current = set(reports["report_id"])
+    findings = findings[findings["report_id"].isna() | findings["report_id"].isin(current)]
+    if "cells" not in findings:
+        findings = _recover_cells(warehouse, findings)
+    findings = _with_cells(findings, facts)
+    return CountyYear(c, int(year), agencies, reports, findings.reset_index(drop=True), facts, run)
+
+
+def _recover_cells(warehouse: Path, findings: pd.DataFrame) -> pd.DataFrame:
+    """For a warehouse whose quality_issues has no `cells`/`page` columns: run the checks again
+    over its own tables and take the cells of the findings that match (same report, check and
+    detail). Findings that do not match keep no cells (their section's page is shown)."""
+    from pipelines.checks.suite import FACTS, all_findings
+    from pipelines.spec import BLANK_MARKS
+
+    if findings.empty:
+        return findings.assign(cells=None, page=None)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        frames = {}
+        ids = list(findings["agency_id"].dropna().unique())
+        for t in FACTS:
+            for name in (t, f"{t}_superseded"):
+                f = con.execute(f"SELECT * FROM {name} WHERE agency_id IN "
+                                "(SELECT unnest(?::VARCHAR[]))", [ids]).df()
+                raw = f["raw_text"].fillna("").str.strip()
+                f["kind"] = ["number" if pd.notna(v) else "blank" if r in ("",) + BLANK_MARKS
+                             else "text" for v, r in zip(f["value"], raw)]
+                frames[name] = f
+        frames["reports"] = con.execute("SELECT * FROM reports WHERE agency_id IN "
+                                        "(SELECT unnest(?::VARCHAR[]))", [ids]).df()
+        frames["agencies"] = con.execute("SELECT * FROM agencies").df()
+    finally:
+        con.close()
+    again = all_findings(frames)[["report_id", "check_name", "detail", "cells", "page"]]
+    again = again.drop_duplicates(["report_id", "check_name", "detail"])
+    return findings.merge(again, on=["report_id", "check_name", "detail"], how="left")
+
+
+def _with_cells(findings: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The printed cells each finding involves (label, raw text) and the source page.
+
+    Uses the finding's `cells`/`page` columns where the warehouse has them; otherwise the page
+    is the first page of the finding's section in that document."""
+    findings = findings.copy()
+    if "cells" not in findings:
+        findings["cells"] = None
+    if "page" not in findings:
+        findings["page"] = None
+    printed: dict[tuple, tuple[str, object]] = {}
+    section_page: dict[tuple[str, str], int] = {}
+    for table, (d1, d2) in DIMS.items():
+        f = facts[table]
+        section = next(s for s, t in TABLE_OF.items() if t == table)
+        for rid, a, b, raw, page in f[["report_id", d1, d2, "raw_text", "page"]].itertuples(index=False):
+            printed[(table, rid, a, b)] = (raw, page)
+            if pd.notna(page):
+                key = (rid, section)
+                section_page[key] = min(section_page.get(key, 10 ** 6), int(page))
+    cells_out, pages = [], []
+    for rid, ref, page, section in findings[["report_id", "cells", "page", "section"]].itertuples(index=False):
+        table, keys = parse_cells(ref)
+        shown = [(table, a, b, printed.get((table, rid, a, b), (None, None))[0]) for a, b in keys]
+        cells_out.append(shown)
+        if pd.isna(page) if page is not None else True:
+            page = section_page.get((rid, section))
+        pages.append(None if page is None or pd.isna(page) else int(page))
+    findings["cell_list"] = cells_out
+    findings["page"] = pages
+    return findings
+
+
+def cell_value(facts: pd.DataFrame, row: str) -> pd.Series:
+    """Per report: row `row`'s 总计, or the sum of its applicant columns where 总计 is blank."""
+    f = facts[facts["row_code"].str.startswith(row[:-1]) if row.endswith("%") else
+              facts["row_code"] == row]
+    if f.empty:
+        return pd.Series(dtype="float64")
+    tot = f[f["applicant"] == "total"].groupby(["report_id", "row_code"])["value"].first()
+    parts = f[f["applicant"] != "total"].groupby(["report_id", "row_code"])["value"].sum(min_count=1)
+    both = pd.concat([tot.rename("t"), parts.rename("p")], axis=1)
+    per_row = both["t"].fillna(both["p"])
+    return per_row.groupby(level=0).sum(min_count=1)
+
+
+def applications_by_report(facts: pd.DataFrame) -> pd.DataFrame:
+    """report_id → received, granted, partially_granted, withheld, unavailable, not_processed,
+    other, results_total, carried_over, carried_forward."""
+    out = pd.DataFrame({
+        "received": cell_value(facts, "new_received"),
+        "carried_over": cell_value(facts, "carried_over"),
+        "granted": cell_value(facts, "granted"),
+        "partially_granted": cell_value(facts, "partially_granted"),
+        "withheld": cell_value(facts, "withheld_%"),
+        "unavailable": cell_value(facts, "unavailable_%"),
+        "not_processed": cell_value(facts, "not_processed_%"),
+        "other": cell_value(facts, "other_%"),
+        "results_total": cell_value(facts, "results_total"),
+        "carried_forward": cell_value(facts, "carried_forward"),
+    })
+    return out
+
+
+def review_by_report(facts: pd.DataFrame) -> pd.DataFrame:
+    f = facts.copy()
+    if f.empty:
+        return pd.DataFrame(columns=["review", "litigation"])
+    parts = f[f["outcome"] != "total"].groupby(["report_id", "proceeding"])["value"].sum(min_count=1)
+    tot = f[f["outcome"] == "total"].groupby(["report_id", "proceeding"])["value"].first()
+    v = pd.concat([tot.rename("t"), parts.rename("p")], axis=1)
+    v = v["t"].fillna(v["p"]).unstack("proceeding")
+    for p in ("review", "lawsuit_direct", "lawsuit_after_review"):
+        if p not in v:
+            v[p] = float("nan")
+    lit = v[["lawsuit_direct", "lawsuit_after_review"]].sum(axis=1, min_count=1)
+    return pd.DataFrame({"review": v["review"], "litigation": lit})
+
+
+def summary(cy: CountyYear) -> pd.DataFrame:
+    """One row per agency of the county that has a report in year N or a finding for it."""
+    reps = cy.year_reports
+    apps = applications_by_report(cy.facts["fact_applications"])
+    rev = review_by_report(cy.facts["fact_review_litigation"])
+    f = cy.findings
+    counts = (f.groupby(["agency_id", "severity"]).size().unstack(fill_value=0)
+              if len(f) else pd.DataFrame())
+    ids = list(dict.fromkeys(list(reps["agency_id"]) + list(f["agency_id"].dropna())))
+    rows = []
+    ag = cy.agencies.set_index("agency_id")
+    for aid in ids:
+        rep = reps[reps["agency_id"] == aid]
+        r = rep.iloc[0].to_dict() if len(rep) else {}
+        rid = r.get("report_id")
+        a = apps.loc[rid].to_dict() if rid in apps.index else {}
+        v = rev.loc[rid].to_dict() if rid in rev.index else {}
+        rows.append({
+            "agency_id": aid, "agency_name": ag.at[aid, "agency_name"] if aid in ag.index else aid,
+            "level": ag.at[aid, "level"] if aid in ag.index else "other",
+            "report_id": rid, "status": r.get("status"), "format": r.get("format"),
+            "document_url": r.get("document_url"), "page_url": r.get("page_url"),
+            "media_type": r.get("media_type"), "title": r.get("title"),
+            "published_on": r.get("published_on"), "pages": r.get("pages"),
+            **{k: a.get(k) for k in ("received", "granted", "partially_granted", "withheld",
+                                     "unavailable", "not_processed", "other", "results_total")},
+            "review": v.get("review"), "litigation": v.get("litigation"),
+            "errors": int(counts.at[aid, "error"]) if "error" in counts and aid in counts.index else 0,
+            "warnings": int(counts.at[aid, "warning"]) if "warning" in counts and aid in counts.index else 0,
+        })
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["_lvl"] = out["level"].map(LEVEL_ORDER)
+    return out.sort_values(["errors", "_lvl", "agency_name"], ascending=[False, True, True]) \
+              .drop(columns="_lvl").reset_index(drop=True)
+
+
+def history(cy: CountyYear) -> pd.DataFrame:
+    """County totals per report year (current reports): applications by outcome, review,
+    litigation, number of reports."""
+    apps = applications_by_report(cy.facts["fact_applications"])
+    rev = review_by_report(cy.facts["fact_review_litigation"])
+    year = cy.reports.set_index("report_id")["report_year"]
+    both = apps.join(rev, how="outer")
+    both["report_year"] = both.index.map(year)
+    g = both.groupby("report_year").sum(min_count=1)
+    g["reports"] = cy.reports.groupby("report_year").size()
+    return g.sort_index()
