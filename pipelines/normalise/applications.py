@@ -35,8 +35,24 @@ def _group_of(segment: str) -> str | None:
     return None
 
 
+_RESULTS_HEADER = "三、本年度办理结果"
+
+
 def _is_results_header(segment: str) -> bool:
-    return "办理结果" in norm(segment)
+    """"三、本年度办理结果", whole or a piece of it (a page break or a narrow cell cuts it)."""
+    text = norm(segment).replace(".", "、")
+    return "办理结果" in text or (len(text) >= 2 and text in _RESULTS_HEADER)
+
+
+def row_group(segments: list[str]) -> str | None:
+    """The result category a row's own label cells name, if any (kept as context for the
+    rows below even when this row's sub-item cannot be placed)."""
+    for seg in segments:
+        if norm(seg) and not _is_results_header(seg) and leading_number(seg) is None:
+            g = _group_of_safe(seg)
+            if g:
+                return g
+    return None
 
 
 def match_row(segments: list[str], inherited_group: str | None) -> tuple[str, str | None]:
@@ -83,7 +99,9 @@ def _group_of_safe(segment: str) -> str | None:
         return None
 
 
-_HEADER_WORDS = ("申请人", "自然人", "法人", "商业企业", "科研机构", "公益", "法律服务", "勾稽")
+# Words only the header holds ("申请人" alone is not one: row labels say 申请人 too).
+_HEADER_WORDS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益",
+                 "法律服务", "勾稽")
 
 
 def _header_rows(grid: Grid) -> int:
@@ -92,21 +110,23 @@ def _header_rows(grid: Grid) -> int:
     A continuation on the next page without repeated headers has none.
     """
     for r in range(grid.n_rows):
-        texts = [norm(c.text) for c in grid.row_cells(r)]
-        if not any(w in t for t in texts for w in _HEADER_WORDS):
+        cells = grid.row_cells(r)
+        texts = [norm(c.text) for c in cells]
+        if (not any(w in t for t in texts for w in _HEADER_WORDS)
+                or any(parse_value(c.text).kind == "number" for c in cells)):
             return r
     return grid.n_rows
 
 
 def _is_tail(labels: list[str], values: list[Cell]) -> bool:
-    """The rest of a row the page break cut: label text only, no numbering, no values."""
+    """The rest of a row the page break cut: label pieces only (the end of its sub-item label,
+    maybe the end of its category cell), no numbering, no values."""
     text = [t for t in labels if norm(t)]
-    if len(text) != 1 or any(norm(c.text) for c in values):
+    if not text or any(norm(c.text) for c in values):
         return False
-    t = text[0]
-    return (leading_number(t) is None and leading_chinese_number(t) is None
-            and _group_of_safe(t) is None and not any(w in norm(t) for c in _TOP_LEVEL
-                                                      for w in c.words))
+    return all(leading_number(t) is None and leading_chinese_number(t) is None
+               and _group_of_safe(t) is None
+               and not any(w in norm(t) for c in _TOP_LEVEL for w in c.words) for t in text)
 
 
 def map_columns(grid: Grid, n_header: int) -> dict[int, str]:
@@ -204,7 +224,8 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
             if r == n_header and last_row is not None and _is_tail(labels, values):
                 # The page break cut a row: its values stayed above, its label ran on here.
                 if last_row["failed"]:
-                    joined = last_row["labels"][:-1] + [last_row["labels"][-1] + label]
+                    tail = [t for t in labels if norm(t)][-1]
+                    joined = last_row["labels"][:-1] + [last_row["labels"][-1] + tail]
                     try:
                         code, group = match_row(joined, last_row["group"])
                     except NoMatch:
@@ -216,6 +237,7 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
             if last_row is not None and last_row["failed"]:
                 unmapped.extend(last_row["unmapped"])
             last_row = None
+            group = row_group(labels) or group
             group_before = group
             try:
                 code, group = match_row(labels, group)
