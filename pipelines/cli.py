@@ -106,6 +106,27 @@ def cmd_ui(args) -> int:
     return 0  # not reached
 
 
+def cmd_report(args) -> int:
+    """The reviewer's report of one county and year, from the published warehouse (read-only)."""
+    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
+    if not settings.warehouse.exists():
+        print(f"gongkai report: no warehouse at {settings.warehouse}; run `gongkai run` first",
+              file=sys.stderr)
+        return 2
+    from pipelines.report import write_report
+    from pipelines.report.data import UnknownCounty
+
+    out = Path(args.out) if args.out else settings.data_dir / "reports" / args.county / str(args.year)
+    try:
+        done = write_report(settings.warehouse, args.county, args.year, out.resolve())
+    except UnknownCounty as e:
+        print(f"gongkai report: {e}", file=sys.stderr)
+        return 2
+    print(f"gongkai report: {args.county} {args.year}: {done['agencies']} agencies, "
+          f"{done['errors']} errors, {done['warnings']} warnings\n  {done['html']}\n  {done['markdown']}")
+    return 0
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sources", help="sources TOML (env GONGKAI_SOURCES; default: the bundled sample)")
     p.add_argument("--warehouse", help="published DuckDB file (env GONGKAI_WAREHOUSE; "
@@ -127,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     p_ui.add_argument("--port", type=int, default=3000)
     _common(p_ui)
     p_ui.set_defaults(func=cmd_ui)
+    p_rep = sub.add_parser("report", help="the reviewer's report (HTML + Markdown) of one county and year")
+    p_rep.add_argument("--county", required=True, help="county name as in the sources file, e.g. 青山县")
+    p_rep.add_argument("--year", type=int, required=True, help="the year the reports cover")
+    p_rep.add_argument("--out", help="output folder (default <data-dir>/reports/<county>/<year>)")
+    _common(p_rep)
+    p_rep.set_defaults(func=cmd_report)
     args = parser.parse_args(argv)
     return args.func(args)
 

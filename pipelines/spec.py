@@ -159,7 +159,7 @@ FORMAT_WORDS = {
 
 # Words that say which section a table holds.
 SECTION_WORDS = {
-    "proactive": ("第二十条",),
+    "proactive": ("第二十条", "信息内容"),
     "applications": ("申请人情况", "自然人", "本年新收"),
     "review_litigation": ("行政复议",),
 }

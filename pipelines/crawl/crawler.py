@@ -23,13 +23,29 @@ from pipelines.crawl.listing import ListItem, parse_list_page, strip_fragment
 from pipelines.crawl.media import media_type
 from pipelines.crawl.models import CrawlFailure, CrawlResult, DocumentRef
 from pipelines.crawl.options import CrawlOptions
-from pipelines.crawl.titles import is_annual_report, parse_title
+from pipelines.crawl.titles import is_annual_report, normalise_title, parse_title
 from pipelines.raw_store import RawStore
 from pipelines.sources import Source
 
 # Entries that look like articles (a date, or "report" in the title) but are not annual
 # reports are reported as skipped; nav links are not worth a line.
 _REPORTISH = re.compile(r"报告|年报")
+
+
+_AGENCY_WORDS = re.compile(r"(?:人民政府|政府|局|委员会|委|办公室|办事处|街道|镇|乡|管委会|中心|院)$")
+
+
+def agency_from_source(source: str | None) -> str | None:
+    """A detail page's publisher as an agency name, when it reads like one."""
+    if not source:
+        return None
+    name = normalise_title(source).strip("　 ：:")
+    return name if 2 <= len(name) <= 30 and _AGENCY_WORDS.search(name) else None
+
+
+def _holds_report(res: FetchResult) -> bool:
+    text, _ = decode_html(res.content, res.content_type)
+    return parse_detail_page(text, res.final_url).inline
 
 
 def crawl_source(source: Source, data_dir: Path, *,
@@ -47,7 +63,7 @@ class _SourceCrawl:
         self.state = SourceState(data_dir, source)
         self.fetcher = Fetcher(source, self.options, self.store, validators=self.log.validators,
                                client_factory=client_factory)
-        self.result = CrawlResult()
+        self.result = CrawlResult(previous_digest=self.state.digest)
 
     def run(self) -> CrawlResult:
         try:
@@ -59,14 +75,18 @@ class _SourceCrawl:
         finally:
             self.fetcher.close()
             self.result.log = self.fetcher.log
+            self.result.fetched = sum(not d.reused for d in self.result.documents)
             self.log.append(self.fetcher.log)
+            self.state.digest = self.result.digest
             self.state.save()
         return self.result
 
     # -- failures --------------------------------------------------------------------------
     def fail(self, url: str, stage: str, error: str, *, item: ListItem | None = None,
-             page_url: str | None = None) -> None:
-        agency, year = parse_title(item.title) if item else (None, None)
+             page_url: str | None = None, agency: str | None = None, year: int | None = None) -> None:
+        if item:
+            t_agency, t_year = parse_title(item.title)
+            agency, year = agency or t_agency, year or t_year
         self.result.failures.append(CrawlFailure(
             url=url, page_url=page_url, title=item.title if item else None, agency_hint=agency,
             year_hint=year, published_on=item.date if item else None, stage=stage, error=error,
@@ -155,6 +175,12 @@ class _SourceCrawl:
         text, _ = decode_html(page.content, page.content_type)
         detail = parse_detail_page(text, page.final_url)
         published_on = item.date or detail.published_on
+        if agency is None or year is None:
+            # "2021年政府信息公开工作年度报告" on a list: the article's own heading or its
+            # publisher ("来源：柱濮镇人民政府") names the agency.
+            h_agency, h_year = parse_title(detail.heading or "")
+            agency = agency or h_agency or agency_from_source(detail.source)
+            year = year or h_year
         docs: list[DocumentRef] = []
         complete = True
         if detail.inline or not detail.attachments:
@@ -167,13 +193,21 @@ class _SourceCrawl:
             try:
                 res = self.fetcher.fetch(attachment.url, stage="attachment")
             except FetchError as exc:
-                self.fail(attachment.url, "attachment", exc.message, item=item, page_url=item.url)
+                self.fail(attachment.url, "attachment", exc.message, item=item, page_url=item.url,
+                          agency=agency, year=year)
                 complete = False
                 continue
             kind, note = media_type(res.content, res.content_type, attachment.url)
             if note:
                 self.fetcher.annotate(res.final_url, note)
                 complete = False  # likely an error page: try again next run
+                if kind == "html" and not _holds_report(res):
+                    # An error page under a document's name is not a report: a failure with
+                    # the reason, so the report shows as failed (and is retried) instead of
+                    # appearing as an unreadable page.
+                    self.fail(attachment.url, "attachment", note, item=item, page_url=item.url,
+                              agency=agency, year=year)
+                    continue
             docs.append(document(res, kind, note, inline=False, page_url=item.url,
                                  published_on=published_on))
         self.keep(item, docs, complete)

@@ -24,6 +24,7 @@ _DOC_EXT = "|".join(DOCUMENT_EXTENSIONS)
 _QUOTED_DOC_URL = re.compile(rf"""['"]([^'"<>\s]+?\.(?:{_DOC_EXT}))(?:\?[^'"<>\s]*)?['"]""", re.I)
 _QUOTED_URL = re.compile(r"""(?:window\.open|location(?:\.href)?\s*=|location\.assign)\s*\(?\s*['"]([^'"]+)['"]""")
 _PAGE_EXT = ("html", "htm", "shtml", "")
+_SOURCE_LABEL = re.compile(r"(?:来源|发布机构|发文机关|信息来源|发布单位)\s*[:：]\s*([^\s:：|｜]{2,40})")
 _DATE_LABEL = re.compile(r"(?:发布|成文|公开|印发)?(?:日期|时间)\s*[:：]?\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})")
 
 
@@ -39,6 +40,8 @@ class DetailPage:
     inline: bool = False  # the page itself holds the report's tables
     title: str | None = None
     published_on: str | None = None
+    heading: str | None = None  # the article's own title (<h1>, meta ArticleTitle)
+    source: str | None = None  # who published it (meta ContentSource, "来源：…")
 
 
 def _viewer_file(url: str) -> str | None:
@@ -113,9 +116,19 @@ def parse_detail_page(html: str, url: str) -> DetailPage:
     title_el = root.find(".//title")
     text = clean_text(root.text_content())
     m = _DATE_LABEL.search(text)
+    meta = {(el.get("name") or "").lower(): clean_text(el.get("content"))
+            for el in root.iter("meta") if el.get("name") and el.get("content")}
+    h1 = root.find(".//h1")
+    heading = meta.get("articletitle") or (clean_text(h1.text_content()) if h1 is not None else None)
+    source = meta.get("contentsource")
+    if not source:
+        sm = _SOURCE_LABEL.search(text)
+        source = sm.group(1) if sm else None
     return DetailPage(
         attachments=find_attachments(root, base),
         inline=has_inline_report(root),
         title=clean_text(title_el.text_content()) if title_el is not None else None,
         published_on=find_date(m.group(1)) if m else None,
+        heading=heading or None,
+        source=source or None,
     )

@@ -64,9 +64,12 @@ class SourceState:
         self.path = data_dir / "crawl" / "state" / f"{key}.json"
         self.county = source.county
         self.pages: dict[str, dict] = {}
+        self.digest: str | None = None  # what the previous crawl found (see CrawlResult.digest)
         if self.path.exists():
             try:
-                self.pages = json.loads(self.path.read_text(encoding="utf-8")).get("pages", {})
+                saved = json.loads(self.path.read_text(encoding="utf-8"))
+                self.pages = saved.get("pages", {})
+                self.digest = saved.get("digest")
             except (json.JSONDecodeError, OSError):
                 self.pages = {}  # a broken state only costs a full re-fetch
 
@@ -90,7 +93,8 @@ class SourceState:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"county": self.county, "pages": self.pages}, ensure_ascii=False, indent=1)
+        data = json.dumps({"county": self.county, "digest": self.digest, "pages": self.pages},
+                          ensure_ascii=False, indent=1)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

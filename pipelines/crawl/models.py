@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field, fields
 
 
@@ -55,3 +57,29 @@ class CrawlResult:
     log: list[dict] = field(default_factory=list)  # this run's requests, as appended to crawl/log.jsonl
     list_pages: int = 0
     skipped_items: list[str] = field(default_factory=list)  # titles judged not annual reports
+    fetched: int = 0  # documents whose bytes were fetched this run (the others were reused)
+    previous_digest: str | None = None  # the digest the source's previous crawl ended with
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of what the crawl found: every document (URL, page, sha256, title,
+        date, type, note) and every failure (URL, stage, error), order-independent. Equal
+        digests mean the later stages would see the same input."""
+        docs = sorted((d.document_url, d.page_url, d.sha256, d.title, d.published_on or "",
+                       d.media_type, d.note or "", d.agency_hint or "", str(d.year_hint or ""))
+                      for d in self.documents)
+        fails = sorted((f.url, f.stage, f.error) for f in self.failures)
+        blob = json.dumps([docs, fails], ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()
+
+    @property
+    def changed_since_last_crawl(self) -> bool:
+        """False when this crawl found exactly what the source's previous crawl did. Careful:
+        the previous crawl's run may have failed after crawling; to skip a rebuild compare
+        `crawl_digest(...)` with the one recorded by the last *published* run instead."""
+        return self.digest != self.previous_digest
+
+
+def crawl_digest(results: list[CrawlResult]) -> str:
+    """One fingerprint of several sources' crawls (order-independent)."""
+    return hashlib.sha256("\n".join(sorted(r.digest for r in results)).encode()).hexdigest()

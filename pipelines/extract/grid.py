@@ -67,20 +67,35 @@ ALIGN_TOLERANCE = 3.0  # points: ruling lines of one table drawn on two pages
 
 
 def aligned_columns(prev: Grid, grid: Grid) -> dict[int, int]:
-    """prev's column index → grid's column index, for columns with the same edges.
+    """prev's column index → grid's column index, for columns with the same ruling.
 
-    A table continued on the next page has the same ruling for its value columns even when
-    its label columns are split differently, so the edges say which column is which.
+    A table continued on the next page keeps the ruling of its value columns even when its
+    label columns are split differently, or when a column whose dividing line only some rows
+    draw comes out as one: a run of prev's columns whose outer edges are one of grid's columns
+    maps onto it.
     """
     if prev.col_x is None or grid.col_x is None:
         return {c: c for c in range(prev.n_cols)} if prev.n_cols == grid.n_cols else {}
     out = {}
-    for i, (a0, a1) in enumerate(prev.col_x):
-        for j, (b0, b1) in enumerate(grid.col_x):
-            if abs(a0 - b0) <= ALIGN_TOLERANCE and abs(a1 - b1) <= ALIGN_TOLERANCE:
+    for j, (b0, b1) in enumerate(grid.col_x):
+        starts = [i for i, (a0, _) in enumerate(prev.col_x) if abs(a0 - b0) <= ALIGN_TOLERANCE]
+        ends = [i for i, (_, a1) in enumerate(prev.col_x) if abs(a1 - b1) <= ALIGN_TOLERANCE]
+        if starts and ends and starts[0] <= ends[-1]:
+            for i in range(starts[0], ends[-1] + 1):
                 out[i] = j
-                break
     return out
+
+
+def columns_align(prev: Grid, grid: Grid) -> bool:
+    """grid continues prev's columns: each of its columns is one of prev's, a run of prev's
+    (a divider only some rows draw) or a part of one of prev's (label columns split finer)."""
+    if prev.col_x is None or grid.col_x is None:
+        return prev.n_cols == grid.n_cols
+    exact = set(aligned_columns(prev, grid).values())
+    inside = {j for j, (b0, b1) in enumerate(grid.col_x)
+              if any(a0 - ALIGN_TOLERANCE <= b0 and b1 <= a1 + ALIGN_TOLERANCE
+                     for a0, a1 in prev.col_x)}
+    return len(exact) >= 2 and (exact | inside) == set(range(grid.n_cols))
 
 
 def from_spans(spans: list[tuple[int, int, int, int, str]], n_rows: int, n_cols: int,

@@ -133,8 +133,8 @@ def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
                             for n, c in zip(reports["agency_name"], reports["county"])]
     agencies = []
     for aid, group in named.assign(agency_id=reports["agency_id"]).groupby("agency_id"):
-        name = fullest_name(list(group["agency_name"]))
         county = group["county"].iloc[0]
+        name = fullest_name(list(group["agency_name"]), county)
         agencies.append({"agency_id": aid, "agency_name": name, "county_id": county_id(county),
                          "level": agency_level(name, county),
                          "name_variants": sorted({norm(n) for n in group["agency_name"]})})

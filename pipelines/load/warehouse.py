@@ -33,7 +33,25 @@ def read_previous(published: Path) -> dict[str, pd.DataFrame]:
 
 
 def build_path(published: Path) -> Path:
-    return Path(published).with_name(Path(published).name + f".build-{os.getpid()}")
+    """The build file of this process beside the published one (same filesystem: the rename
+    is atomic). Build files left by runs that were killed are removed on the way."""
+    published = Path(published)
+    published.parent.mkdir(parents=True, exist_ok=True)
+    for stale in published.parent.glob(published.name + ".build-*"):
+        pid = stale.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if pid != str(os.getpid()) and not _alive(pid):
+            stale.unlink(missing_ok=True)
+    return published.with_name(published.name + f".build-{os.getpid()}")
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write(tables: dict[str, pd.DataFrame], target: Path) -> None:
@@ -62,6 +80,20 @@ def write(tables: dict[str, pd.DataFrame], target: Path) -> None:
 
 
 def publish(built: Path, published: Path) -> None:
-    """Atomically replace the published warehouse with the built one."""
-    Path(published).parent.mkdir(parents=True, exist_ok=True)
+    """Atomically replace the published warehouse with the built one.
+
+    The build file is complete on disk first (checkpointed, closed, fsynced), then renamed over
+    the published name: readers holding the old file keep reading it (its inode lives until they
+    close), new connections open the new one. A crash before the rename leaves the old one."""
+    built, published = Path(built), Path(published)
+    published.parent.mkdir(parents=True, exist_ok=True)
+    if built.with_name(built.name + ".wal").exists():
+        raise RuntimeError(f"{built} still has a write-ahead log: not closed cleanly")
+    with open(built, "rb") as f:
+        os.fsync(f.fileno())
     os.replace(built, published)
+    dir_fd = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.extract.grid import Grid, aligned_columns
+from pipelines.extract.grid import Grid, columns_align
 from pipelines.normalise.applications import read_applications
 from pipelines.normalise.model import Fact, Unmapped
 from pipelines.normalise.proactive import read_proactive
 from pipelines.normalise.review import read_review
-from pipelines.spec import FORMAT_WORDS, SECTION_WORDS
+from pipelines.spec import DIMENSIONS, FORMAT_WORDS, SECTION_WORDS
 from pipelines.text import norm
+
+_TEMPLATE_WORDS = tuple({w for d in DIMENSIONS for c in d.codes for w in c.words if len(w) >= 3})
 
 READERS = {
     "proactive": read_proactive,
@@ -61,7 +63,7 @@ def group_sections(grids: list[Grid]) -> tuple[dict[str, list[Grid]], list[Grid]
             # Same table on the next page: its value columns keep their ruling.
             continues = (prev.page is not None and grid.page is not None
                          and grid.page == prev.page + 1
-                         and len(aligned_columns(prev, grid)) >= min(3, grid.n_cols))
+                         and columns_align(prev, grid))
             if continues:
                 section = prev_section
         if section is None:
@@ -84,8 +86,13 @@ def normalise(grids: list[Grid]) -> Normalised:
             out.facts += facts
             out.unmapped += unmapped
     for grid in other:
+        # A table holding the template's words is a part we failed to join: the report is
+        # partial. Any other table (a narrative's own) is kept as unplaced, as "other".
+        text = norm(grid.text())
+        section = "unplaced_part" if any(w in text for w in _TEMPLATE_WORDS) else "other"
         for r in range(grid.n_rows):
-            out.unmapped += [Unmapped("other", "", c.text, grid.page,
-                                      "table not recognised as a section of the template")
+            out.unmapped += [Unmapped(section, "", c.text, grid.page,
+                                      "table not recognised as a section of the template"
+                                      + (" (it holds template labels)" if section != "other" else ""))
                              for c in grid.row_cells(r) if norm(c.text) and c.row == r]
     return out

@@ -7,12 +7,13 @@ from dagster import Definitions, load_asset_checks_from_modules, load_assets_fro
 
 from assets.crawl import assets as crawl_assets
 from assets.extract import assets as extract_assets
+from assets.report import assets as report_assets
 from assets.warehouse import assets as warehouse_assets
 from assets.warehouse import checks as warehouse_checks
 from pipelines.orchestration.resources import GongkaiSettings
 from pipelines.orchestration.schedules import nightly_job, nightly_schedule
 
-ASSET_MODULES = [crawl_assets, extract_assets, warehouse_assets]
+ASSET_MODULES = [crawl_assets, extract_assets, warehouse_assets, report_assets]
 
 defs = Definitions(
     assets=load_assets_from_modules(ASSET_MODULES),
