@@ -41,7 +41,8 @@ _RESULTS_HEADER = "三、本年度办理结果"
 def _is_results_header(segment: str) -> bool:
     """"三、本年度办理结果", whole or a piece of it (a page break or a narrow cell cuts it)."""
     text = norm(segment).replace(".", "、")
-    return "办理结果" in text or (len(text) >= 2 and text in _RESULTS_HEADER)
+    return ("办理结果" in text or (len(text) >= 2 and text in _RESULTS_HEADER)
+            or (len(text) == 1 and text in "三果"))  # its first or last character alone
 
 
 def row_group(segments: list[str]) -> str | None:
@@ -71,10 +72,31 @@ def match_row(segments: list[str], inherited_group: str | None) -> tuple[str, st
             group = g
         else:
             rest.append(seg)
+    own_group = group
     if group is None:
         group = inherited_group
-        if group is None:
+        if group is None and not rest:
             raise NoMatch(f"row {joined!r} not recognised and no result category above it")
+    try:
+        return _sub_item(group, rest, joined)
+    except NoMatch:
+        if own_group is not None or not rest:
+            raise
+        # No category of its own on this row (a merged category cell whose text sits in other
+        # rows, or on another page): a sub-item label whose words belong to exactly one row
+        # of the template, with a matching number, is still that row.
+        leaf = rest[-1]
+        text = norm(leaf)
+        hits = [c for c in APPLICATION_ROWS if c.number and any(w in text for w in c.words)
+                and leading_number(leaf) in (None, c.number)]
+        if len(hits) == 1 and leading_number(leaf) is not None:
+            return hits[0].code, hits[0].group
+        raise
+
+
+def _sub_item(group: str | None, rest: list[str], joined: str) -> tuple[str, str | None]:
+    if group is None:
+        raise NoMatch(f"row {joined!r} not recognised and no result category above it")
     if group not in SUB_ITEM_GROUPS:
         if rest:
             raise NoMatch(f"row {joined!r}: category {group} has no sub-items")
