@@ -151,23 +151,83 @@ def _is_tail(labels: list[str], values: list[Cell]) -> bool:
                and not any(w in norm(t) for c in _TOP_LEVEL for w in c.words) for t in text)
 
 
+def _is_group_header(text: str) -> bool:
+    """"申请人情况" and "法人或其他组织" stand over several columns; never an applicant."""
+    t = norm(text)
+    return "申请人" in t or "法人" in t
+
+
+def _header_text(grid: Grid, n_header: int, c: int) -> tuple[str, int] | None:
+    """The most specific header text over column c, and the header cell's identity."""
+    for r in reversed(range(n_header)):
+        cell = grid.cells[r][c] if c < len(grid.cells[r]) else None
+        if cell is None or not norm(cell.text) or _is_group_header(cell.text):
+            continue
+        return cell.text, id(cell)
+    return None
+
+
+def _unique(colmap: dict[int, tuple[str, int]]) -> dict[int, str]:
+    """Keep a code only where one header cell (over one column or several) gives it."""
+    owners: dict[str, set[int]] = {}
+    for code, owner in colmap.values():
+        owners.setdefault(code, set()).add(owner)
+    return {c: code for c, (code, _) in colmap.items() if len(owners[code]) == 1}
+
+
 def map_columns(grid: Grid, n_header: int) -> dict[int, str]:
     """Value column index → applicant code, from the most specific header cell above it."""
-    colmap: dict[int, str] = {}
+    colmap: dict[int, tuple[str, int]] = {}
     for c in range(grid.n_cols):
-        for r in reversed(range(n_header)):
-            cell = grid.cells[r][c] if c < len(grid.cells[r]) else None
-            if cell is None or cell.colspan > 1 or not norm(cell.text):
-                continue
+        found = _header_text(grid, n_header, c)
+        if found:
             try:
-                colmap[c] = match_code(cell.text, APPLICANTS, what="column header").code
+                colmap[c] = (match_code(found[0], APPLICANTS, what="column header").code, found[1])
             except NoMatch:
                 pass
-            break
-    counts: dict[str, int] = {}
-    for code in colmap.values():
-        counts[code] = counts.get(code, 0) + 1
-    return {c: code for c, code in colmap.items() if counts[code] == 1}
+    return _unique(colmap)
+
+
+def map_columns_joined(top: Grid, grid: Grid, n_header: int) -> dict[int, str]:
+    """Columns of a header the page break cut: the top part's last header row ("商业") and
+    this part's first rows ("企业") read together, column by column through the ruling."""
+    aligned = aligned_columns(top, grid)
+    colmap: dict[int, tuple[str, int]] = {}
+    for c in range(grid.n_cols):
+        above = [i for i, j in aligned.items() if j == c]
+        parts, owner = [], c
+        if len(above) == 1:
+            found = _header_text(top, top.n_rows, above[0])
+            if found:
+                parts.append(found[0])
+                owner = found[1]
+        below = _header_text(grid, n_header, c)
+        if below:
+            parts.append(below[0])
+        if parts:
+            try:
+                colmap[c] = (match_code("".join(parts), APPLICANTS, what="column header").code,
+                             owner)
+            except NoMatch:
+                pass
+    return _unique(colmap)
+
+
+def _header_tail(grid: Grid) -> int:
+    """Leading rows with neither a number nor a row label: the rest of a cut header row."""
+    for r in range(grid.n_rows):
+        cells = grid.row_cells(r)
+        if any(parse_value(c.text).kind == "number" for c in cells) or any(
+                _row_words(c.text) for c in cells):
+            return r
+    return grid.n_rows
+
+
+def _row_words(text: str) -> bool:
+    t = norm(text)
+    return bool(t) and (leading_number(text) is not None or leading_chinese_number(text) is not None
+                        or _is_results_header(text) or _group_of_safe(text) is not None
+                        or any(w in t for c in _TOP_LEVEL for w in c.words))
 
 
 def _value_start(grid: Grid, n_header: int, colmap: dict[int, str]) -> int:
@@ -195,9 +255,12 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
 
     def place(code: str, label: str, values: list[Cell], page: int | None) -> None:
         for cell in values:
-            applicant = colmap.get(cell.col) if cell.colspan == 1 else None
+            # A value cell spanning several grid columns is placed only when one header
+            # stands over all of them (a thin extra column from a converted .doc).
+            codes = {colmap.get(c) for c in range(cell.col, cell.last_col + 1)}
+            applicant = codes.pop() if len(codes) == 1 else None
             if applicant is None:
-                why = ("value cell spans several columns" if cell.colspan > 1
+                why = ("value cell spans columns of different applicants" if cell.colspan > 1
                        else "column has no recognised applicant header")
                 unmapped.append(Unmapped(SECTION, label, cell.text, page, why))
             elif (code, applicant) in placed:
@@ -207,9 +270,19 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
                 placed.add((code, applicant))
                 facts.append(make_fact(SECTION, code, applicant, cell.text, page))
 
+    pending: Grid | None = None  # a part that is all header: the page broke inside the header
     for grid in grids:
         n_header = _header_rows(grid)
-        new_map = map_columns(grid, n_header) if n_header else {}
+        if pending is not None:
+            n_header = max(n_header, _header_tail(grid))
+            new_map = map_columns_joined(pending, grid, n_header) if n_header else {}
+            pending = None
+        else:
+            new_map = map_columns(grid, n_header) if n_header else {}
+        if n_header and n_header == grid.n_rows:
+            pending, prev = grid, grid
+            colmap = new_map or colmap
+            continue
         if new_map:
             colmap = new_map
         elif colmap is not None and prev is not None:

@@ -40,7 +40,11 @@ def read_review(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
         for c in range(grid.n_cols):
             above = [grid.cells[r][c] for r in header if grid.cells[r][c] is not None]
             proceeding = _proceeding([norm(x.text) for x in above])
-            leaf = next((x for x in reversed(above) if x.colspan == 1 and norm(x.text)), None)
+            # The outcome is the lowest header cell that names no proceeding (those stand
+            # over five columns each).
+            leaf = next((x for x in reversed(above) if norm(x.text)
+                         and _proceeding([norm(x.text)]) is None and "诉讼" not in norm(x.text)),
+                        None)
             try:
                 outcome = match_code(leaf.text, OUTCOMES, what="column header").code if leaf else None
             except NoMatch as e:
@@ -54,7 +58,10 @@ def read_review(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
                 if id(cell) in seen:
                     continue
                 seen.add(id(cell))
-                target = colmap.get(cell.col) if cell.colspan == 1 else "value cell spans columns"
+                targets = {colmap.get(c) for c in range(cell.col, cell.last_col + 1)}
+                # Spanning several grid columns is fine when one header stands over them all.
+                target = (targets.pop() if len(targets) == 1
+                          else "value cell spans columns of different headers")
                 if holes:
                     target = HOLES
                 if not isinstance(target, tuple):
