@@ -142,13 +142,13 @@ def _header_rows(grid: Grid) -> int:
 
 def _is_tail(labels: list[str], values: list[Cell]) -> bool:
     """The rest of a row the page break cut: label pieces only (the end of its sub-item label,
-    maybe the end of its category cell), no numbering, no values."""
-    text = [t for t in labels if norm(t)]
-    if not text or any(norm(c.text) for c in values):
+    maybe its category cell running on), no numbering of its own, no values."""
+    if any(norm(c.text) for c in values):
         return False
-    return all(leading_number(t) is None and leading_chinese_number(t) is None
-               and _group_of_safe(t) is None
-               and not any(w in norm(t) for c in _TOP_LEVEL for w in c.words) for t in text)
+    text = [t for t in labels if norm(t) and not _is_results_header(t) and _group_of_safe(t) is None]
+    return bool(text) and all(
+        leading_number(t) is None and leading_chinese_number(t) is None
+        and not any(w in norm(t) for c in _TOP_LEVEL for w in c.words) for t in text)
 
 
 def _is_group_header(text: str) -> bool:
@@ -319,7 +319,7 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
             if r == n_header and last_row is not None and _is_tail(labels, values):
                 # The page break cut a row: its values stayed above, its label ran on here.
                 if last_row["failed"]:
-                    tail = [t for t in labels if norm(t)][-1]
+                    tail = [t for t in labels if norm(t) and _group_of_safe(t) is None][-1]
                     joined = last_row["labels"][:-1] + [last_row["labels"][-1] + tail]
                     try:
                         code, group = match_row(joined, last_row["group"])

@@ -59,8 +59,10 @@ def read_review(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
                     continue
                 seen.add(id(cell))
                 targets = {colmap.get(c) for c in range(cell.col, cell.last_col + 1)}
-                # Spanning several grid columns is fine when one header stands over them all.
-                target = (targets.pop() if len(targets) == 1
+                placed_by = {t for t in targets if isinstance(t, tuple)}
+                # Spanning several grid columns is fine when one header stands over them all
+                # (a sliver column a converted .doc adds has no header of its own).
+                target = (placed_by.pop() if len(placed_by) == 1
                           else "value cell spans columns of different headers")
                 if holes:
                     target = HOLES
