@@ -233,12 +233,23 @@ def test_good_reports_still_come_through(faulty):
     assert faulty["portal"].hits["/private/r.html"] == 0
 
 
-def test_html_error_page_served_as_pdf_keeps_its_real_type(faulty):
-    (doc,) = by_title(faulty["first"])[faulty["titles"]["errpdf"]]
-    assert doc.media_type == "html" and not doc.inline
-    assert doc.note == "expected pdf (by extension), got html (probably an error page)"
+def test_html_error_page_served_as_pdf_is_a_failure_with_the_reason(faulty):
+    assert faulty["titles"]["errpdf"] not in by_title(faulty["first"])  # not a report document
+    failure = failure_for(faulty["first"], "/files/missing.pdf")
+    assert failure.stage == "attachment"
+    assert failure.error == "expected pdf (by extension), got html (probably an error page)"
+    assert failure.title == faulty["titles"]["errpdf"] and failure.year_hint == 2021
     row = [r for r in faulty["first"].log if r["url"].endswith("/files/missing.pdf")][-1]
-    assert row["status"] == 200 and row["note"] == doc.note
+    assert row["status"] == 200 and row["note"] == failure.error
+
+
+def test_html_page_under_a_document_name_that_holds_the_report_is_kept(portal, tmp_path):
+    portal.add("/nb/index.html", list_page([("/art/x.html", report("兑镇镇"), "2022-01-01")]))
+    portal.add("/art/x.html", detail_page("x", '<a href="/files/r.pdf">附件</a>'))
+    portal.add("/files/r.pdf", detail_page("x", REPORT_TABLE))  # HTML, but the report itself
+    result = crawl_source(make_source(portal.url("/nb/index.html")), tmp_path)
+    (doc,) = result.documents
+    assert doc.media_type == "html" and doc.note.startswith("expected pdf") and result.failures == []
 
 
 def test_second_run_retries_failures_only(faulty):
