@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 from dataclasses import dataclass, field
@@ -35,13 +36,12 @@ class Glyph:
     right: float
     top: float
 
-    @property
-    def cx(self) -> float:
-        return (self.left + self.right) / 2
+    cx: float = 0.0
+    cy: float = 0.0
 
-    @property
-    def cy(self) -> float:
-        return (self.bottom + self.top) / 2
+    def __post_init__(self):
+        self.cx = (self.left + self.right) / 2
+        self.cy = (self.bottom + self.top) / 2
 
 
 @dataclass
@@ -128,22 +128,38 @@ def read_text(data: bytes) -> PdfRead:
         doc.close()
 
 
-def _text_in(glyphs: list[Glyph], box: tuple[float, float, float, float]) -> str:
-    """The glyphs whose centre lies in box, as lines top to bottom, left to right."""
-    x1, y1, x2, y2 = box
-    inside = [g for g in glyphs if x1 <= g.cx <= x2 and y1 <= g.cy <= y2]
-    if not inside:
+def _lines_text(glyphs: list[Glyph]) -> str:
+    """Glyphs of one cell as lines top to bottom, each left to right."""
+    if not glyphs:
         return ""
-    inside.sort(key=lambda g: (-g.cy, g.left))
+    glyphs = sorted(glyphs, key=lambda g: (-g.cy, g.left))
     lines: list[list[Glyph]] = []
-    for g in inside:
-        line = lines[-1] if lines else None
-        if line is not None and min(l.bottom for l in line) <= g.cy <= max(l.top for l in line):
-            line.append(g)
+    low = high = 0.0
+    for g in glyphs:
+        if lines and low <= g.cy <= high:
+            lines[-1].append(g)
+            low, high = min(low, g.bottom), max(high, g.top)
         else:
             lines.append([g])
+            low, high = g.bottom, g.top
     return "\n".join("".join(g.char for g in sorted(line, key=lambda g: g.left)).strip()
                      for line in lines).strip()
+
+
+def _glyphs_by_cell(glyphs: list[Glyph], table) -> dict[tuple[int, int], list[Glyph]]:
+    """Each glyph to the grid position its centre falls in (one pass, by bisection)."""
+    lefts = [float(x0) for x0, _ in table.cols]
+    tops = [-float(y0) for y0, _ in table.rows]  # rows run top to bottom, PDF y grows upwards
+    out: dict[tuple[int, int], list[Glyph]] = {}
+    for g in glyphs:
+        c = bisect.bisect_right(lefts, g.cx) - 1
+        r = bisect.bisect_right(tops, -g.cy) - 1
+        if c < 0 or r < 0 or g.cx > table.cols[c][1] or g.cy < table.rows[r][1]:
+            continue
+        out.setdefault((r, c), []).append(g)
+    return out
+
+
 def camelot_grid(table, order: tuple, glyphs: list[Glyph] | None = None) -> Grid:
     """camelot's cells → one grid cell per merged region (cells with no ruling between them)."""
     cells = table.cells
@@ -166,14 +182,13 @@ def camelot_grid(table, order: tuple, glyphs: list[Glyph] | None = None) -> Grid
     for r in range(n_rows):
         for c in range(n_cols):
             regions.setdefault(find(r * n_cols + c), []).append((r, c))
+    placed = _glyphs_by_cell(glyphs, table) if glyphs is not None else {}
     spans = []
     for members in regions.values():
         rows = [m[0] for m in members]
         cols = [m[1] for m in members]
         if glyphs is not None:
-            box = (min(cells[r][c].x1 for r, c in members), min(cells[r][c].y1 for r, c in members),
-                   max(cells[r][c].x2 for r, c in members), max(cells[r][c].y2 for r, c in members))
-            text = _text_in(glyphs, box)
+            text = _lines_text([g for m in members for g in placed.get(m, ())])
         else:
             text = " ".join(t for t in (cells[r][c].text.strip() for r, c in members) if t)
         spans.append((min(rows), min(cols), max(rows) - min(rows) + 1,
