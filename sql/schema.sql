@@ -1,56 +1,72 @@
--- gongkai warehouse: tables of the contract (../shared/warehouse-contract.md).
--- Built into a fresh file by the loader and swapped in atomically; analysts open it read-only.
+-- gongkai warehouse: the tables of the contract (../shared/warehouse-contract.md).
+-- Built into a fresh file by the loader (pipelines/load/warehouse.py) and swapped in atomically;
+-- analysts open the published file read-only. The COMMENT ON statements at the end are the
+-- source of sql/DATA_DICTIONARY.md (python sql/make_data_dictionary.py regenerates it).
+--
+-- Code columns carry CHECK constraints listing the template's codes (pipelines/spec.py, the
+-- `categories` table); tests/warehouse/test_schema.py fails when the two drift apart.
 
 CREATE TABLE counties (
-    county_id      VARCHAR PRIMARY KEY,          -- stable: derived from the county's name
-    county         VARCHAR NOT NULL,             -- 青山县
+    county_id      VARCHAR PRIMARY KEY,
+    county         VARCHAR NOT NULL,
     prefecture     VARCHAR,
     province       VARCHAR,
-    division_code  VARCHAR                       -- GB/T 2260, when the sources file gives it
+    division_code  VARCHAR
 );
 
 CREATE TABLE agencies (
-    agency_id    VARCHAR PRIMARY KEY,            -- stable across runs and spellings
-    agency_name  VARCHAR NOT NULL,               -- fullest official form seen (柱濮镇人民政府)
-    county_id    VARCHAR NOT NULL,
-    level        VARCHAR NOT NULL CHECK (level IN ('county_government', 'department', 'town',
-                                                   'township', 'subdistrict', 'other')),
-    name_variants VARCHAR[]                      -- every spelling seen in titles and documents
+    agency_id     VARCHAR PRIMARY KEY,
+    agency_name   VARCHAR NOT NULL,
+    county_id     VARCHAR NOT NULL,
+    level         VARCHAR NOT NULL CHECK (level IN ('county_government', 'department', 'town',
+                                                    'township', 'subdistrict', 'other')),
+    name_variants VARCHAR[]
 );
 
 CREATE TABLE reports (
-    report_id     VARCHAR PRIMARY KEY,           -- file sha256; inline HTML: 'h' + hash of the report's own content
-    agency_id     VARCHAR,                       -- NULL only when no title or document names the agency
-    report_year   INTEGER,                       -- the year the report covers
+    report_id     VARCHAR PRIMARY KEY,
+    agency_id     VARCHAR,
+    report_year   INTEGER CHECK (report_year BETWEEN 2000 AND 2100),
     format        VARCHAR NOT NULL CHECK (format IN ('2019', '2021', 'unknown')),
     title         VARCHAR,
     page_url      VARCHAR,
     document_url  VARCHAR,
     media_type    VARCHAR NOT NULL CHECK (media_type IN ('pdf', 'html', 'docx', 'doc', 'other')),
-    sha256        VARCHAR,                       -- of the stored bytes; NULL when the download failed
-    pages         INTEGER,                       -- NULL for HTML
+    sha256        VARCHAR,
+    pages         INTEGER,
     published_on  DATE,
     fetched_at    TIMESTAMP,
     status        VARCHAR NOT NULL CHECK (status IN ('ok', 'partial', 'failed', 'needs_ocr', 'unsupported')),
     error         VARCHAR,
-    is_current    BOOLEAN NOT NULL,              -- the one report standing for its agency and year
+    is_current    BOOLEAN NOT NULL,
     first_seen    TIMESTAMP NOT NULL,
-    last_seen     TIMESTAMP NOT NULL,
+    last_seen     TIMESTAMP NOT NULL CHECK (last_seen >= first_seen),
     county_id     VARCHAR,
     extractor_version VARCHAR,
     facts_placed  INTEGER NOT NULL DEFAULT 0,
-    cells_unmapped INTEGER NOT NULL DEFAULT 0
+    cells_unmapped INTEGER NOT NULL DEFAULT 0,
+    CHECK (NOT is_current OR (agency_id IS NOT NULL AND report_year IS NOT NULL))
 );
 
 CREATE TABLE fact_applications (
     report_id   VARCHAR NOT NULL,
     agency_id   VARCHAR,
     report_year INTEGER,
-    row_code    VARCHAR NOT NULL,
-    applicant   VARCHAR NOT NULL,
-    value       BIGINT,                          -- NULL when the cell is blank or not a number
-    raw_text    VARCHAR NOT NULL,                -- the cell as read
-    page        INTEGER,                         -- NULL for HTML
+    row_code    VARCHAR NOT NULL CHECK (row_code IN (
+        'new_received', 'carried_over', 'granted', 'partially_granted', 'withheld_state_secret',
+        'withheld_prohibited_by_law', 'withheld_three_safeties', 'withheld_third_party',
+        'withheld_internal_affairs', 'withheld_process_info', 'withheld_enforcement_file',
+        'withheld_query_matter', 'unavailable_not_held', 'unavailable_needs_creation',
+        'unavailable_unclear', 'not_processed_petition', 'not_processed_duplicate',
+        'not_processed_publication', 'not_processed_excessive', 'not_processed_confirmation',
+        'other_total', 'other_no_correction', 'other_unpaid_fee', 'other_other', 'results_total',
+        'carried_forward')),
+    applicant   VARCHAR NOT NULL CHECK (applicant IN (
+        'natural_person', 'commercial_enterprise', 'research_institution', 'social_welfare_org',
+        'legal_service_org', 'other_org', 'total')),
+    value       BIGINT,
+    raw_text    VARCHAR NOT NULL,
+    page        INTEGER,
     PRIMARY KEY (report_id, row_code, applicant)
 );
 
@@ -58,10 +74,16 @@ CREATE TABLE fact_proactive (
     report_id   VARCHAR NOT NULL,
     agency_id   VARCHAR,
     report_year INTEGER,
-    item        VARCHAR NOT NULL,
-    measure     VARCHAR NOT NULL,
+    item        VARCHAR NOT NULL CHECK (item IN (
+        'regulations', 'normative_documents', 'administrative_licensing',
+        'other_external_services', 'administrative_penalty', 'administrative_coercion',
+        'administrative_fees', 'centralized_procurement')),
+    measure     VARCHAR NOT NULL CHECK (measure IN (
+        'newly_made', 'newly_published', 'total_published', 'previous_year_items', 'change',
+        'decisions', 'procurement_items', 'procurement_amount', 'issued', 'abolished',
+        'in_force', 'fee_amount')),
     value       DOUBLE,
-    unit        VARCHAR,                         -- 元 / 万元 when the cell or its header states it
+    unit        VARCHAR,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
     PRIMARY KEY (report_id, item, measure)
@@ -79,17 +101,51 @@ CREATE TABLE fact_review_litigation (
     PRIMARY KEY (report_id, proceeding, outcome)
 );
 
--- Facts of every report that is not current, same columns: a plain SUM over fact_* never double counts.
-CREATE TABLE fact_applications_superseded AS SELECT * FROM fact_applications LIMIT 0;
-CREATE TABLE fact_proactive_superseded AS SELECT * FROM fact_proactive LIMIT 0;
-CREATE TABLE fact_review_litigation_superseded AS SELECT * FROM fact_review_litigation LIMIT 0;
+-- Facts of every report that is not current: same columns, keys and checks as their twins,
+-- so a plain SUM over fact_* never double counts and nothing fetched is thrown away.
+CREATE TABLE fact_applications_superseded (
+    report_id   VARCHAR NOT NULL,
+    agency_id   VARCHAR,
+    report_year INTEGER,
+    row_code    VARCHAR NOT NULL,
+    applicant   VARCHAR NOT NULL,
+    value       BIGINT,
+    raw_text    VARCHAR NOT NULL,
+    page        INTEGER,
+    PRIMARY KEY (report_id, row_code, applicant)
+);
+
+CREATE TABLE fact_proactive_superseded (
+    report_id   VARCHAR NOT NULL,
+    agency_id   VARCHAR,
+    report_year INTEGER,
+    item        VARCHAR NOT NULL,
+    measure     VARCHAR NOT NULL,
+    value       DOUBLE,
+    unit        VARCHAR,
+    raw_text    VARCHAR NOT NULL,
+    page        INTEGER,
+    PRIMARY KEY (report_id, item, measure)
+);
+
+CREATE TABLE fact_review_litigation_superseded (
+    report_id   VARCHAR NOT NULL,
+    agency_id   VARCHAR,
+    report_year INTEGER,
+    proceeding  VARCHAR NOT NULL,
+    outcome     VARCHAR NOT NULL,
+    value       BIGINT,
+    raw_text    VARCHAR NOT NULL,
+    page        INTEGER,
+    PRIMARY KEY (report_id, proceeding, outcome)
+);
 
 CREATE TABLE categories (
-    section    VARCHAR NOT NULL,
+    section    VARCHAR NOT NULL CHECK (section IN ('applications', 'proactive', 'review_litigation')),
     dimension  VARCHAR NOT NULL,
     code       VARCHAR NOT NULL,
     label_zh   VARCHAR NOT NULL,
-    formats    VARCHAR NOT NULL,                 -- '2019,2021' / '2019' / '2021'
+    formats    VARCHAR NOT NULL CHECK (formats IN ('2019,2021', '2019', '2021')),
     sort_order INTEGER NOT NULL,
     PRIMARY KEY (section, dimension, code)
 );
@@ -117,7 +173,7 @@ CREATE TABLE unmapped_cells (
 
 CREATE TABLE crawl_log (
     url           VARCHAR NOT NULL,
-    status        INTEGER,                       -- HTTP status; NULL when no response came
+    status        INTEGER,
     etag          VARCHAR,
     last_modified VARCHAR,
     sha256        VARCHAR,
@@ -132,8 +188,130 @@ CREATE TABLE runs (
     started_at        TIMESTAMP NOT NULL,
     finished_at       TIMESTAMP,
     extractor_version VARCHAR NOT NULL,
-    reports_seen      INTEGER NOT NULL,
-    reports_new       INTEGER NOT NULL,
-    reports_changed   INTEGER NOT NULL,
-    reports_failed    INTEGER NOT NULL
+    reports_seen      INTEGER NOT NULL CHECK (reports_seen >= 0),
+    reports_new       INTEGER NOT NULL CHECK (reports_new >= 0),
+    reports_changed   INTEGER NOT NULL CHECK (reports_changed >= 0),
+    reports_failed    INTEGER NOT NULL CHECK (reports_failed >= 0)
 );
+
+-- Documentation: read by sql/make_data_dictionary.py into sql/DATA_DICTIONARY.md.
+
+COMMENT ON TABLE counties IS 'One row per county (county, county-level city or district) of the sources file, kept across runs.';
+COMMENT ON COLUMN counties.county_id IS 'Stable id derived from the county''s name (cn_ + hash).';
+COMMENT ON COLUMN counties.county IS 'The county''s name as the sources file gives it (青山县).';
+COMMENT ON COLUMN counties.prefecture IS 'The prefecture-level city (地级市), when the sources file gives it.';
+COMMENT ON COLUMN counties.province IS 'The province, when the sources file gives it.';
+COMMENT ON COLUMN counties.division_code IS 'GB/T 2260 administrative division code, when the sources file gives it.';
+
+COMMENT ON TABLE agencies IS 'One row per reporting agency (government, department, town, township, sub-district, ...).';
+COMMENT ON COLUMN agencies.agency_id IS 'Stable across runs, years and spellings of the name.';
+COMMENT ON COLUMN agencies.agency_name IS 'The fullest official form among its titles and documents (柱濮镇人民政府, not 柱濮镇).';
+COMMENT ON COLUMN agencies.county_id IS 'The county whose portal publishes its reports (counties.county_id).';
+COMMENT ON COLUMN agencies.level IS 'county_government, department, town (镇), township (乡), subdistrict (街道) or other (管委会, ...).';
+COMMENT ON COLUMN agencies.name_variants IS 'Every spelling of the name seen in titles and documents.';
+
+COMMENT ON TABLE reports IS 'One row per fetched report document, cumulative across runs. Exactly one report per agency and year is current; only current reports have facts in fact_*.';
+COMMENT ON COLUMN reports.report_id IS 'From the content: the file''s sha256; for an inline HTML report h + a hash of the report''s own text; u + a hash of the URL when the download failed.';
+COMMENT ON COLUMN reports.agency_id IS 'The agency the report is by (agencies.agency_id); NULL only when no title or document names it.';
+COMMENT ON COLUMN reports.report_year IS 'The year the report covers (not the year it was published).';
+COMMENT ON COLUMN reports.format IS 'The national table format read from the header words: 2019 (国办公开办函〔2019〕60号), 2021 (〔2021〕30号) or unknown.';
+COMMENT ON COLUMN reports.title IS 'The report''s title as the portal lists it.';
+COMMENT ON COLUMN reports.page_url IS 'The detail page that carries or links the document.';
+COMMENT ON COLUMN reports.document_url IS 'Where the document was fetched from (the detail page itself for an inline HTML report).';
+COMMENT ON COLUMN reports.media_type IS 'pdf, html, docx, doc or other.';
+COMMENT ON COLUMN reports.sha256 IS 'sha256 of the stored bytes (raw/<sha256[:2]>/<sha256>); NULL when the download failed.';
+COMMENT ON COLUMN reports.pages IS 'Number of pages of a PDF; NULL for HTML.';
+COMMENT ON COLUMN reports.published_on IS 'The publication date the portal lists.';
+COMMENT ON COLUMN reports.fetched_at IS 'When the document was last fetched.';
+COMMENT ON COLUMN reports.status IS 'ok, partial (some cells could not be placed: see unmapped_cells), failed (see error), needs_ocr (no text layer) or unsupported.';
+COMMENT ON COLUMN reports.error IS 'Why the report is not ok, in words.';
+COMMENT ON COLUMN reports.is_current IS 'The report that stands for its agency and year: the latest publication, then the form that reads better.';
+COMMENT ON COLUMN reports.first_seen IS 'When a run first saw this document.';
+COMMENT ON COLUMN reports.last_seen IS 'When a run last saw it on its portal (older when it has disappeared since).';
+COMMENT ON COLUMN reports.county_id IS 'The county of the source whose portal listed it.';
+COMMENT ON COLUMN reports.extractor_version IS 'Digest of the extraction code that read it.';
+COMMENT ON COLUMN reports.facts_placed IS 'Number of cells with a number placed into fact tables.';
+COMMENT ON COLUMN reports.cells_unmapped IS 'Number of cells or rows that went to unmapped_cells.';
+
+COMMENT ON TABLE fact_applications IS 'Section 三 (收到和处理政府信息公开申请情况): one row per printed cell, row_code × applicant, current reports only.';
+COMMENT ON COLUMN fact_applications.report_id IS 'The report the cell was read from (reports.report_id).';
+COMMENT ON COLUMN fact_applications.agency_id IS 'The report''s agency (agencies.agency_id).';
+COMMENT ON COLUMN fact_applications.report_year IS 'The year the report covers.';
+COMMENT ON COLUMN fact_applications.row_code IS 'The table row, in template order (categories: applications/row_code).';
+COMMENT ON COLUMN fact_applications.applicant IS 'The applicant column (categories: applications/applicant).';
+COMMENT ON COLUMN fact_applications.value IS 'The number printed; NULL for a blank, "/", "-", "—" or text that is not a number.';
+COMMENT ON COLUMN fact_applications.raw_text IS 'The cell as read ('''' for a blank).';
+COMMENT ON COLUMN fact_applications.page IS 'PDF page the cell is on; NULL for HTML.';
+
+COMMENT ON TABLE fact_proactive IS 'Section 二 (主动公开政府信息情况): one row per printed cell, item × measure, current reports only.';
+COMMENT ON COLUMN fact_proactive.report_id IS 'The report the cell was read from (reports.report_id).';
+COMMENT ON COLUMN fact_proactive.agency_id IS 'The report''s agency (agencies.agency_id).';
+COMMENT ON COLUMN fact_proactive.report_year IS 'The year the report covers.';
+COMMENT ON COLUMN fact_proactive.item IS 'The table row (categories: proactive/item). 规范性文件 (2019) and 行政规范性文件 (2021) are one code, normative_documents.';
+COMMENT ON COLUMN fact_proactive.measure IS 'The value column (categories: proactive/measure); the two formats have different measures.';
+COMMENT ON COLUMN fact_proactive.value IS 'The number printed ("减少8" → -8, "251000元" → 251000); NULL for a blank or text.';
+COMMENT ON COLUMN fact_proactive.unit IS '元 or 万元 when the cell or its column header states it, else NULL (2019 procurement amounts state none).';
+COMMENT ON COLUMN fact_proactive.raw_text IS 'The cell as read ('''' for a blank).';
+COMMENT ON COLUMN fact_proactive.page IS 'PDF page the cell is on; NULL for HTML.';
+
+COMMENT ON TABLE fact_review_litigation IS 'Section 四 (行政复议、行政诉讼情况): one row per printed cell, proceeding × outcome, current reports only.';
+COMMENT ON COLUMN fact_review_litigation.report_id IS 'The report the cell was read from (reports.report_id).';
+COMMENT ON COLUMN fact_review_litigation.agency_id IS 'The report''s agency (agencies.agency_id).';
+COMMENT ON COLUMN fact_review_litigation.report_year IS 'The year the report covers.';
+COMMENT ON COLUMN fact_review_litigation.proceeding IS 'review (行政复议), lawsuit_direct (未经复议直接起诉), lawsuit_after_review (复议后起诉).';
+COMMENT ON COLUMN fact_review_litigation.outcome IS 'upheld, corrected, other, pending, total.';
+COMMENT ON COLUMN fact_review_litigation.value IS 'The number printed; NULL for a blank or text.';
+COMMENT ON COLUMN fact_review_litigation.raw_text IS 'The cell as read ('''' for a blank).';
+COMMENT ON COLUMN fact_review_litigation.page IS 'PDF page the cell is on; NULL for HTML.';
+
+COMMENT ON TABLE fact_applications_superseded IS 'fact_applications'' columns for every report that is not current (an older publication, the weaker form of the same one).';
+COMMENT ON TABLE fact_proactive_superseded IS 'fact_proactive''s columns for every report that is not current.';
+COMMENT ON TABLE fact_review_litigation_superseded IS 'fact_review_litigation''s columns for every report that is not current.';
+
+COMMENT ON TABLE categories IS 'The template''s code lists with their Chinese labels, for both formats (from pipelines/spec.py).';
+COMMENT ON COLUMN categories.section IS 'applications (三), proactive (二) or review_litigation (四).';
+COMMENT ON COLUMN categories.dimension IS 'The fact column the code belongs to (row_code, applicant, item, measure, proceeding, outcome).';
+COMMENT ON COLUMN categories.code IS 'The code stored in the fact tables.';
+COMMENT ON COLUMN categories.label_zh IS 'The label the national template prints.';
+COMMENT ON COLUMN categories.formats IS 'Formats whose tables have it: 2019,2021 / 2019 / 2021.';
+COMMENT ON COLUMN categories.sort_order IS 'Order in the template, within its section and dimension.';
+
+COMMENT ON TABLE quality_issues IS 'One row per failing comparison of a data-quality check (identities I1–I4, carry_over, cells that are not numbers, ...).';
+COMMENT ON COLUMN quality_issues.report_id IS 'The report whose printed cells disagree (carry_over: year N''s).';
+COMMENT ON COLUMN quality_issues.agency_id IS 'The report''s agency.';
+COMMENT ON COLUMN quality_issues.report_year IS 'The year the report covers.';
+COMMENT ON COLUMN quality_issues.check_name IS 'applications_balance (I1), applications_row_total (I2), applications_results_total (I3), review_litigation_total (I4), carry_over, cell_not_number, ...';
+COMMENT ON COLUMN quality_issues.severity IS 'error (arithmetic that does not hold) or warning.';
+COMMENT ON COLUMN quality_issues.section IS 'applications, proactive or review_litigation.';
+COMMENT ON COLUMN quality_issues.detail IS 'What disagrees, in words.';
+COMMENT ON COLUMN quality_issues.expected IS 'The value the identity asks for.';
+COMMENT ON COLUMN quality_issues.actual IS 'The value printed.';
+
+COMMENT ON TABLE unmapped_cells IS 'Every table cell or row the normaliser could not place: nothing read is silently dropped. Its report is partial.';
+COMMENT ON COLUMN unmapped_cells.report_id IS 'The report it was read from.';
+COMMENT ON COLUMN unmapped_cells.section IS 'applications, proactive or review_litigation.';
+COMMENT ON COLUMN unmapped_cells.label IS 'The row label next to it, as read.';
+COMMENT ON COLUMN unmapped_cells.raw_text IS 'The cell as read.';
+COMMENT ON COLUMN unmapped_cells.page IS 'PDF page; NULL for HTML.';
+COMMENT ON COLUMN unmapped_cells.reason IS 'Why it could not be placed.';
+
+COMMENT ON TABLE crawl_log IS 'One row per request the crawler made (list pages, detail pages, documents), cumulative.';
+COMMENT ON COLUMN crawl_log.url IS 'The URL requested.';
+COMMENT ON COLUMN crawl_log.status IS 'HTTP status; NULL when no response came (or a file: URL).';
+COMMENT ON COLUMN crawl_log.etag IS 'The response''s ETag, for conditional requests.';
+COMMENT ON COLUMN crawl_log.last_modified IS 'The response''s Last-Modified, for conditional requests.';
+COMMENT ON COLUMN crawl_log.sha256 IS 'sha256 of the body received.';
+COMMENT ON COLUMN crawl_log.fetched_at IS 'When the request was made.';
+COMMENT ON COLUMN crawl_log.error IS 'The error, when the request failed.';
+COMMENT ON COLUMN crawl_log.bytes IS 'Size of the body received.';
+COMMENT ON COLUMN crawl_log.elapsed_ms IS 'Time the request took.';
+
+COMMENT ON TABLE runs IS 'One row per pipeline run that published.';
+COMMENT ON COLUMN runs.run_id IS 'The run''s id.';
+COMMENT ON COLUMN runs.started_at IS 'When the run started building.';
+COMMENT ON COLUMN runs.finished_at IS 'When it published.';
+COMMENT ON COLUMN runs.extractor_version IS 'Digest of the extraction code.';
+COMMENT ON COLUMN runs.reports_seen IS 'Reports its crawl saw.';
+COMMENT ON COLUMN runs.reports_new IS 'Reports no earlier run had seen.';
+COMMENT ON COLUMN runs.reports_changed IS 'Documents whose content changed at the same URL.';
+COMMENT ON COLUMN runs.reports_failed IS 'Reports seen that could not be read (failed, needs_ocr, unsupported).';

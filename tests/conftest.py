@@ -28,3 +28,27 @@ def sample_portal_url():
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+def clean_env() -> dict:
+    """The environment without the contract's or Dagster's variables (a test sets its own)."""
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith(("GONGKAI_", "DAGSTER_"))}
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory):
+    """One `gongkai run --data-dir <tmp>` on the bundled sample (offline, its own sources file),
+    shared by every test that only reads its result. Yields the data dir, the published
+    warehouse and the run's output; copy the data dir before running anything in it."""
+    import subprocess
+    import sys
+
+    work = tmp_path_factory.mktemp("sample_warehouse")
+    data = work / "data"
+    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--data-dir", str(data)],
+                          env=clean_env(), capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    yield {"data_dir": data, "warehouse": data / "warehouse.duckdb", "stdout": proc.stdout,
+           "stderr": proc.stderr}

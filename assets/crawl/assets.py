@@ -1,5 +1,6 @@
 """Crawl: portal list pages → the report index → documents in the raw store."""
 
+import time
 
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
@@ -19,18 +20,22 @@ from pipelines.orchestration.resources import GongkaiSettings
     ],
 )
 def crawl(context: AssetExecutionContext, gongkai: GongkaiSettings):
+    t0 = time.perf_counter()
     summary = steps.crawl(gongkai.settings())
+    seconds = round(time.perf_counter() - t0, 2)
     for s in summary["sources"]:
         context.log.info(f"{s['county']}: {s['list_pages']} list pages, {s['documents']} documents, "
                          f"{s['failures']} failures in {s['seconds']} s")
     yield MaterializeResult(asset_key="report_index", metadata={
         "sources": MetadataValue.json(summary["sources"]),
         "list_page_failures": len(summary["list_failures"]),
+        "seconds": seconds,
     })
     yield MaterializeResult(asset_key="raw_documents", metadata={
         "documents": summary["documents"],
         "fetch_failures": len(summary["failures"]) - len(summary["list_failures"]),
         "failures": MetadataValue.md(_failures_md(summary["failures"])),
+        "seconds": seconds,
     })
 
 

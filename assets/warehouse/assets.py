@@ -1,10 +1,12 @@
 """Facts, dimensions, findings and the published DuckDB warehouse."""
 
+import time
 
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
                      AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset)
 
 from pipelines import steps
+from pipelines.load import export
 from pipelines.checks.schema import fact_problems, report_problems
 from pipelines.orchestration.resources import GongkaiSettings
 
@@ -41,11 +43,14 @@ _FACTS = tuple(FACT_DESCRIPTIONS)
 )
 def facts_and_dimensions(context: AssetExecutionContext, gongkai: GongkaiSettings):
     settings = gongkai.settings()
+    t0 = time.perf_counter()
     counts = steps.build(settings)
+    seconds = round(time.perf_counter() - t0, 2)
     # Dimensions first: a multi-asset yields its assets in dependency order.
     frames = steps.stage_frames(settings, tuple(DIMENSION_DESCRIPTIONS) + _FACTS + ("unmapped_cells",))
     for name, frame in frames.items():
-        meta = {"dagster/row_count": len(frame), "unchanged": bool(counts.get("unchanged"))}
+        meta = {"dagster/row_count": len(frame), "unchanged": bool(counts.get("unchanged")),
+                "seconds": seconds}
         if name in _FACTS and len(frame):
             meta["preview"] = MetadataValue.md(frame.drop(columns=["kind"]).head(10).to_markdown(index=False))
             meta["superseded_rows"] = len(steps.read_stage(settings, f"{name}_superseded"))
@@ -65,12 +70,16 @@ def facts_and_dimensions(context: AssetExecutionContext, gongkai: GongkaiSetting
 
 @asset(group_name="warehouse", deps=list(_FACTS), kinds={"pandas"}, owners=["team:gongkai"],
        description="Findings of every data-quality check (identities I1–I4, carry-over, cells "
-                   "that are not numbers), one row per failing comparison.")
+                   "that are not numbers, template compliance, plausibility, coverage, narrative "
+                   "against table; see pipelines/checks/findings.py), one row per failing "
+                   "comparison.")
 def quality_issues(context: AssetExecutionContext, gongkai: GongkaiSettings):
+    t0 = time.perf_counter()
     findings = steps.find_issues(gongkai.settings())
+    seconds = round(time.perf_counter() - t0, 2)
     by_check = findings.groupby(["check_name", "severity"]).size().reset_index(name="findings")
     return MaterializeResult(metadata={
-        "dagster/row_count": len(findings),
+        "dagster/row_count": len(findings), "seconds": seconds,
         "by_check": MetadataValue.md(by_check.to_markdown(index=False) if len(by_check) else "none"),
     })
 
@@ -78,13 +87,22 @@ def quality_issues(context: AssetExecutionContext, gongkai: GongkaiSettings):
 @asset(group_name="warehouse", kinds={"duckdb"}, owners=["team:gongkai"],
        deps=["counties", "agencies", "reports", "categories", *_FACTS, "unmapped_cells",
              "quality_issues"],
-       description="The published DuckDB warehouse: built into a new file and swapped in "
-                   "atomically, so analysts never see a half-built state.")
+       description="The published DuckDB warehouse (tables, analysts' views; see "
+                   "sql/DATA_DICTIONARY.md) and its Parquet export (exports/, facts partitioned "
+                   "by report_year): built into new files and swapped in atomically, so "
+                   "analysts never see a half-built state. A night with nothing new keeps the "
+                   "published file as it is.")
 def warehouse(context: AssetExecutionContext, gongkai: GongkaiSettings):
+    t0 = time.perf_counter()
     out = steps.publish(gongkai.settings())
-    context.log.info(f"published {out['warehouse']}")
+    seconds = round(time.perf_counter() - t0, 2)
+    context.log.info(f"{'nothing changed: kept' if out.get('unchanged') else 'published'} "
+                     f"{out['warehouse']}")
     return MaterializeResult(metadata={
         "path": MetadataValue.path(out["warehouse"]),
+        "exports": MetadataValue.path(str(export.exports_path(out["warehouse"]))),
+        "unchanged": bool(out.get("unchanged", False)),
+        "seconds": seconds,
         "tables": MetadataValue.json(out["tables"]),
         "run": MetadataValue.json({k: str(v) for k, v in out["run"].items()}),
     })

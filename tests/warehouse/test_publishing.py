@@ -1,0 +1,190 @@
+"""Publishing under load: analysts reading while a run publishes, runs killed at every stage,
+two runs started at once. Every run here is a real `gongkai run` subprocess on a copy of the
+sample warehouse's data dir (documents already extracted, so each run takes seconds)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import REPO, clean_env
+
+ANALYST = textwrap.dedent("""
+    import json, sys, time, duckdb
+    path, mode, stop = sys.argv[1], sys.argv[2], sys.argv[3]
+    import os
+    TABLES = ("counties", "agencies", "reports", "fact_applications", "fact_proactive",
+              "fact_review_litigation", "categories", "quality_issues", "runs")
+    def snapshot(con):
+        t0 = time.perf_counter()
+        counts = [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES]
+        current = con.execute("SELECT max(n) FROM (SELECT count(*) FILTER (WHERE is_current) n "
+                              "FROM reports GROUP BY agency_id, report_year)").fetchone()[0]
+        views = con.execute("SELECT count(*) FROM v_agency_year").fetchone()[0]
+        return counts, current, views, time.perf_counter() - t0
+    out = {"snapshots": 0, "errors": [], "states": [], "max_seconds": 0.0}
+    held = duckdb.connect(path, read_only=True) if mode == "held" else None
+    while not os.path.exists(stop):
+        t0 = time.perf_counter()
+        try:
+            con = held or duckdb.connect(path, read_only=True)
+            try:
+                counts, current, views, _ = snapshot(con)
+            finally:
+                if con is not held:
+                    con.close()
+            state = [counts, current, views]
+            if state not in out["states"]:
+                out["states"].append(state)
+            out["snapshots"] += 1
+        except Exception as e:  # any error is a failure of the publishing design
+            out["errors"].append(repr(e))
+        out["max_seconds"] = max(out["max_seconds"], time.perf_counter() - t0)
+        time.sleep(0.02)
+    print(json.dumps(out))
+""")
+
+
+def _run(data: Path, extra_env: dict | None = None, wrapper: str | None = None,
+         popen: bool = False):
+    env = clean_env() | (extra_env or {})
+    args = ["run", "--data-dir", str(data)]
+    cmd = ([sys.executable, "-c", wrapper, *args] if wrapper
+           else [sys.executable, "-m", "pipelines.cli", *args])
+    if popen:
+        return subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+    return subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _runs(warehouse: Path) -> int:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM runs").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def work(sample_warehouse, tmp_path_factory):
+    """A copy of the sample run's data dir; its first run here rebuilds (new warehouse path)."""
+    data = tmp_path_factory.mktemp("publishing") / "data"
+    shutil.copytree(sample_warehouse["data_dir"], data, symlinks=True,
+                    ignore=shutil.ignore_patterns("dagster", ".gongkai.lock"))
+    return data
+
+
+def test_analysts_are_never_blocked_and_never_see_a_half_built_warehouse(work):
+    warehouse = work / "warehouse.duckdb"
+    runs_before = _runs(warehouse)
+    stop = work.parent / "stop-analysts"
+    analysts = [subprocess.Popen([sys.executable, "-c", ANALYST, str(warehouse), mode, str(stop)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for mode in ("held", "reconnect")]
+    try:
+        time.sleep(1.5)  # both are reading before the run starts
+        t0 = time.perf_counter()
+        proc = _run(work)
+        run_seconds = time.perf_counter() - t0
+        time.sleep(0.5)  # and go on reading the new one
+    finally:
+        stop.touch()
+        results = [json.loads(a.communicate(timeout=60)[0]) for a in analysts]
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert run_seconds < 120  # not held up by the readers (a blocked writer would time out)
+    held, fresh = results
+    for r in results:
+        assert not r["errors"], r["errors"][:3]
+        assert r["snapshots"] > 10
+        assert r["max_seconds"] < 5, r["max_seconds"]
+        for counts, max_current, views in r["states"]:
+            assert max_current == 1 and views > 0 and all(n > 0 for n in counts[:-1]), counts
+    # The held connection reads one consistent warehouse (the old one) throughout; the
+    # reconnecting reader sees exactly two states, before and after, never one in between.
+    assert len(held["states"]) == 1 and held["states"][0][0][-1] == runs_before
+    assert [s[0][-1] for s in fresh["states"]] == [runs_before, runs_before + 1]
+    assert fresh["states"][0][0][:-1] == fresh["states"][1][0][:-1]  # same facts, one more run
+
+
+# Kill the run (SIGKILL, no cleanup) at each stage, by wrapping the function that stage calls.
+# Each killed run costs a process start with Dagster's imports, so the stages before the
+# publish (which never touch the published files) are represented by the first and the last:
+# in the crawl, and after extract and build, in the checks.
+KILL_AT = {
+    "crawl": ("pipelines.steps", "crawl_source", "before"),
+    "checks": ("pipelines.steps", "all_findings", "before"),
+    "warehouse_written": ("pipelines.load.warehouse", "write", "after"),
+    "exports_written": ("pipelines.load.export", "build", "after"),
+}
+WRAPPER = textwrap.dedent("""
+    import importlib, os, signal, sys
+    module, name, when = {target!r}
+    mod = importlib.import_module(module)
+    original = getattr(mod, name)
+    def killed(*args, **kwargs):
+        if when == "after":
+            original(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGKILL)
+    setattr(mod, name, killed)
+    from pipelines.cli import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+def test_a_run_killed_at_any_stage_leaves_the_published_warehouse_as_it_was(work):
+    warehouse = work / "warehouse.duckdb"
+    exports = work / "exports"
+    (work / "published.json").unlink(missing_ok=True)  # so every run below has work to publish
+    before, exports_before, runs_before = _digest(warehouse), os.readlink(exports), _runs(warehouse)
+    for stage, target in KILL_AT.items():
+        proc = _run(work, wrapper=WRAPPER.format(target=target))
+        assert proc.returncode == -9, (stage, proc.returncode, proc.stderr[-2000:])
+        assert _digest(warehouse) == before, f"killed at {stage}: the published file changed"
+        assert os.readlink(exports) == exports_before, stage
+        assert _runs(warehouse) == runs_before
+    # The published state after the kills; the litter of the killed runs goes on the next run.
+    proc = _run(work)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert _runs(warehouse) == runs_before + 1
+    assert not list(work.glob("warehouse.duckdb.build-*"))
+    assert not list(work.glob("exports.v*.tmp"))
+    assert len(list(work.glob("exports.v*"))) <= 3  # the current one, its predecessor, at most
+    manifest = json.loads((exports / "MANIFEST.json").read_text())
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert manifest["run_id"] == con.execute(
+            "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_two_runs_started_at_once_one_refuses_and_nothing_is_corrupted(work):
+    warehouse = work / "warehouse.duckdb"
+    (work / "published.json").unlink(missing_ok=True)
+    runs_before = _runs(warehouse)
+    procs = [_run(work, popen=True) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    codes = sorted(p.returncode for p in procs)
+    assert codes[0] == 0 and codes[1] != 0, codes
+    refused = next(err for p, (_, err) in zip(procs, outs) if p.returncode != 0)
+    assert "another run is using" in refused
+    assert _runs(warehouse) == runs_before + 1
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM v_agency_year").fetchone()[0] > 0
+    finally:
+        con.close()
