@@ -159,7 +159,9 @@ CREATE TABLE quality_issues (
     section     VARCHAR,
     detail      VARCHAR NOT NULL,
     expected    DOUBLE,
-    actual      DOUBLE
+    actual      DOUBLE,
+    cells       VARCHAR,                         -- the cells involved: 'fact_applications:granted/total;granted/natural_person'
+    page        INTEGER                          -- the source page of those cells (NULL for HTML)
 );
 
 CREATE TABLE unmapped_cells (
@@ -286,6 +288,8 @@ COMMENT ON COLUMN quality_issues.section IS 'applications, proactive or review_l
 COMMENT ON COLUMN quality_issues.detail IS 'What disagrees, in words.';
 COMMENT ON COLUMN quality_issues.expected IS 'The value the identity asks for.';
 COMMENT ON COLUMN quality_issues.actual IS 'The value printed.';
+COMMENT ON COLUMN quality_issues.cells IS 'The printed cells the finding involves, as table:dim1/dim2 pairs separated by semicolons.';
+COMMENT ON COLUMN quality_issues.page IS 'The source page of those cells; NULL for HTML reports or when no single page holds them.';
 
 COMMENT ON TABLE unmapped_cells IS 'Every table cell or row the normaliser could not place: nothing read is silently dropped. Its report is partial.';
 COMMENT ON COLUMN unmapped_cells.report_id IS 'The report it was read from.';
