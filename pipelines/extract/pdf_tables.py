@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import ctypes
 import io
 import logging
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ class PdfRead:
     table_pages: list[int] = field(default_factory=list)
     grids: list[Grid] = field(default_factory=list)
     glyphs: dict[int, list[Glyph]] = field(default_factory=dict)  # page → its glyphs
+    ruling: bytes | None = None  # the table pages without their text, for camelot
 
 
 def _check_container(data: bytes) -> None:
@@ -70,15 +72,19 @@ def _glyphs(textpage) -> list[Glyph]:
     glyph drawn again at nearly the same place (WPS's fake bold) kept once."""
     out: list[Glyph] = []
     raw = textpage.raw
-    for i in range(textpage.count_chars()):
+    # Loose boxes: the font's full height for every glyph, spaces included, so a line's glyphs
+    # share one vertical band. Raw calls with one reused struct: thousands of glyphs a page.
+    rect = pdfium_c.FS_RECTF()
+    ref = ctypes.byref(rect)
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
         if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
             continue
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
         if code in (0, 0xFFFE, 0xFFFF, 0x0D, 0x0A, 0x02):
             continue
-        # Loose boxes: the font's full height for every glyph, spaces included, so a line's
-        # glyphs share one vertical band.
-        g = Glyph(chr(code), *textpage.get_charbox(i, loose=True))
+        if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, ref):
+            continue
+        g = Glyph(chr(code), rect.left, rect.bottom, rect.right, rect.top)
         if out and _same_glyph(out[-1], g):
             continue
         out.append(g)
@@ -120,12 +126,44 @@ def read_text(data: bytes) -> PdfRead:
         read.table_pages = sorted(p for p in named | {p + 1 for p in named} if p <= len(texts))
         for p in read.table_pages:
             read.glyphs[p] = _glyphs(textpages[p - 1][1])
+        if read.table_pages:
+            read.ruling = _ruling_only(doc, read.table_pages)
         return read
     finally:
         for page, textpage in textpages:
             textpage.close()
             page.close()
         doc.close()
+
+
+def _ruling_only(doc, pages: list[int]) -> bytes:
+    """The table pages as a new PDF without their text: all camelot has to read is the ruling.
+
+    Cell text comes from pdfium's glyphs, so camelot's own text analysis (most of its time)
+    would be thrown away. One text object per page is kept: camelot skips pages with none.
+    """
+    out = pdfium.PdfDocument.new()
+    try:
+        out.import_pages(doc, [p - 1 for p in pages])
+        for i in range(len(out)):
+            page = out[i]
+            kept = False
+            for k in reversed(range(pdfium_c.FPDFPage_CountObjects(page.raw))):
+                obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
+                if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    continue
+                if not kept:
+                    kept = True
+                    continue
+                pdfium_c.FPDFPage_RemoveObject(page.raw, obj)
+                pdfium_c.FPDFPageObj_Destroy(obj)
+            page.gen_content()
+            page.close()
+        buf = io.BytesIO()
+        out.save(buf)
+        return buf.getvalue()
+    finally:
+        out.close()
 
 
 def _lines_text(glyphs: list[Glyph]) -> str:
@@ -203,18 +241,24 @@ def read_tables(data: bytes, read: PdfRead) -> None:
         return
     import camelot  # heavy import, only where a PDF has tables
 
+    import camelot.parsers.lattice as lattice
+
     logging.getLogger("camelot").setLevel(logging.ERROR)
+    # camelot drops ruled grids that hold almost no text as detection noise; the PDF it reads
+    # here has no text by design, so that gate is off (an empty grid places nothing anyway).
+    lattice._GRID_WHITESPACE_REJECT = 101.0
     tables = camelot.read_pdf(
-        io.BytesIO(data),
-        pages=",".join(map(str, read.table_pages)),
+        io.BytesIO(read.ruling),
+        pages=",".join(str(i + 1) for i in range(len(read.table_pages))),
         flavor="lattice",
         engine="vector",
         suppress_stdout=True,
-        # Cell text comes from pdfium's glyphs (camelot_grid), so camelot's layout analysis
-        # only has to find the ruling: skip its text-box grouping, a third of its time.
         layout_kwargs={"boxes_flow": None},
     )
+    page_of = {i + 1: p for i, p in enumerate(read.table_pages)}
     # Reading order: page, then top to bottom (PDF y grows upwards).
     ordered = sorted(tables, key=lambda t: (int(t.page), -t.rows[0][0] if t.rows else 0))
     for i, t in enumerate(ordered):
-        read.grids.append(camelot_grid(t, order=(int(t.page), i), glyphs=read.glyphs.get(int(t.page))))
+        page = page_of[int(t.page)]
+        t.page = page
+        read.grids.append(camelot_grid(t, order=(page, i), glyphs=read.glyphs.get(page)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from pipelines.text import parse_value
 
@@ -46,4 +46,5 @@ def make_fact(section: str, dim1: str, dim2: str, raw: str, page: int | None,
 
 
 def as_records(items) -> list[dict]:
-    return [asdict(i) for i in items]
+    # Flat dataclasses of plain values: a shallow copy is the record (asdict deep-copies).
+    return [dict(vars(i)) for i in items]
