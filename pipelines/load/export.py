@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.load.warehouse import process_alive
+
 PARTITIONED = ("fact_applications", "fact_proactive", "fact_review_litigation",
                "fact_applications_superseded", "fact_proactive_superseded",
                "fact_review_litigation_superseded", "reports", "quality_issues")
@@ -101,15 +103,5 @@ def _tidy(link: Path) -> None:
         if p.name not in keep:
             shutil.rmtree(p, ignore_errors=True)
     for p in link.parent.glob(f"{link.name}.v*.tmp"):
-        if not _alive(p.name.rsplit("-", 1)[-1].removesuffix(".tmp")):
+        if not process_alive(p.name.rsplit("-", 1)[-1].removesuffix(".tmp")):
             shutil.rmtree(p, ignore_errors=True)
-
-
-def _alive(pid: str) -> bool:
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True

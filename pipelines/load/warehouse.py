@@ -39,12 +39,13 @@ def build_path(published: Path) -> Path:
     published.parent.mkdir(parents=True, exist_ok=True)
     for stale in published.parent.glob(published.name + ".build-*"):
         pid = stale.name.rsplit("-", 1)[-1].removesuffix(".wal")
-        if pid != str(os.getpid()) and not _alive(pid):
+        if pid != str(os.getpid()) and not process_alive(pid):
             stale.unlink(missing_ok=True)
     return published.with_name(published.name + f".build-{os.getpid()}")
 
 
-def _alive(pid: str) -> bool:
+def process_alive(pid: str) -> bool:
+    """Whether the process that named a leftover file (by its pid) still runs."""
     try:
         os.kill(int(pid), 0)
     except (ValueError, ProcessLookupError):
