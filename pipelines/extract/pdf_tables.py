@@ -57,7 +57,7 @@ class PdfRead:
 
 def _check_container(data: bytes) -> None:
     head = data[:1024].lstrip()
-    if not head.startswith(b"%PDF"):
+    if b"%PDF-" not in head:  # some generators put junk before the header; readers accept it
         low = head[:200].lower()
         if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low or b"<head" in low:
             raise UnreadablePdf("failed", "not a PDF: the server returned an HTML page")
