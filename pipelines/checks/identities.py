@@ -46,8 +46,12 @@ def _differ(a: float, b: float) -> bool:
     return abs(a - b) > 1e-9
 
 
-def check_applications(apps: pd.DataFrame) -> list[dict]:
-    """I2 (per row) and blank totals, then I3 and I1 (per applicant column)."""
+def check_applications(apps: pd.DataFrame, incomplete: set | frozenset = frozenset()) -> list[dict]:
+    """I2 (per row) and blank totals, then I3 and I1 (per applicant column).
+
+    `incomplete`: reports with section 三 cells that could not be placed. Their result rows
+    are not all known, so I3 (the sum of the result rows) is not compared there: a missing
+    row is the extractor's finding (`template_rows_missing`), not the report's arithmetic."""
     findings = []
     meta = fact_meta(apps)
     for rid, cells in _cells(apps, "row_code", "applicant").items():
@@ -82,7 +86,8 @@ def check_applications(apps: pd.DataFrame) -> list[dict]:
                 continue  # a blank total is reported once, by blank_total
             result_rows = [r for r in RESULT_ROWS if (r, col) in cells]
             skip_total = col == "total"  # a blank 总计 among the rows: not compared
-            if result_rows and not (skip_total and blank_rows & set(result_rows)):
+            if (result_rows and rid not in incomplete
+                    and not (skip_total and blank_rows & set(result_rows))):
                 parts = _sum(cells, [(r, col) for r in result_rows])
                 if _differ(parts, printed):
                     nonzero = [r for r in result_rows if cells[(r, col)]]

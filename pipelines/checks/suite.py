@@ -34,7 +34,10 @@ def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     current = {t: frames[t] for t in FACTS}
     every = {t: pd.concat([frames[t], frames[f"{t}_superseded"]], ignore_index=True)
              for t in FACTS}
-    found = (identities.check_applications(every["fact_applications"])
+    unmapped = frames.get("unmapped_cells")
+    incomplete = (set(unmapped.loc[unmapped["section"].isin(["applications", "unplaced_part"]),
+                                   "report_id"]) if unmapped is not None else set())
+    found = (identities.check_applications(every["fact_applications"], incomplete)
              + identities.check_review_litigation(every["fact_review_litigation"])
              + identities.check_carry_over(current["fact_applications"])
              + identities.check_not_numbers(every)
