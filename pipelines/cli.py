@@ -56,8 +56,11 @@ def cmd_run(args) -> int:
           f"             warehouse {settings.warehouse}", flush=True)
     with _run_lock(settings):
         instance = DagsterInstance.get()
+        from pipelines.orchestration.partitions import all_counties_tags
+
         result = defs.resolve_job_def("nightly").execute_in_process(
             instance=instance, raise_on_error=False,
+            tags=all_counties_tags(),  # every county partition, in this one run
             # Progress at INFO (each stage says what it did); Dagster's DEBUG events are in
             # the run's event log for the UI.
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})

@@ -49,66 +49,116 @@ def write_stage(settings: Settings, name: str, frame: pd.DataFrame) -> Path:
 
 # --- crawl: list pages → report index → documents in the raw store --------------------------
 
-def crawl(settings: Settings) -> dict:
-    """Crawl every source; stage the documents found (and the reports that failed to fetch)."""
-    sources = load_sources(settings.sources_file)
-    docs, failures, log, per_source = [], [], [], []
+def county_dir(settings: Settings, county: str) -> Path:
+    """One county's stage files: a backfill of that county rewrites only these."""
+    path = settings.stage_dir / "by_county" / county.replace("/", "_")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write(path: Path, frame: pd.DataFrame) -> None:
+    tmp = path.with_suffix(".tmp")
+    frame.to_parquet(tmp, index=False)
+    tmp.replace(path)
+
+
+def crawl(settings: Settings, counties: list[str] | None = None) -> dict:
+    """Crawl the sources of `counties` (all when None); stage each county's documents found
+    (and the reports that failed to fetch)."""
+    sources = [s for s in load_sources(settings.sources_file)
+               if counties is None or s.county in counties]
+    docs, failures, per_source = [], [], []
     for source in sources:
         t0 = time.perf_counter()
         result = crawl_source(source, settings.data_dir)
-        docs += [asdict(d) | {"county": source.county} for d in result.documents]
-        failures += [asdict(f) | {"county": source.county} for f in result.failures]
-        log += result.log
+        found = [asdict(d) | {"county": source.county} for d in result.documents]
+        failed = [asdict(f) | {"county": source.county} for f in result.failures]
+        failed_docs = [{"county": f["county"], "document_url": f["url"], "page_url": f["page_url"],
+                        "title": f["title"], "agency_hint": f["agency_hint"],
+                        "year_hint": f["year_hint"], "published_on": f["published_on"],
+                        "crawl_error": f"{f['stage']}: {f['error']}", "media_type": "other"}
+                       for f in failed if f["stage"] != "list"]
+        frame = pd.DataFrame(found + failed_docs, columns=DOC_COLUMNS)
+        frame["crawl_error"] = frame["crawl_error"].astype("object")
+        folder = county_dir(settings, source.county)
+        _write(folder / "documents.parquet", frame)
+        _write(folder / "crawl_failures.parquet", pd.DataFrame(failed))
+        _write(folder / "crawl_requests.parquet", pd.DataFrame(result.log))
+        docs += found
+        failures += failed
         per_source.append({"county": source.county, "documents": len(result.documents),
                            "failures": len(result.failures), "list_pages": result.list_pages,
                            "skipped_titles": len(result.skipped_items),
                            "seconds": round(time.perf_counter() - t0, 2)})
-    failed_docs = [{"county": f["county"], "document_url": f["url"], "page_url": f["page_url"],
-                    "title": f["title"], "agency_hint": f["agency_hint"],
-                    "year_hint": f["year_hint"], "published_on": f["published_on"],
-                    "crawl_error": f"{f['stage']}: {f['error']}", "media_type": "other"}
-                   for f in failures if f["stage"] != "list"]
     if not docs and sources and all(any(f["county"] == s.county and f["stage"] == "list"
                                          for f in failures) for s in sources):
         reasons = "; ".join(f"{f['url']}: {f['error']}" for f in failures if f["stage"] == "list")
         raise RuntimeError(f"every source failed, nothing to publish ({reasons})")
-    frame = pd.DataFrame(docs + failed_docs, columns=DOC_COLUMNS)
-    frame["crawl_error"] = frame["crawl_error"].astype("object")
-    write_stage(settings, "documents", frame)
-    write_stage(settings, "crawl_failures", pd.DataFrame(failures))
-    write_stage(settings, "crawl_requests", pd.DataFrame(log))
     return {"sources": per_source, "documents": len(docs), "failures": failures,
             "list_failures": [f for f in failures if f["stage"] == "list"]}
 
 
-def known_documents(settings: Settings, previous: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """This crawl's documents plus those earlier runs fetched that this crawl did not see."""
-    now = read_stage(settings, "documents").assign(seen_now=True)
+def _previous_documents(previous: dict[str, pd.DataFrame], county: str,
+                        now: pd.DataFrame) -> pd.DataFrame:
+    """Documents earlier runs fetched for `county` that `now` does not hold."""
     prev = previous.get("reports")
     if prev is None or prev.empty:
-        return now
+        return now.iloc[0:0].assign(seen_now=False)
     names = previous["names"].set_index("report_id")
+    prev = prev[prev["report_id"].map(names["county"]) == county]
     gone = prev[prev["sha256"].notna() & ~prev["sha256"].isin(now["sha256"])
                 & ~prev["document_url"].isin(now["document_url"])]
-    old = pd.DataFrame({
+    return pd.DataFrame({
         "sha256": gone["sha256"], "raw_path": "raw/" + gone["sha256"].str[:2] + "/" + gone["sha256"],
         "media_type": gone["media_type"], "document_url": gone["document_url"],
         "page_url": gone["page_url"], "list_url": None, "title": gone["title"],
-        "county": gone["report_id"].map(names["county"]),
-        "agency_hint": gone["report_id"].map(names["agency_name"]),
+        "county": county, "agency_hint": gone["report_id"].map(names["agency_name"]),
         "year_hint": gone["report_year"], "published_on": gone["published_on"].astype(str),
         "fetched_at": gone["fetched_at"].astype(str), "inline": gone["media_type"] == "html",
         "crawl_error": None, "seen_now": False,
     })
-    return pd.concat([now, old], ignore_index=True)
+
+
+def known_documents(settings: Settings, previous: dict[str, pd.DataFrame],
+                    county: str) -> pd.DataFrame:
+    """The county's documents of its last crawl plus those earlier runs fetched that the
+    crawl did not see (the warehouse is cumulative)."""
+    path = county_dir(settings, county) / "documents.parquet"
+    now = (pd.read_parquet(path) if path.exists()
+           else pd.DataFrame(columns=DOC_COLUMNS)).assign(seen_now=True)
+    return pd.concat([now, _previous_documents(previous, county, now)], ignore_index=True)
+
+
+def all_documents(settings: Settings) -> pd.DataFrame:
+    """Every county's known documents as the extract step staged them; a county no run has
+    crawled in this data dir keeps what the published warehouse holds for it."""
+    previous = warehouse.read_previous(settings.warehouse)
+    staged = [s.county for s in load_sources(settings.sources_file)]
+    if previous.get("names") is not None:  # counties since taken out of the sources file
+        staged += [c for c in previous["names"]["county"].dropna().unique() if c not in staged]
+    frames = []
+    empty = pd.DataFrame(columns=DOC_COLUMNS)
+    for county in staged:
+        path = settings.stage_dir / "by_county" / county.replace("/", "_") / "documents_all.parquet"
+        frames.append(pd.read_parquet(path) if path.exists()
+                      else _previous_documents(previous, county, empty))
+    frames = [f for f in frames if len(f)]
+    return (pd.concat(frames, ignore_index=True) if frames
+            else pd.DataFrame(columns=DOC_COLUMNS + ["seen_now"]))
 
 
 # --- extract: every document → its per-document result file ---------------------------------
 
-def extract(settings: Settings) -> dict:
+def extract(settings: Settings, counties: list[str] | None = None) -> dict:
+    """Extract every known document of `counties` (all when None) whose result is missing."""
     previous = warehouse.read_previous(settings.warehouse)
-    docs = known_documents(settings, previous)
-    write_stage(settings, "documents_all", docs)
+    names = [s.county for s in load_sources(settings.sources_file)
+             if counties is None or s.county in counties]
+    docs = pd.concat([known_documents(settings, previous, c) for c in names] or
+                     [pd.DataFrame(columns=DOC_COLUMNS)], ignore_index=True)
+    for county in names:
+        _write(county_dir(settings, county) / "documents_all.parquet",
+               docs[docs["county"] == county])
     ok = docs[docs["sha256"].notna() & docs["crawl_error"].isna()]
     jobs = [Job(r.sha256, str(settings.data_dir / r.raw_path), r.media_type)
             for r in ok.itertuples(index=False)]
@@ -162,7 +212,7 @@ def unchanged(settings: Settings) -> bool:
 
 def build(settings: Settings, run_id: str | None = None) -> dict:
     previous = warehouse.read_previous(settings.warehouse)
-    docs = read_stage(settings, "documents_all")
+    docs = all_documents(settings)
     fingerprint = inputs_fingerprint(settings, docs, ResultStore(settings.data_dir))
     stage_complete = all(_stage(settings, n).exists() for n in ALL_TABLES)
     same = (_published_state(settings).get("fingerprint") == fingerprint

@@ -2,9 +2,11 @@
 
 import time
 
-from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import (AssetExecutionContext, AssetSpec, BackfillPolicy, MaterializeResult,
+                     MetadataValue, multi_asset)
 
 from pipelines import steps
+from pipelines.orchestration.partitions import county_partitions
 from pipelines.orchestration.resources import GongkaiSettings
 
 
@@ -18,10 +20,13 @@ from pipelines.orchestration.resources import GongkaiSettings
                   description="Report documents (inline HTML pages and PDF/DOC/DOCX attachments) "
                               "in the content-addressed raw store raw/<sha256[:2]>/<sha256>."),
     ],
+    # By county, every county of a run in one step (a step costs seconds, a county less).
+    partitions_def=county_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
 )
 def crawl(context: AssetExecutionContext, gongkai: GongkaiSettings):
     t0 = time.perf_counter()
-    summary = steps.crawl(gongkai.settings())
+    summary = steps.crawl(gongkai.settings(), list(context.partition_keys))
     seconds = round(time.perf_counter() - t0, 2)
     for s in summary["sources"]:
         context.log.info(f"{s['county']}: {s['list_pages']} list pages, {s['documents']} documents, "

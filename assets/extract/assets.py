@@ -3,19 +3,21 @@
 
 from collections import Counter
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
 from pipelines import steps
+from pipelines.orchestration.partitions import county_partitions
 from pipelines.orchestration.resources import GongkaiSettings
 
 
 @asset(group_name="extract", deps=["raw_documents"], kinds={"python", "camelot"},
-       owners=["team:gongkai"],
+       owners=["team:gongkai"], partitions_def=county_partitions,
+       backfill_policy=BackfillPolicy.single_run(),
        description="Per-document extraction results under extracted/<extractor version>/"
                    "<sha256>.json: tables read (camelot for PDFs, lxml for HTML), cells placed "
                    "by label, unplaced cells, status and error. Cached by sha256 and version.")
 def extracted_documents(context: AssetExecutionContext, gongkai: GongkaiSettings):
-    out = steps.extract(gongkai.settings())
+    out = steps.extract(gongkai.settings(), list(context.partition_keys))
     done = out["extracted"]
     statuses = Counter(d["status"] for d in done)
     context.log.info(f"{len(done)} documents extracted, {out['cached']} cached, "
