@@ -169,6 +169,16 @@ def main() -> None:
               f"p95 {percentile(theirs, 0.95):.1f} ms/page; "
               f"{statistics.median(theirs) / statistics.median(ours):.1f}x slower (medians)")
     print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    # Issue 3's targets, each said met or not.
+    targets = [("0 wrong cells", totals["wrong"] == 0),
+               ("0 cells missing silently", totals["missing-silently"] == 0),
+               ("at least 99.5% correct", n > 0 and totals["correct"] / n >= 0.995),
+               ("median under 30 ms/page", bool(ours) and statistics.median(ours) < 30)]
+    if theirs and ours:
+        targets.append(("at least 15x faster than camelot's defaults",
+                        statistics.median(theirs) / statistics.median(ours) >= 15))
+    for name, met in targets:
+        print(f"target {'met' if met else 'NOT met'}: {name}")
 
 
 if __name__ == "__main__":
