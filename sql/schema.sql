@@ -182,7 +182,11 @@ CREATE TABLE crawl_log (
     fetched_at    TIMESTAMP,
     error         VARCHAR,
     bytes         BIGINT,
-    elapsed_ms    DOUBLE
+    elapsed_ms    DOUBLE,
+    county        VARCHAR,
+    stage         VARCHAR,
+    content_type  VARCHAR,
+    note          VARCHAR
 );
 
 CREATE TABLE runs (
@@ -309,6 +313,10 @@ COMMENT ON COLUMN crawl_log.fetched_at IS 'When the request was made.';
 COMMENT ON COLUMN crawl_log.error IS 'The error, when the request failed.';
 COMMENT ON COLUMN crawl_log.bytes IS 'Size of the body received.';
 COMMENT ON COLUMN crawl_log.elapsed_ms IS 'Time the request took.';
+COMMENT ON COLUMN crawl_log.county IS 'The source (county) whose crawl made the request.';
+COMMENT ON COLUMN crawl_log.stage IS 'list, detail, attachment or robots: what the request was for.';
+COMMENT ON COLUMN crawl_log.content_type IS 'The Content-Type the server sent.';
+COMMENT ON COLUMN crawl_log.note IS 'What the body turned out to be when it was not what its name promised (e.g. an HTML error page under a .pdf name).';
 
 COMMENT ON TABLE runs IS 'One row per pipeline run that published.';
 COMMENT ON COLUMN runs.run_id IS 'The run''s id.';
