@@ -41,9 +41,7 @@ def read_stage(settings: Settings, name: str) -> pd.DataFrame:
 
 def write_stage(settings: Settings, name: str, frame: pd.DataFrame) -> Path:
     path = _stage(settings, name)
-    tmp = path.with_suffix(".tmp")
-    frame.to_parquet(tmp, index=False)
-    tmp.replace(path)
+    _write(path, frame)
     return path
 
 
@@ -51,12 +49,12 @@ def write_stage(settings: Settings, name: str, frame: pd.DataFrame) -> Path:
 
 def county_dir(settings: Settings, county: str) -> Path:
     """One county's stage files: a backfill of that county rewrites only these."""
-    path = settings.stage_dir / "by_county" / county.replace("/", "_")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return settings.stage_dir / "by_county" / county.replace("/", "_")
 
 
 def _write(path: Path, frame: pd.DataFrame) -> None:
+    """A stage file, replaced whole: a reader sees the old one or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     frame.to_parquet(tmp, index=False)
     tmp.replace(path)
@@ -139,7 +137,7 @@ def all_documents(settings: Settings) -> pd.DataFrame:
     frames = []
     empty = pd.DataFrame(columns=DOC_COLUMNS)
     for county in staged:
-        path = settings.stage_dir / "by_county" / county.replace("/", "_") / "documents_all.parquet"
+        path = county_dir(settings, county) / "documents_all.parquet"
         frames.append(pd.read_parquet(path) if path.exists()
                       else _previous_documents(previous, county, empty))
     frames = [f for f in frames if len(f)]

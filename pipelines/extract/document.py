@@ -113,7 +113,7 @@ def _extract_into(result: dict, data: bytes, media_type: str) -> None:
     elif media_type == "html":
         doc = html_tables.parse(decode_html(data)[0])
         tables = html_tables.innermost_tables(doc)
-        grids = [html_tables.table_to_grid(t, i) for i, t in enumerate(tables)]
+        grids = [html_tables.table_to_grid(t) for t in tables]
         result["report_id"] = "h" + html_tables.content_hash(doc, tables)[:63]
         root = html_tables.report_root(doc, tables)
         text = html_tables.page_text(root if root is not None else doc)

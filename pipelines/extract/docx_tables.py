@@ -20,7 +20,7 @@ def read_docx(data: bytes) -> tuple[list[Grid], str]:
     """(grids in document order, the document's text)."""
     document = docx.Document(io.BytesIO(data))
     grids = []
-    for order, table in enumerate(document.tables):
+    for table in document.tables:
         tbl = table._tbl
         starts: dict[tuple[int, int], list] = {}  # (row, col) of a region's top-left → span
         owner: dict[tuple[int, int], tuple[int, int]] = {}
@@ -50,6 +50,6 @@ def read_docx(data: bytes) -> tuple[list[Grid], str]:
                 c += span
             n_cols = max(n_cols, c)
         grids.append(from_spans([tuple(v) for v in starts.values()], len(rows), n_cols,
-                                page=None, order=(order,)))
+                                page=None))
     text = "\n".join(p.text for p in document.paragraphs)
     return grids, text

@@ -7,7 +7,7 @@ every source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(eq=False)
@@ -27,7 +27,6 @@ class Cell:
 class Grid:
     cells: list[list[Cell | None]]  # every position points at the cell covering it
     page: int | None = None  # 1-based PDF page; None for HTML
-    order: tuple = field(default=(0,))  # reading order within the document
     col_x: list[tuple[float, float]] | None = None  # PDF: each column's left and right edge
 
     @property
@@ -99,7 +98,7 @@ def columns_align(prev: Grid, grid: Grid) -> bool:
 
 
 def from_spans(spans: list[tuple[int, int, int, int, str]], n_rows: int, n_cols: int,
-               page: int | None = None, order: tuple = (0,),
+               page: int | None = None,
                col_x: list[tuple[float, float]] | None = None) -> Grid:
     """Build a grid from (row, col, rowspan, colspan, text) regions."""
     cells: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
@@ -108,4 +107,4 @@ def from_spans(spans: list[tuple[int, int, int, int, str]], n_rows: int, n_cols:
         for rr in range(r, min(r + rs, n_rows)):
             for cc in range(c, min(c + cs, n_cols)):
                 cells[rr][cc] = cell
-    return Grid(cells, page, order, col_x)
+    return Grid(cells, page, col_x)

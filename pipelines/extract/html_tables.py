@@ -36,7 +36,7 @@ def _cell_text(td) -> str:
     return clean_cell(" ".join(parts))
 
 
-def table_to_grid(table, order: int) -> Grid:
+def table_to_grid(table) -> Grid:
     rows = [tr for tr in table.xpath(".//tr") if tr.xpath("ancestor::table[1]")[0] is table]
     occupied: dict[tuple[int, int], bool] = {}
     spans = []
@@ -54,7 +54,7 @@ def table_to_grid(table, order: int) -> Grid:
             spans.append((r, c, rs, cs, _cell_text(td)))
             c += cs
             n_cols = max(n_cols, c)
-    return from_spans(spans, len(rows), n_cols, page=None, order=(order,))
+    return from_spans(spans, len(rows), n_cols, page=None)
 
 
 def innermost_tables(doc) -> list:

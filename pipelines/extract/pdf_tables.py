@@ -198,8 +198,9 @@ def _glyphs_by_cell(glyphs: list[Glyph], table) -> dict[tuple[int, int], list[Gl
     return out
 
 
-def camelot_grid(table, order: tuple, glyphs: list[Glyph] | None = None) -> Grid:
-    """camelot's cells → one grid cell per merged region (cells with no ruling between them)."""
+def camelot_grid(table, glyphs: list[Glyph]) -> Grid:
+    """camelot's cells → one grid cell per merged region (cells with no ruling between them),
+    its text from pdfium's glyphs (camelot reads a text-free copy of the page)."""
     cells = table.cells
     n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
     parent = list(range(n_rows * n_cols))
@@ -220,18 +221,15 @@ def camelot_grid(table, order: tuple, glyphs: list[Glyph] | None = None) -> Grid
     for r in range(n_rows):
         for c in range(n_cols):
             regions.setdefault(find(r * n_cols + c), []).append((r, c))
-    placed = _glyphs_by_cell(glyphs, table) if glyphs is not None else {}
+    placed = _glyphs_by_cell(glyphs, table)
     spans = []
     for members in regions.values():
         rows = [m[0] for m in members]
         cols = [m[1] for m in members]
-        if glyphs is not None:
-            text = _lines_text([g for m in members for g in placed.get(m, ())])
-        else:
-            text = " ".join(t for t in (cells[r][c].text.strip() for r, c in members) if t)
+        text = _lines_text([g for m in members for g in placed.get(m, ())])
         spans.append((min(rows), min(cols), max(rows) - min(rows) + 1,
                       max(cols) - min(cols) + 1, text))
-    return from_spans(spans, n_rows, n_cols, page=int(table.page), order=order,
+    return from_spans(spans, n_rows, n_cols, page=int(table.page),
                       col_x=[(float(x0), float(x1)) for x0, x1 in table.cols])
 
 
@@ -258,7 +256,7 @@ def read_tables(data: bytes, read: PdfRead) -> None:
     page_of = {i + 1: p for i, p in enumerate(read.table_pages)}
     # Reading order: page, then top to bottom (PDF y grows upwards).
     ordered = sorted(tables, key=lambda t: (int(t.page), -t.rows[0][0] if t.rows else 0))
-    for i, t in enumerate(ordered):
+    for t in ordered:
         page = page_of[int(t.page)]
         t.page = page
-        read.grids.append(camelot_grid(t, order=(page, i), glyphs=read.glyphs.get(page)))
+        read.grids.append(camelot_grid(t, read.glyphs[page]))

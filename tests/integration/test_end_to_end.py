@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from tests.benchmarks.extract_bench import same_text
 from tests.conftest import SAMPLE
 
 TABLES = {
@@ -43,14 +44,6 @@ def sample_run(tmp_path_factory, sample_portal_url):
     yield {"con": con, "base": sample_portal_url, "stdout": proc.stdout, "work": work,
            "sources": sources, "env": env}
     con.close()
-
-
-def same_raw_text(document: str, want: str, got: str) -> bool:
-    """Exact for HTML. In a PDF the gap a layout engine leaves between Chinese and Latin
-    characters may or may not be a space character, so there spaces do not count."""
-    if document.endswith(".pdf"):
-        return want.split() == got.split() or "".join(want.split()) == "".join(got.split())
-    return want == got
 
 
 def _facts(con, table: str) -> pd.DataFrame:
@@ -84,7 +77,7 @@ def test_every_fact_equals_the_truth_file(sample_run):
                 got_value = None if pd.isna(row.value) else float(row.value)
                 if want_value != got_value:
                     problems.append(f"value: {key} want {want_value} got {got_value}")
-                if not same_raw_text(row.document, row.raw_text_truth, row.raw_text):
+                if not same_text(row.document, row.raw_text_truth, row.raw_text):
                     problems.append(f"raw_text: {key} want {row.raw_text_truth!r} got {row.raw_text!r}")
                 if table == "fact_proactive" and (row.unit_truth or None) != (
                         None if pd.isna(row.unit) else row.unit):
