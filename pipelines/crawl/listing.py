@@ -41,6 +41,7 @@ class ListPage:
     items: list[ListItem] = field(default_factory=list)
     page_urls: list[str] = field(default_factory=list)  # other pages of the same list
     links: int = 0  # <a href> seen: 0 means the page is not a usable list page
+    script_pager: bool = False  # its other pages come from a script pager (TRS createPageHTML …)
 
 
 def clean_text(text: str | None) -> str:
@@ -173,7 +174,9 @@ def parse_list_page(html: str, url: str, *, max_generated: int = 200) -> ListPag
             continue
         seen.add(target)
         page.items.append(ListItem(target, title, _date_near(a)))
-    pages += _script_pages(html, base, max_generated)
+    scripted = _script_pages(html, base, max_generated)
+    page.script_pager = bool(scripted)
+    pages += scripted
     own = strip_fragment(url)
     page.page_urls = [p for i, p in enumerate(pages) if p != own and p not in pages[:i]]
     return page
