@@ -5,7 +5,7 @@ import time
 from dagster import (AssetExecutionContext, AssetSpec, BackfillPolicy, MaterializeResult,
                      MetadataValue, multi_asset)
 
-from pipelines import steps
+from pipelines.stages import steps
 from pipelines.orchestration.partitions import county_partitions
 from pipelines.orchestration.resources import GongkaiSettings
 

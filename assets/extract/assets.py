@@ -5,7 +5,7 @@ from collections import Counter
 
 from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
-from pipelines import steps
+from pipelines.stages import steps
 from pipelines.orchestration.partitions import county_partitions
 from pipelines.orchestration.resources import GongkaiSettings
 

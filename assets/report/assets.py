@@ -3,7 +3,7 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from pipelines import steps
+from pipelines.stages import steps
 from pipelines.orchestration.resources import GongkaiSettings
 from pipelines.report import write_all
 

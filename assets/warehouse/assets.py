@@ -5,7 +5,7 @@ import time
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
                      AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset)
 
-from pipelines import steps
+from pipelines.stages import steps
 from pipelines.load import export
 from pipelines.checks.schema import fact_problems, report_problems
 from pipelines.orchestration.resources import GongkaiSettings

@@ -11,7 +11,7 @@ import pandas as pd
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue,
                      multi_asset_check)
 
-from pipelines import steps
+from pipelines.stages import steps
 from pipelines.checks.findings import CHECKS, FINDING_COLUMNS
 from pipelines.orchestration.resources import GongkaiSettings
 

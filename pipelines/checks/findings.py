@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipelines.spec import (APPLICANTS, APPLICATION_ROWS, OUTCOMES, PROACTIVE_ITEMS,
+from pipelines.core.spec import (APPLICANTS, APPLICATION_ROWS, OUTCOMES, PROACTIVE_ITEMS,
                             PROACTIVE_MEASURES, PROCEEDINGS)
 
 CONTRACT_COLUMNS = ["report_id", "agency_id", "report_year", "check_name", "severity", "section",

@@ -4,7 +4,7 @@ Each check takes the fact frames and returns findings, one per failing compariso
 cells that disagree and by how much. A blank cell is not a zero: a blank total is its own
 finding (`blank_total`) and is not compared; blank parts count as nothing printed (0).
 
-`all_findings(frames)` is the entry point for the whole check suite (pipelines.checks.suite).
+The whole check suite runs from `pipelines.checks.suite.all_findings(frames)`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import pandas as pd
 
 from pipelines.checks.findings import (FINDING_COLUMNS, LABELS, cells_ref, fact_meta, finding,
                                        fmt)
-from pipelines.spec import APPLICATION_ROWS, ORG_APPLICANTS
+from pipelines.core.spec import APPLICATION_ROWS, ORG_APPLICANTS
 
 __all__ = ["FINDING_COLUMNS", "check_applications", "check_review_litigation",
-           "check_carry_over", "check_not_numbers", "all_findings"]
+           "check_carry_over", "check_not_numbers"]
 
 RESULT_ROWS = tuple(c.code for c in APPLICATION_ROWS
                     if c.group and c.code != "results_total")
@@ -190,9 +190,3 @@ def check_not_numbers(frames: dict[str, pd.DataFrame]) -> list[dict]:
                                     cells_ref(table, [(a, b)])))
     return findings
 
-
-def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every finding of every check (see pipelines.checks.suite for the frames it reads)."""
-    from pipelines.checks.suite import all_findings as run_suite
-
-    return run_suite(frames)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.spec import DIMENSIONS
+from pipelines.core.spec import DIMENSIONS
 
 KEYS = {
     "fact_applications": ("applications", "row_code", "applicant"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.checks.findings import DIMS, LABELS, SECTION_ZH, TABLE_OF, cells_ref, finding
-from pipelines.spec import APPLICANTS, APPLICATION_ROWS, OUTCOMES, PROCEEDINGS
+from pipelines.core.spec import APPLICANTS, APPLICATION_ROWS, OUTCOMES, PROCEEDINGS
 
 READABLE = ("ok", "partial")
 UNREADABLE = {"failed": "无法读取", "needs_ocr": "只有图片、没有文字层（需OCR）",

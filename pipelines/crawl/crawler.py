@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from pipelines.core.charset import decode_html
 from pipelines.crawl import hanweb
-from pipelines.crawl.charset import decode_html
 from pipelines.crawl.detail import parse_detail_page
 from pipelines.crawl.fetch import Fetcher, FetchError, FetchResult, utc_now
 from pipelines.crawl.history import CrawlLog, SourceState
@@ -26,12 +26,12 @@ from pipelines.crawl.jsonapi import ApiError, ListApi
 from pipelines.crawl.jsonapi import parse_page as parse_api_page
 from pipelines.crawl.jsonapi import page_request
 from pipelines.crawl.listing import ListItem, parse_list_page, strip_fragment
-from pipelines.crawl.media import media_type
+from pipelines.core.media import media_type
 from pipelines.crawl.models import CrawlFailure, CrawlResult, DocumentRef
 from pipelines.crawl.options import CrawlOptions
 from pipelines.crawl.titles import is_annual_report, normalise_title, parse_title
-from pipelines.raw_store import RawStore
-from pipelines.sources import Source
+from pipelines.core.lake import RawStore
+from pipelines.core.sources import Source
 
 # Entries that look like articles (a date, or "report" in the title) but are not annual
 # reports are reported as skipped; nav links are not worth a line.

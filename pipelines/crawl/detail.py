@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 from lxml import etree
 
 from pipelines.crawl.listing import clean_text, find_date, parse_html, strip_fragment
-from pipelines.crawl.media import DOCUMENT_EXTENSIONS, url_extension
+from pipelines.core.media import DOCUMENT_EXTENSIONS, url_extension
 
 # Words only the statistics tables of a disclosure report contain.
 INLINE_MARKERS = ("本年新收", "第二十条", "行政复议", "申请人情况", "本年新制作", "本年制发",

@@ -28,8 +28,8 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt
 from pipelines.crawl.listing import strip_fragment
 from pipelines.crawl.options import CrawlOptions
 from pipelines.crawl.robots import RobotsRules
-from pipelines.raw_store import RawStore
-from pipelines.sources import Source, file_url_path
+from pipelines.core.lake import RawStore
+from pipelines.core.sources import Source, file_url_path
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 _SHORT_BODY = re.compile(r"received (\d+) bytes, expected (\d+)")

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 
 from pipelines.crawl.models import DocumentRef
-from pipelines.raw_store import RawStore
-from pipelines.sources import Source
+from pipelines.core.lake import RawStore
+from pipelines.core.sources import Source
 
 
 class CrawlLog:

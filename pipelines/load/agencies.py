@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from pipelines.text import norm
+from pipelines.core.text import norm
 
 # Short forms seen in titles → the full official words (沭阳县发改局 → 沭阳县发展和改革局).
 # Applied to the end of the name; longest first so "县府办" wins over "府办".

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipelines.crawl.titles import parse_title
-from pipelines.extract.results import ResultStore
-from pipelines.extract.version import EXTRACTOR_VERSION
+from pipelines.document.results import ResultStore
+from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load.agencies import agency_id, agency_level, fullest_name
 from pipelines.normalise.model import TABLE_OF_SECTION
-from pipelines.spec import categories_rows
-from pipelines.text import norm
+from pipelines.core.spec import categories_rows
+from pipelines.core.text import norm
 
 DOC_COLUMNS = ["sha256", "raw_path", "media_type", "document_url", "page_url", "list_url",
                "title", "county", "agency_hint", "year_hint", "published_on", "fetched_at",

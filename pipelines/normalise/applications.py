@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pipelines.extract.grid import Cell, Grid, aligned_columns
+from pipelines.parse.grid import Cell, Grid, aligned_columns
 from pipelines.normalise.labels import NoMatch, leading_chinese_number, leading_number, match_code
 from pipelines.normalise.model import Fact, Unmapped, make_fact
-from pipelines.spec import APPLICANTS, APPLICATION_ROWS, RESULT_GROUPS, SUB_ITEM_GROUPS
-from pipelines.text import norm, parse_value
+from pipelines.core.spec import APPLICANTS, APPLICATION_ROWS, RESULT_GROUPS, SUB_ITEM_GROUPS
+from pipelines.core.text import norm, parse_value
 
 SECTION = "applications"
 HOLES = "row has fewer cells than the table is wide (empty cells dropped?): its values cannot be placed"

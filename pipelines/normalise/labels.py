@@ -6,8 +6,8 @@ import re
 
 from rapidfuzz import fuzz
 
-from pipelines.spec import Code
-from pipelines.text import norm, norm_loose
+from pipelines.core.spec import Code
+from pipelines.core.text import norm, norm_loose
 
 FUZZY_MIN = 72  # similarity (0-100) a misprinted label needs to its template label
 FUZZY_MARGIN = 12  # and its lead over the runner-up

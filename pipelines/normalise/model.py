@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.text import parse_value
+from pipelines.core.text import parse_value
 
 TABLE_OF_SECTION = {
     "applications": "fact_applications",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from pipelines.extract.grid import Cell, Grid, aligned_columns
+from pipelines.parse.grid import Cell, Grid, aligned_columns
 from pipelines.normalise.labels import NoMatch, match_code
 from pipelines.normalise.model import Fact, Unmapped, make_fact
-from pipelines.spec import PROACTIVE_ITEMS, PROACTIVE_MEASURES
-from pipelines.text import norm, parse_value
+from pipelines.core.spec import PROACTIVE_ITEMS, PROACTIVE_MEASURES
+from pipelines.core.text import norm, parse_value
 
 SECTION = "proactive"
 HOLES = "row has fewer cells than the table is wide (empty cells dropped?): its values cannot be placed"

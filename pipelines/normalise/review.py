@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pipelines.extract.grid import Grid
+from pipelines.parse.grid import Grid
 from pipelines.normalise.labels import NoMatch, match_code
 from pipelines.normalise.model import Fact, Unmapped, make_fact
-from pipelines.spec import OUTCOMES, PROCEEDINGS
-from pipelines.text import norm, parse_value
+from pipelines.core.spec import OUTCOMES, PROCEEDINGS
+from pipelines.core.text import norm, parse_value
 
 SECTION = "review_litigation"
 HOLES = "row has fewer cells than the table is wide (empty cells dropped?): its values cannot be placed"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.extract.grid import Grid, columns_align
+from pipelines.parse.grid import Grid, columns_align
 from pipelines.normalise.applications import read_applications
 from pipelines.normalise.model import Fact, Unmapped
 from pipelines.normalise.proactive import read_proactive
 from pipelines.normalise.review import read_review
-from pipelines.spec import DIMENSIONS, FORMAT_WORDS, SECTION_WORDS
-from pipelines.text import norm
+from pipelines.core.spec import DIMENSIONS, FORMAT_WORDS, SECTION_WORDS
+from pipelines.core.text import norm
 
 _TEMPLATE_WORDS = tuple({w for d in DIMENSIONS for c in d.codes for w in c.words if len(w) >= 3})
 

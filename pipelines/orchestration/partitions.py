@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dagster import StaticPartitionsDefinition
 
-from pipelines.settings import Settings
-from pipelines.sources import load_sources
+from pipelines.core.settings import Settings
+from pipelines.core.sources import load_sources
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"

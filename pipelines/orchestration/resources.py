@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import ConfigurableResource
 
-from pipelines.settings import Settings
+from pipelines.core.settings import Settings
 
 
 class GongkaiSettings(ConfigurableResource):

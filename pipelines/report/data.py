@@ -91,7 +91,7 @@ def _recover_cells(warehouse: Path, findings: pd.DataFrame) -> pd.DataFrame:
     over its own tables and take the cells of the findings that match (same report, check and
     detail). Findings that do not match keep no cells (their section's page is shown)."""
     from pipelines.checks.suite import FACTS, all_findings
-    from pipelines.spec import BLANK_MARKS
+    from pipelines.core.spec import BLANK_MARKS
 
     if findings.empty:
         return findings.assign(cells=None, page=None)

@@ -34,7 +34,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from pipelines.extract.document import extract_document  # noqa: E402
+from pipelines.document.document import extract_document  # noqa: E402
 from pipelines.normalise.model import TABLE_OF_SECTION  # noqa: E402
 
 HINTS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx", ".doc": "doc"}

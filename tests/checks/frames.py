@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.checks.template import template_cells
-from pipelines.spec import BLANK_MARKS
+from pipelines.core.spec import BLANK_MARKS
 from tests.conftest import SAMPLE
 
 FACT_COLUMNS = {

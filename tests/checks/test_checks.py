@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pipelines.checks.findings import CHECKS, CONTRACT_COLUMNS, FINDING_COLUMNS
-from pipelines.checks.identities import all_findings
+from pipelines.checks.suite import all_findings
 from pipelines.checks.narrative import chinese_number, stated_received
 from tests.checks.frames import Corpus
 

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pandas as pd
 
-from pipelines.checks.identities import all_findings
+from pipelines.checks.suite import all_findings
 from pipelines.checks.narrative import stated_received
-from pipelines.extract.document import extract_document
+from pipelines.document.document import extract_document
 from tests.checks.frames import sample_frames
 from tests.conftest import SAMPLE
 

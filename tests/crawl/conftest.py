@@ -11,7 +11,7 @@ from typing import Callable
 
 import pytest
 
-from pipelines.sources import Source
+from pipelines.core.sources import Source
 
 FAST = {  # test politeness and retry settings: no waiting, quick give-up
     "min_interval_seconds": 0, "backoff_seconds": 0.01, "backoff_max_seconds": 0.02,

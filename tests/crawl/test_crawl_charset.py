@@ -1,4 +1,4 @@
-from pipelines.crawl.charset import decode_html
+from pipelines.core.charset import decode_html
 
 TEXT = "柱濮镇人民政府2020年政府信息公开工作年度报告 本年新收 镕"  # 镕: outside GB2312, inside GBK
 

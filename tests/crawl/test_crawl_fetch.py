@@ -9,7 +9,7 @@ import pytest
 from pipelines.crawl.fetch import Fetcher, FetchError, parse_retry_after
 from pipelines.crawl.history import CrawlLog
 from pipelines.crawl.options import CrawlOptions
-from pipelines.raw_store import RawStore
+from pipelines.core.lake import RawStore
 from tests.crawl.conftest import PDF, make_source
 
 

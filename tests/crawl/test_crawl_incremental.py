@@ -7,7 +7,7 @@ from urllib.parse import unquote
 import pytest
 
 from pipelines.crawl import crawl_digest, crawl_source
-from pipelines.sources import load_sources
+from pipelines.core.sources import load_sources
 from tests.conftest import REPO, SAMPLE
 from tests.crawl.conftest import REPORT_TABLE, detail_page, list_page, make_source
 from tests.crawl.test_crawl_portal import build_paginated_portal, report

@@ -1,7 +1,7 @@
 import pytest
 
-from pipelines.raw_store import RawStore
-from pipelines.sources import Source, load_sources
+from pipelines.core.lake import RawStore
+from pipelines.core.sources import Source, load_sources
 
 
 def test_load_sources_resolves_relative_file_urls(tmp_path):
@@ -66,5 +66,5 @@ def test_raw_store_is_content_addressed(tmp_path):
 def test_crawler_never_imports_dagster():
     import subprocess
     import sys
-    code = "import sys, pipelines.crawl, pipelines.sources, pipelines.raw_store; assert 'dagster' not in sys.modules"
+    code = "import sys, pipelines.crawl, pipelines.core.sources, pipelines.core.lake; assert 'dagster' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=__file__.rsplit("/tests/", 1)[0])

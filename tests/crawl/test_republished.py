@@ -3,11 +3,11 @@ not current, its facts in the *_superseded tables (build_frames, the loader's lo
 
 import pandas as pd
 
-from pipelines.extract.document import extract_document
-from pipelines.extract.results import ResultStore
+from pipelines.document.document import extract_document
+from pipelines.document.results import ResultStore
 from pipelines.load.build import DOC_COLUMNS, build_frames
-from pipelines.raw_store import RawStore
-from pipelines.sources import Source
+from pipelines.core.lake import RawStore
+from pipelines.core.sources import Source
 from tests.conftest import SAMPLE
 
 TITLE = "柳溪镇人民政府2020年政府信息公开工作年度报告"

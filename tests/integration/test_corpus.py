@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from pipelines.checks.identities import check_applications, check_review_litigation
-from pipelines.extract.document import extract_document
+from pipelines.document.document import extract_document
 from pipelines.normalise.model import TABLE_OF_SECTION
 from tests.benchmarks.extract_bench import HINTS, score_document
 

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from pipelines.checks.identities import all_findings
+from pipelines.checks.suite import all_findings
 from pipelines.cli import main
 from pipelines.load import warehouse
 from pipelines.report import write_all, write_report

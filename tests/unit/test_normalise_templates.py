@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from pipelines.extract.grid import from_spans
+from pipelines.parse.grid import from_spans
 from pipelines.normalise.sections import normalise
 from tests.fixtures import report_templates as T
 

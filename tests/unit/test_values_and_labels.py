@@ -6,8 +6,8 @@ import pytest
 
 from pipelines.normalise.applications import match_row
 from pipelines.normalise.labels import NoMatch, match_code
-from pipelines.spec import APPLICANTS, PROACTIVE_ITEMS, PROACTIVE_MEASURES
-from pipelines.text import parse_value
+from pipelines.core.spec import APPLICANTS, PROACTIVE_ITEMS, PROACTIVE_MEASURES
+from pipelines.core.text import parse_value
 
 
 @pytest.mark.parametrize("raw, value, unit, kind", [

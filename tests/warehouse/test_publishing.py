@@ -125,8 +125,8 @@ def test_analysts_are_never_blocked_and_never_see_a_half_built_warehouse(work):
 # publish (which never touch the published files) are represented by the first and the last:
 # in the crawl, and after extract and build, in the checks.
 KILL_AT = {
-    "crawl": ("pipelines.steps", "crawl_source", "before"),
-    "checks": ("pipelines.steps", "all_findings", "before"),
+    "crawl": ("pipelines.stages.steps", "crawl_source", "before"),
+    "checks": ("pipelines.stages.steps", "all_findings", "before"),
     "warehouse_written": ("pipelines.load.warehouse", "write", "after"),
     "exports_written": ("pipelines.load.export", "build", "after"),
 }

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.load.warehouse import SQL_DIR
-from pipelines.spec import DIMENSIONS
+from pipelines.core.spec import DIMENSIONS
 
 CONTRACT = {
     "counties": "county_id county prefecture province division_code",

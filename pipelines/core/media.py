@@ -116,3 +116,15 @@ def media_type(content: bytes, content_type: str | None, url: str,
             note += " (probably an error page)"
     return kind, note
 
+
+
+def sniff_media_type(data: bytes, hint: str | None = None) -> str:
+    """What a stored document is for the reader: its bytes, then the crawler's hint."""
+    kind = by_magic(data)
+    if kind == "html" and hint == "pdf":
+        # An HTML page saved under a .pdf name stays a PDF for the reader, which then says
+        # precisely what went wrong ("not a PDF: the server returned an HTML page").
+        return "pdf"
+    if kind == "doc" and hint == "wps":
+        return "wps"
+    return kind or hint or "other"

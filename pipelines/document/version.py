@@ -10,9 +10,12 @@ import hashlib
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parent.parent
+# The layers a result depends on: core (spec, text, charset, media), parse, normalise and
+# the per-document function itself (not the cache or the fan-out).
 _SOURCES = sorted(
-    [*(_ROOT / "extract").glob("*.py"), *(_ROOT / "normalise").glob("*.py"),
-     _ROOT / "spec.py", _ROOT / "text.py", _ROOT / "crawl" / "charset.py"]
+    [*(_ROOT / "core" / f for f in ("spec.py", "text.py", "charset.py", "media.py", "models.py")),
+     *(_ROOT / "parse").rglob("*.py"),
+     *(_ROOT / "normalise").glob("*.py"), _ROOT / "document" / "document.py"]
 )
 
 

@@ -7,8 +7,8 @@ import re
 
 import lxml.html
 
-from pipelines.extract.grid import Grid, from_spans
-from pipelines.text import clean_cell, norm
+from pipelines.parse.grid import Grid, from_spans
+from pipelines.core.text import clean_cell, norm
 
 # A page's own furniture changes between visits (counters, dates); the report does not.
 _COUNTER = re.compile(r"(浏览次数|访问次数|访问量|点击数|阅读次数|浏览量)[:：]?\s*\d+")

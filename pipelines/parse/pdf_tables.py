@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipelines.extract.grid import Grid, from_spans
-from pipelines.spec import DIMENSIONS, SECTION_WORDS
-from pipelines.text import norm
+from pipelines.parse.grid import Grid, from_spans
+from pipelines.core.spec import DIMENSIONS, SECTION_WORDS
+from pipelines.core.text import norm
 
 # Words that put a page in the running for camelot: every section's header words and every
 # label of the template, since a continuation page may carry only a few rows and no header.

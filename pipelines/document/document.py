@@ -15,13 +15,13 @@ import time
 import traceback
 from pathlib import Path
 
-from pipelines.crawl.charset import decode_html
-from pipelines.extract import docx_tables, html_tables, pdf_tables
-from pipelines.extract.sniff import sniff_media_type
-from pipelines.extract.version import EXTRACTOR_VERSION
+from pipelines.core.charset import decode_html
+from pipelines.parse import docx_tables, html_tables, pdf_tables
+from pipelines.core.media import sniff_media_type
+from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.normalise.model import as_records
 from pipelines.normalise.sections import READERS, normalise
-from pipelines.text import norm
+from pipelines.core.text import norm
 
 SECTION_NAMES = {"proactive": "二", "applications": "三", "review_litigation": "四"}
 _TITLE = re.compile(r"[^\n。]{0,60}?[0-9０-９]{4}\s*年度?[^\n。]{0,30}?年度?报告")

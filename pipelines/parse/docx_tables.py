@@ -7,8 +7,8 @@ import io
 import docx
 from docx.oxml.ns import qn
 
-from pipelines.extract.grid import Grid, from_spans
-from pipelines.text import clean_cell
+from pipelines.parse.grid import Grid, from_spans
+from pipelines.core.text import clean_cell
 
 
 def _tc_text(tc) -> str:

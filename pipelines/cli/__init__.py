@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipelines.settings import Settings
+from pipelines.core.settings import Settings
 
 
 def _apply(settings: Settings) -> None:
@@ -74,14 +74,14 @@ def cmd_run(args) -> int:
         print(f"gongkai: run failed after {seconds:.1f} s; the published warehouse was not "
               "replaced", file=sys.stderr)
         return 1
-    from pipelines.summary import print_summary
+    from pipelines.cli.summary import print_summary
 
     print_summary(settings, seconds)
     return 0
 
 
 def cmd_extract(args) -> int:
-    from pipelines.extract_one import extract_one
+    from pipelines.cli.extract_one import extract_one
 
     try:
         out = extract_one(args.target)
@@ -91,7 +91,7 @@ def cmd_extract(args) -> int:
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1, default=str))
     else:
-        from pipelines.extract_one import print_human
+        from pipelines.cli.extract_one import print_human
 
         print_human(out)
     return 0 if out["status"] in ("ok", "partial") else 1

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import opencc
 
-from pipelines.spec import BLANK_MARKS
+from pipelines.core.spec import BLANK_MARKS
 
 _T2S = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from pipelines.extract.version import EXTRACTOR_VERSION
+from pipelines.document.version import EXTRACTOR_VERSION
 
 
 class ResultStore:

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.extract.document import extract_document, failed_result
-from pipelines.extract.results import ResultStore
+from pipelines.document.document import extract_document, failed_result
+from pipelines.document.results import ResultStore
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def default_executor(n_jobs: int, workers: int | None = None):
     # forkserver: workers start from a clean interpreter with the extractor preloaded, not
     # from a fork of a process that runs Dagster's threads.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipelines.extract.document", "camelot"])
+    ctx.set_forkserver_preload(["pipelines.document.document", "camelot"])
     with ProcessPoolExecutor(max_workers=min(workers, n_jobs), mp_context=ctx) as pool:
         yield pool
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO / "data"
 DEFAULT_SOURCES = REPO / "data" / "sources.toml"
 

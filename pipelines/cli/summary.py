@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.settings import Settings
+from pipelines.core.settings import Settings
 
 
 def print_summary(settings: Settings, seconds: float) -> None:
-    from pipelines.steps import unchanged
+    from pipelines.stages.steps import unchanged
 
     same = unchanged(settings)
     if same:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.checks.identities import FINDING_COLUMNS, check_applications, check_review_litigation
-from pipelines.extract.document import extract_document
+from pipelines.document.document import extract_document
 from pipelines.load.build import FACT_KEYS
 from pipelines.normalise.model import TABLE_OF_SECTION
 

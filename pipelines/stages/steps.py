@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.checks.identities import all_findings
+from pipelines.checks.suite import all_findings, narratives
 from pipelines.crawl import crawl_source
-from pipelines.extract.batch import Job, extract_all
-from pipelines.extract.results import ResultStore
-from pipelines.extract.version import EXTRACTOR_VERSION
+from pipelines.document.batch import Job, extract_all
+from pipelines.document.results import ResultStore
+from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load import export, warehouse
 from pipelines.load.build import DOC_COLUMNS, build_frames
-from pipelines.settings import Settings
-from pipelines.sources import load_sources
+from pipelines.core.settings import Settings
+from pipelines.core.sources import load_sources
 
 FACT_TABLES = ("fact_applications", "fact_proactive", "fact_review_litigation")
 DIMENSION_TABLES = ("counties", "agencies", "reports", "categories")
@@ -169,9 +169,9 @@ def extract(settings: Settings, counties: list[str] | None = None) -> dict:
 
 # --- facts and dimensions: per-document results → warehouse frames --------------------------
 
-_BUILD_CODE = sorted([*Path(__file__).parent.joinpath("load").glob("*.py"),
-                      *Path(__file__).parent.joinpath("checks").glob("*.py"),
-                      *Path(__file__).resolve().parents[1].joinpath("sql").glob("*.sql")])
+_PKG = Path(__file__).resolve().parents[1]
+_BUILD_CODE = sorted([*_PKG.joinpath("load").glob("*.py"), *_PKG.joinpath("checks").glob("*.py"),
+                      *_PKG.parent.joinpath("sql").glob("*.sql")])
 
 
 def inputs_fingerprint(settings: Settings, docs: pd.DataFrame, store: ResultStore) -> str:
@@ -247,7 +247,6 @@ def find_issues(settings: Settings) -> pd.DataFrame:
     names = [t for t in FACT_TABLES] + [f"{t}_superseded" for t in FACT_TABLES]
     frames = stage_frames(settings, names + ["reports", "agencies", "unmapped_cells"])
     # The opening narrative of each report, for the narrative-against-table check.
-    from pipelines.checks.suite import narratives
     frames["narratives"] = narratives(frames["reports"], ResultStore(settings.data_dir))
     findings = all_findings(frames)
     write_stage(settings, "quality_issues", findings)

@@ -3,7 +3,7 @@
 The normaliser, the checks and the `categories` table all read this module, so a new
 label variant or a third format is a change here and nowhere else.
 
-Matching words are written in normalised form (see `pipelines.text.norm`): NFKC,
+Matching words are written in normalised form (see `pipelines.core.text.norm`): NFKC,
 simplified characters, no spaces, ASCII brackets.
 """
 
