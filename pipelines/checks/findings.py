@@ -25,7 +25,7 @@ DIMS = {"fact_applications": ("row_code", "applicant"), "fact_proactive": ("item
 SECTION_ZH = {"applications": "三、收到和处理政府信息公开申请情况",
               "proactive": "二、主动公开政府信息情况",
               "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
-              "narrative": "一、总体情况", "report": "报告整体"}
+              "narrative": "一、总体情况", "report": "报告整体", "crawl": "网站采集"}
 
 # Chinese labels of every code, per dimension (short forms for the report's cell lists).
 LABELS: dict[str, dict[str, str]] = {
@@ -81,6 +81,9 @@ CHECKS: tuple[Check, ...] = (
           "a nonzero 规章 figure from a town, township or sub-district (they cannot issue 规章)"),
     Check("history_outlier", "warning", "quality_issues", "数值远超本机关历年水平",
           "a value more than 10× the agency's median of its other years (at least 2 other years)"),
+    Check("crawl_empty", "warning", "quality_issues", "栏目列表未找到年度报告",
+          "a source whose list pages yielded no annual report (a redesign, a moved column); "
+          "report_id NULL, the county in county_id; earlier reports stay"),
     Check("narrative_mismatch", "warning", "fact_applications", "正文申请数与表格不一致",
           "the applications received stated in section 一 against row 一's 总计"),
 )
