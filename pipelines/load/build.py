@@ -114,7 +114,8 @@ def _choose_current(reports: pd.DataFrame) -> pd.Series:
     dated_first = first.where(stated.notna()).groupby(group).transform("max")
     undated = first.where(stated.isna() & (dated_first.isna() | (first > dated_first)))
     url = reports["document_url"].fillna("")
-    replaced = (url != "") & (first < first.groupby([*group, url]).transform("max"))
+    fetched_first = first.where(reports["sha256"].notna()) if "sha256" in reports else first
+    replaced = (url != "") & (first < fetched_first.groupby([*group, url]).transform("max"))
     r = reports.assign(
         _date=stated.fillna(undated), _replaced=replaced,
         _rank=reports["status"].map(STATUS_RANK),

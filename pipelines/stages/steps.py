@@ -128,8 +128,8 @@ def _previous_documents(previous: dict[str, pd.DataFrame], county: str,
         return now.iloc[0:0].assign(seen_now=False)
     names = previous["names"].set_index("report_id")
     prev = prev[prev["report_id"].map(names["county"]) == county]
-    gone = prev[prev["sha256"].notna() & ~prev["sha256"].isin(now["sha256"])
-                & ~prev["document_url"].isin(now["document_url"])]
+    # (a document replaced at the same URL stays too: it is an earlier version)
+    gone = prev[prev["sha256"].notna() & ~prev["sha256"].isin(now["sha256"])]
     return pd.DataFrame({
         "sha256": gone["sha256"], "raw_path": "raw/" + gone["sha256"].str[:2] + "/" + gone["sha256"],
         "media_type": gone["media_type"], "document_url": gone["document_url"],

@@ -9,7 +9,7 @@ RUN1, RUN2 = pd.Timestamp("2026-01-01 02:00"), pd.Timestamp("2026-02-01 02:00")
 
 def _current(rows):
     frame = pd.DataFrame([{"agency_id": "a1", "report_year": 2021, "status": "ok", "facts_placed": 100,
-                           "document_url": None, **r} for r in rows])
+                           "document_url": None, "sha256": "s-" + r["report_id"], **r} for r in rows])
     return list(frame.loc[_choose_current(frame), "report_id"])
 
 
@@ -43,6 +43,12 @@ def test_replaced_at_the_same_url_gives_way_to_its_replacement():
         {"report_id": "after", "published_on": "2022-01-20", "first_seen": RUN2, "document_url": url,
          "status": "partial", "facts_placed": 90},
     ]) == ["after"]
+    # a later failed fetch of the same URL (no document) is no replacement
+    assert _current([
+        {"report_id": "before", "published_on": "2022-01-20", "first_seen": RUN1, "document_url": url},
+        {"report_id": "u-failed", "published_on": "2022-01-20", "first_seen": RUN2, "document_url": url,
+         "status": "failed", "facts_placed": 0, "sha256": None},
+    ]) == ["before"]
 
 
 def test_forms_of_one_publication_the_better_read_wins():
