@@ -127,8 +127,7 @@ def _is_pager_link(url: str, text: str, current: str) -> bool:
 def _script_pages(html: str, base_url: str, limit: int) -> list[str]:
     """Pages a script pager would write: TRS createPageHTML or `var countPage = N`."""
     total = prefix = ext = None
-    m = _TRS_PAGER.search(html)
-    if m:
+    for m in _TRS_PAGER.finditer(html):  # the call, not the function's own definition
         args = [a.strip().strip("'\"") for a in m.group(1).split(",")]
         ints = [int(a) for a in args if a.isdigit()]
         strs = [a for a in args if a and not a.isdigit()]
@@ -137,6 +136,7 @@ def _script_pages(html: str, base_url: str, limit: int) -> list[str]:
             total, ext = ints[0], exts[0]
             before = strs[: strs.index(ext)]
             prefix = before[-1] if before else "index"
+            break
     if total is None:
         m = _COUNT_PAGE.search(html)
         if m:
