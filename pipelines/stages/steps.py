@@ -288,15 +288,17 @@ def with_crawl_findings(findings: pd.DataFrame, sources: pd.DataFrame,
     from pipelines.checks.crawl import check_crawl_empty
 
     sources = sources.assign(county_id=[county_id(c) for c in sources["county"]])
-    crawl = pd.DataFrame(check_crawl_empty(sources))
+    crawl = check_crawl_empty(sources)
     by_agency = (dict(zip(agencies["agency_id"], agencies["county_id"]))
                  if agencies is not None and "county_id" in agencies else {})
     findings = findings.assign(county_id=findings["agency_id"].map(by_agency))
-    if crawl.empty:
+    if not crawl:
         return findings
-    out = pd.concat([findings, crawl.reindex(columns=findings.columns)], ignore_index=True)
-    out["report_year"] = out["report_year"].astype("Int64")
-    out["page"] = out["page"].astype("Int64")
+    out = pd.DataFrame(findings.to_dict("records") + crawl, columns=findings.columns)
+    for col in ("report_year", "page"):
+        out[col] = out[col].astype("Int64")
+    for col in ("expected", "actual"):
+        out[col] = out[col].astype("float64")
     return out
 
 
