@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import jmespath
 from jmespath.exceptions import JMESPathError
@@ -129,10 +130,12 @@ class SourceEntry(BaseModel):
     @field_validator("allowed_hosts")
     @classmethod
     def _hosts(cls, hosts):
-        from pipelines.core.sources import HostRule
-
-        for h in hosts or []:
-            HostRule.parse(h)
+        for h in hosts or []:  # as HostRule.parse reads them: "host", "host:port", "*.host"
+            entry = h.strip().lower().removeprefix("*.")
+            parts = urlsplit("//" + entry)
+            if not parts.hostname or "/" in entry:
+                raise ValueError(f"not a host: {h!r}")
+            parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
         return hosts
 
 

@@ -68,16 +68,19 @@ def source_list_api(source: Source) -> ListApi | None:
     return ListApi.from_dict(raw) if raw else None
 
 
-def crawl_source(source: Source, data_dir: Path, *,
+def crawl_source(source: Source, data_dir: Path, *, lake: str | None = None,
                  client_factory: Callable[[], httpx.Client] | None = None,
                  now: datetime | None = None) -> CrawlResult:
     """Crawl one source. Never raises for a portal's faults: they are in result.failures.
-    `now` (UTC) decides which known documents are due for revalidation."""
-    return _SourceCrawl(source, Path(data_dir), client_factory, now).run()
+
+    Documents go to the lake's raw store (default `<data_dir>/lake`); the crawl log and the
+    per-source state stay under the data dir. `now` (UTC) decides which known documents are
+    due for revalidation."""
+    return _SourceCrawl(source, Path(data_dir), client_factory, lake, now).run()
 
 
 class _SourceCrawl:
-    def __init__(self, source: Source, data_dir: Path, client_factory,
+    def __init__(self, source: Source, data_dir: Path, client_factory, lake=None,
                  now: datetime | None = None) -> None:
         self.source = source
         self.options = CrawlOptions.from_source_options(source.options)
@@ -85,7 +88,7 @@ class _SourceCrawl:
         self.now = now or datetime.now(timezone.utc)
         self.patterns: set[str] = set()
         self._earlier: list[DocumentRef] | None = None
-        self.store = RawStore(data_dir)
+        self.store = RawStore(lake or data_dir / "lake")
         self.log = CrawlLog(data_dir)
         self.state = SourceState(data_dir, source)
         self.fetcher = Fetcher(source, self.options, self.store, validators=self.log.validators,
