@@ -28,7 +28,7 @@ TABLE_ORDER = ("counties", "agencies", "reports", "fact_applications", "fact_pro
 
 def _catalogue() -> duckdb.DuckDBPyConnection:
     sys.path.insert(0, str(REPO))
-    from pipelines.core.spec import categories_rows
+    from pipelines.core.registry import categories_rows
 
     con = duckdb.connect()
     con.execute((SQL / "schema.sql").read_text(encoding="utf-8"))
