@@ -98,7 +98,7 @@ class DocumentRef:
     What the crawl hands on."""
 
     sha256: str  # of the bytes in the raw store
-    raw_path: str  # relative to the data dir: raw/<sha[:2]>/<sha>
+    raw_path: str  # relative to the lake root: raw/<sha[:2]>/<sha>
     media_type: str  # a MediaType value, by magic bytes first
     document_url: str  # the attachment URL, or the detail page URL for an inline report
     page_url: str  # the detail page (the list page when the list links the file directly)
