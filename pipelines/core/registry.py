@@ -93,24 +93,20 @@ OTHER_PARTS_ZH = {"narrative": "一、总体情况", "report": "报告整体"}
 SECTION_ZH = {s.key: s.title_zh for s in SECTIONS} | OTHER_PARTS_ZH
 
 
-def dimensions() -> list[tuple[Section, Dimension]]:
+def dimensions(sections: tuple[Section, ...] = SECTIONS) -> list[tuple[Section, Dimension]]:
     """Every (section, dimension), in template order: the `categories` table's order."""
-    return [(s, d) for s in IN_TEMPLATE_ORDER for d in s.dims]
+    ordered = sorted(sections, key=lambda s: _NUMBER_ORDER.index(s.number))
+    return [(s, d) for s in ordered for d in s.dims]
 
 
-def categories_rows() -> list[dict]:
+def categories_rows(sections: tuple[Section, ...] = SECTIONS) -> list[dict]:
     """The `categories` table: every code list with its Chinese label, in template order."""
     return [
         {"section": s.key, "dimension": d.column, "code": c.code, "label_zh": c.label_zh,
          "formats": ",".join(c.formats), "sort_order": i}
-        for s, d in dimensions()
+        for s, d in dimensions(sections)
         for i, c in enumerate(d.codes, start=1)
     ]
-
-
-def code_lists() -> dict[tuple[str, str], tuple[str, ...]]:
-    """(fact table, column) → the codes its CHECK constraint allows."""
-    return {(s.table, d.column): d.code_list for s in SECTIONS for d in s.dims}
 
 
 # Short Chinese labels of every code per dimension column (the report's cell lists).
