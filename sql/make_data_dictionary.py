@@ -21,10 +21,12 @@ import pandas as pd
 SQL = Path(__file__).resolve().parent
 REPO = SQL.parent
 OUT = SQL / "DATA_DICTIONARY.md"
-TABLE_ORDER = ("counties", "agencies", "reports", "fact_applications", "fact_proactive",
-               "fact_review_litigation", "fact_applications_superseded",
-               "fact_proactive_superseded", "fact_review_litigation_superseded", "categories",
-               "quality_issues", "unmapped_cells", "crawl_log", "runs")
+
+sys.path.insert(0, str(REPO))
+from pipelines.core.registry import FACT_TABLES, SUPERSEDED_TABLES  # noqa: E402
+
+TABLE_ORDER = (("counties", "agencies", "reports") + FACT_TABLES + SUPERSEDED_TABLES
+               + ("categories", "quality_issues", "unmapped_cells", "crawl_log", "runs"))
 
 
 def _catalogue() -> duckdb.DuckDBPyConnection:

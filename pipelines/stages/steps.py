@@ -26,7 +26,7 @@ from pipelines.load.build import DOC_COLUMNS, build_frames
 from pipelines.core.settings import Settings
 from pipelines.core.sources import load_sources
 
-FACT_TABLES = ("fact_applications", "fact_proactive", "fact_review_litigation")
+from pipelines.core.registry import FACT_TABLES  # noqa: E402  (re-exported: the registry's)
 DIMENSION_TABLES = ("counties", "agencies", "reports", "categories")
 
 
