@@ -79,8 +79,7 @@ def _blank_total_rows(cells: Cells) -> list[str]:
 def _printed_results_total(cells: Cells, col: str) -> float | None:
     """（七）总计 of an applicant column; None when it is absent or blank (a blank total is
     reported once, by blank_total, and not compared)."""
-    printed = cells.get(("results_total", col))
-    return printed
+    return cells.get(("results_total", col))
 
 
 @computes("blank_total", reads=_every_apps)

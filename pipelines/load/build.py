@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipelines.core.models import (DOC_COLUMNS, STATUS_RANK, UNREADABLE, ExtractionResult, Fact,
-                                   KnownDocument, Status, warehouse_media_type)
+                                   KnownDocument, warehouse_media_type)
 from pipelines.core.registry import SECTION, SECTIONS, Section, categories_rows
 from pipelines.core.text import norm
 from pipelines.crawl.titles import parse_title
