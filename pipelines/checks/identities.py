@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.checks.findings import (FINDING_COLUMNS, LABELS, CheckInputs, cells_ref, computes,
-                                       fact_meta, finding, fmt)
+                                       fact_meta, finding, fmt, parse_cells)
 from pipelines.core.models import Finding
 from pipelines.core.registry import SECTION, SECTIONS
 from pipelines.core.spec import APPLICATION_ROWS, ORG_APPLICANTS
@@ -182,10 +182,20 @@ def check_balance(apps: pd.DataFrame, incomplete=frozenset()) -> list[Finding]:
 
 def check_applications(apps: pd.DataFrame,
                        incomplete: set | frozenset = frozenset()) -> list[Finding]:
-    """Every check of one section 三 table: blank totals, I2, I3, I1 (for `gongkai extract`
-    and tests; the suite runs each registered function on its own)."""
-    return (check_blank_totals(apps, incomplete) + check_row_total(apps, incomplete)
-            + check_results_total(apps, incomplete) + check_balance(apps, incomplete))
+    """Every check of section 三 tables: blank totals, I2, I3, I1 (for `gongkai extract` and
+    tests; the suite runs each registered function on its own). In reading order: per report,
+    its rows (a blank 总计 or I2), then its applicant columns (I3, then I1)."""
+    found = (check_blank_totals(apps, incomplete) + check_row_total(apps, incomplete)
+             + check_results_total(apps, incomplete) + check_balance(apps, incomplete))
+    reports = {rid: i for i, rid in enumerate(dict.fromkeys(apps["report_id"]))}
+
+    def reading_order(f: Finding) -> tuple:
+        row, col = parse_cells(f.cells)[1][0]
+        if f.check_name in ("blank_total", "applications_row_total"):
+            return reports.get(f.report_id, 0), 0, row, 0
+        return (reports.get(f.report_id, 0), 1, APPLICANTS.index(col),
+                f.check_name != "applications_results_total")
+    return sorted(found, key=reading_order)
 
 
 # --- section 四: a blank 总计, then I4 (blocks) -------------------------------------------
@@ -231,8 +241,11 @@ def check_review_total(review: pd.DataFrame) -> list[Finding]:
 
 
 def check_review_litigation(review: pd.DataFrame) -> list[Finding]:
-    """Every check of one section 四 table: blank totals, then I4."""
-    return check_review_blank_totals(review) + check_review_total(review)
+    """Every check of section 四 tables: blank totals and I4, block by block."""
+    found = check_review_blank_totals(review) + check_review_total(review)
+    reports = {rid: i for i, rid in enumerate(dict.fromkeys(review["report_id"]))}
+    return sorted(found, key=lambda f: (reports.get(f.report_id, 0),
+                                        PROCEEDINGS.index(parse_cells(f.cells)[1][0][0])))
 
 
 # --- across years, and every table ----------------------------------------------------------
