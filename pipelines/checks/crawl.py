@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.checks.findings import finding
+from pipelines.checks.findings import computes, finding
+from pipelines.core.models import Finding
 
 
-def check_crawl_empty(sources: pd.DataFrame) -> list[dict]:
-    """sources: one row per source (county, county_id, start_url, pattern, entries, list_pages,
-    empty_reason), as the crawl staged them."""
+@computes("crawl_empty", reads=lambda i: None if i.sources is None else (i.sources,))
+def check_crawl_empty(sources: pd.DataFrame) -> list[Finding]:
+    """sources: one row per source (county, county_id, start_url, pattern, entries,
+    empty_reason), as the crawl staged them (pipelines.stages.steps.crawl_sources)."""
     out = []
     for s in sources.to_dict("records"):
         if s.get("entries") is None or pd.isna(s["entries"]) or int(s["entries"]) > 0:
             continue
         f = finding({}, "crawl_empty", "crawl",
                     f"{s['county']}：{s['start_url']} 的列表未找到任何年度报告（{s.get('empty_reason') or ''}）；"
-                    "以前采集的报告仍保留。",
-                    expected=None, actual=0)
-        f["county_id"] = s.get("county_id")
+                    "以前采集的报告仍保留。", actual=0)
+        f.county_id = s.get("county_id")
         out.append(f)
     return out

@@ -26,7 +26,7 @@ from pipelines.load.build import DOC_COLUMNS, build_frames, county_id
 from pipelines.core.settings import Settings
 from pipelines.core.sources import load_sources
 
-FACT_TABLES = ("fact_applications", "fact_proactive", "fact_review_litigation")
+from pipelines.core.registry import FACT_TABLES  # noqa: E402  (re-exported: the registry's)
 DIMENSION_TABLES = ("counties", "agencies", "reports", "categories")
 
 
@@ -207,7 +207,8 @@ def inputs_fingerprint(settings: Settings, docs: pd.DataFrame, store: ResultStor
     h.update(settings.sources_file.read_bytes())
     rows = []
     for d in docs.to_dict("records"):
-        rid = store.get(d["sha256"]).get("report_id") if d.get("sha256") and store.has(d["sha256"]) else None
+        result = store.get(d["sha256"]) if isinstance(d.get("sha256"), str) else None
+        rid = result.report_id if result is not None else None
         rows.append("|".join(str(d.get(k)) for k in ("county", "document_url", "page_url", "title",
                                                       "published_on", "crawl_error", "agency_hint",
                                                       "year_hint", "media_type")) + f"|{rid}")
@@ -274,31 +275,19 @@ def find_issues(settings: Settings) -> pd.DataFrame:
     frames = stage_frames(settings, names + ["reports", "agencies", "unmapped_cells"])
     # The opening narrative of each report, for the narrative-against-table check.
     frames["narratives"] = narratives(frames["reports"], ResultStore(settings.lake))
-    findings = all_findings(frames)
-    findings = with_crawl_findings(findings, crawl_sources(settings), frames["agencies"])
+    sources = crawl_sources(settings)
+    frames["crawl_sources"] = sources.assign(county_id=[county_id(c) for c in sources["county"]])
+    findings = with_county(all_findings(frames), frames["agencies"])
     write_stage(settings, "quality_issues", findings)
     return findings
 
 
-def with_crawl_findings(findings: pd.DataFrame, sources: pd.DataFrame,
-                        agencies: pd.DataFrame) -> pd.DataFrame:
-    """The findings plus crawl_empty (one per source whose lists yielded no report), each with
-    its county_id (from the agency; for crawl findings, the source's county)."""
-    from pipelines.checks.crawl import check_crawl_empty
-
-    sources = sources.assign(county_id=[county_id(c) for c in sources["county"]])
-    crawl = check_crawl_empty(sources)
+def with_county(findings: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataFrame:
+    """county_id on every finding: its agency's county (crawl findings bring their own)."""
     by_agency = (dict(zip(agencies["agency_id"], agencies["county_id"]))
                  if agencies is not None and "county_id" in agencies else {})
-    findings = findings.assign(county_id=findings["agency_id"].map(by_agency))
-    if not crawl:
-        return findings
-    out = pd.DataFrame(findings.to_dict("records") + crawl, columns=findings.columns)
-    for col in ("report_year", "page"):
-        out[col] = out[col].astype("Int64")
-    for col in ("expected", "actual"):
-        out[col] = out[col].astype("float64")
-    return out
+    return findings.assign(county_id=findings["county_id"].where(
+        findings["county_id"].notna(), findings["agency_id"].map(by_agency)))
 
 
 # --- publish: the one DuckDB writer ---------------------------------------------------------
