@@ -7,6 +7,20 @@ import duckdb
 from pipelines.core.settings import Settings
 
 
+def extraction_line(settings: Settings) -> str:
+    """What this run extracted, on which executor and how many workers (stage/extract.json)."""
+    import json
+
+    try:
+        ex = json.loads((settings.stage_dir / "extract.json").read_text())
+    except (OSError, ValueError):
+        return "extraction: no record"
+    info = ex.get("executor") or {}
+    return (f"extraction: {ex.get('extracted', 0)} documents extracted, {ex.get('cached', 0)} "
+            f"cached, in {ex.get('seconds', 0)} s; executor {info.get('describe', '?')}, "
+            f"workers {info.get('workers', 0)}")
+
+
 def print_summary(settings: Settings, seconds: float) -> None:
     from pipelines.stages.steps import unchanged
 
@@ -22,6 +36,7 @@ def print_summary(settings: Settings, seconds: float) -> None:
         head = (f"last published run {run[0]}" if same else f"\nrun {run[0]} done in {seconds:.1f} s")
         print(f"{head}: {run[1]} reports seen, {run[2]} new, {run[3]} changed, "
               f"{run[4]} not readable")
+        print(extraction_line(settings))
         print("reports by status: " + ", ".join(
             f"{s} {n}" for s, n in q("SELECT status, count(*) FROM reports GROUP BY 1 ORDER BY 2 DESC")))
         for table in ("fact_applications", "fact_proactive", "fact_review_litigation"):

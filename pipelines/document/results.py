@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from pipelines.core.lake import lake_path, write_atomic
+from pipelines.core.lake import lake_io, lake_path, write_atomic
 from pipelines.document.version import EXTRACTOR_VERSION
 
 
@@ -19,12 +19,27 @@ class ResultStore:
         return self.root / f"{sha256}.json"
 
     def has(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
+        with lake_io("look up", self.path(sha256)):
+            return self.path(sha256).is_file()
+
+    def existing(self) -> set[str]:
+        """The sha256 of every result of this version: one listing, not one request each
+        (a million HEAD requests to an object store would take hours)."""
+        with lake_io("list", self.root):
+            try:
+                names = [p.name for p in self.root.iterdir()]
+            except FileNotFoundError:
+                return set()
+        return {n[:-5] for n in names if n.endswith(".json") and not n.startswith(".")}
 
     def get(self, sha256: str) -> dict:
-        return json.loads(self.path(sha256).read_text(encoding="utf-8"))
+        with lake_io("read", self.path(sha256)):
+            data = self.path(sha256).read_text(encoding="utf-8")
+        return json.loads(data)
 
     def put(self, result: dict):
         target = self.path(result["sha256"])
-        write_atomic(target, json.dumps(result, ensure_ascii=False).encode("utf-8"))
+        data = json.dumps(result, ensure_ascii=False).encode("utf-8")
+        with lake_io("write", target):
+            write_atomic(target, data)
         return target
