@@ -40,6 +40,16 @@ def _run_lock(settings: Settings):
         yield
 
 
+def _reason(err) -> str:
+    """The step's own exception, not Dagster's wrapper around it ("Error occurred while
+    executing op ..."): the innermost cause's message, e.g. the lake's LakeError."""
+    if err is None:
+        return ""
+    while getattr(err, "cause", None) is not None:
+        err = err.cause
+    return err.message.strip()
+
+
 def cmd_run(args) -> int:
     settings = Settings.resolve(args.sources, args.warehouse, args.data_dir, args.lake,
                                 args.dask_scheduler)
@@ -73,8 +83,7 @@ def cmd_run(args) -> int:
         failures = [e for e in result.all_events if e.is_step_failure]
         for event in failures:
             err = event.step_failure_data.error
-            print(f"gongkai: step {event.step_key} failed: {err.message.strip() if err else ''}",
-                  file=sys.stderr)
+            print(f"gongkai: step {event.step_key} failed: {_reason(err)}", file=sys.stderr)
         print(f"gongkai: run failed after {seconds:.1f} s; the published warehouse was not "
               "replaced", file=sys.stderr)
         return 1

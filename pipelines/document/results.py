@@ -28,7 +28,7 @@ class ResultStore:
         with lake_io("list", self.root):
             try:
                 names = [p.name for p in self.root.iterdir()]
-            except FileNotFoundError:
+            except (FileNotFoundError, NotADirectoryError):  # no result of this version yet
                 return set()
         return {n[:-5] for n in names if n.endswith(".json") and not n.startswith(".")}
 
