@@ -4,10 +4,10 @@
     python tests/benchmarks/cluster_bench.py [--reports 2000] [--repeat 3] [--keep DIR]
                                              [--memory-sizes 500 2000]
 
-1. Generates report documents with tests/benchmarks/make_portal.py: one portal holds at most
-   about 400 reports (69 agencies × 6 years), so `--reports 2000` makes five portals (counties)
-   with different seeds; every document is distinct (its own sha256). Puts them all in a local
-   lake's raw store, as the crawler would.
+1. Generates report documents with tests/benchmarks/make_portal.py, portals of 300 reports
+   (50 agencies × 6 years; make_portal knows at most 69 agencies), so `--reports 2000` makes
+   seven portals with different seeds; every document is distinct (its own sha256). Puts them
+   all in a local lake's raw store, as the crawler would.
 2. Extracts all of them (results removed between runs), `--repeat` times each, with
    - `embedded`: the default local process pool (`extract_all(jobs, lake)`, no scheduler),
    - `dask-1`: a `dask scheduler` and one `dask worker --nthreads 1` on 127.0.0.1,
@@ -42,7 +42,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-PER_PORTAL = 400
+PER_PORTAL = 300
 
 
 def build_lake(root: Path, n_reports: int, seed: int) -> list[dict]:
