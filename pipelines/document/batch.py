@@ -24,6 +24,7 @@ from pipelines.document.executors import (  # noqa: F401 - InlineExecutor re-exp
     ExecutorInfo, InlineExecutor, local_executor, open_executor)
 from pipelines.document.progress import Progress
 from pipelines.document.results import ResultStore
+from pipelines.document.version import EXTRACTOR_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +43,23 @@ def summary(result: dict) -> dict:
         "facts": len(result["facts"]), "unmapped": len(result["unmapped"])}
 
 
-def run_job(job: Job, lake: str) -> dict:
+class WorkerMismatch(RuntimeError):
+    """A worker runs another extractor version than the driver: its results would land
+    under another version's folder. The run stops; deploy one image everywhere."""
+
+
+def run_job(job: Job, lake: str, version: str | None = None) -> dict:
     """On a worker: read the document from the lake, extract it, write its result there.
+
+    `version`: the driver's extractor version; a worker with other code refuses.
 
     Logs `start`/`done` with the worker's host and pid (logger `pipelines.document.batch`;
     on dask workers `DASK_LOGGING__PIPELINES=info` shows it), so which process extracted
     which document can be read from the workers' side."""
     where = f"{socket.gethostname()} pid {os.getpid()}"
+    if version is not None and version != EXTRACTOR_VERSION:
+        raise WorkerMismatch(f"worker {where} has extractor {EXTRACTOR_VERSION}, the run "
+                             f"{version}: deploy the same gongkai version to every worker")
     log.info("start %s on %s", job.sha256, where)
     data = RawStore(lake).read(job.sha256)
     result = extract_document(data, job.media_type)
@@ -70,11 +81,13 @@ def extract_all(jobs: list[Job], lake: str, executor: Executor | None = None, *,
 
     Returns {"extracted": n, "cached": n, "statuses": {status: n}, "not_ok": [summaries of
     the first NOT_OK_KEPT documents that did not read ok], "executor": ExecutorInfo as a dict}.
-    Results themselves stay in the lake. A LakeError (the store unreachable) stops the run:
+    Results themselves stay in the lake. A LakeError (the store unreachable) or a
+    WorkerMismatch (a worker with other code) stops the run:
     remaining jobs are cancelled and the error raised; any other failure of a job (a worker
     that died more often than the scheduler retries) is recorded as that document's failure.
     """
     store = ResultStore(lake)
+    store_version = store.root.name  # extracted/<version>
     unique = {j.sha256: j for j in jobs}
     have = store.existing()
     todo = [j for sha, j in unique.items() if sha not in have]
@@ -97,7 +110,7 @@ def extract_all(jobs: list[Job], lake: str, executor: Executor | None = None, *,
         try:
             while True:
                 for job in queue:
-                    pending[ex.submit(run_job, job, str(lake))] = job
+                    pending[ex.submit(run_job, job, str(lake), store_version)] = job
                     if len(pending) >= window:
                         break
                 if not pending:
@@ -107,7 +120,7 @@ def extract_all(jobs: list[Job], lake: str, executor: Executor | None = None, *,
                     job = pending.pop(fut)
                     try:
                         done = fut.result()
-                    except LakeError:
+                    except (LakeError, WorkerMismatch):
                         raise
                     except Exception as e:  # a worker that died too often: that document fails
                         result = failed_result(job.sha256, job.media_type,

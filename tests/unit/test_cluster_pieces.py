@@ -92,3 +92,10 @@ def test_extract_all_records_a_missing_document_and_stops_on_a_failing_lake(tmp_
     blocker.write_text("not a folder")
     with pytest.raises(LakeError, match="the lake is unreachable or failing: cannot read"):
         extract_all([Job("1" * 64, "pdf")], str(blocker / "lake"))
+
+
+def test_a_worker_with_another_extractor_version_refuses():
+    from pipelines.document.batch import WorkerMismatch, run_job
+
+    with pytest.raises(WorkerMismatch, match="deploy the same gongkai version"):
+        run_job(Job("0" * 64, "pdf"), "/nonexistent", "0.other")
