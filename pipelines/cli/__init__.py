@@ -42,12 +42,15 @@ def _run_lock(settings: Settings):
 
 def _reason(err) -> str:
     """The step's own exception, not Dagster's wrapper around it ("Error occurred while
-    executing op ..."): the innermost cause's message, e.g. the lake's LakeError."""
+    executing op ..."): the first non-Dagster error of the chain, e.g. the lake's LakeError
+    (its own cause, a botocore error, is already in its message)."""
     if err is None:
         return ""
-    while getattr(err, "cause", None) is not None:
-        err = err.cause
-    return err.message.strip()
+    chain = [err]
+    while getattr(chain[-1], "cause", None) is not None:
+        chain.append(chain[-1].cause)
+    own = next((e for e in chain if not (e.cls_name or "").startswith("Dagster")), chain[-1])
+    return own.message.strip()
 
 
 def cmd_run(args) -> int:

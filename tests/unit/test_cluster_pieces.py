@@ -99,3 +99,16 @@ def test_a_worker_with_another_extractor_version_refuses():
 
     with pytest.raises(WorkerMismatch, match="deploy the same gongkai version"):
         run_job(Job("0" * 64, "pdf"), "/nonexistent", "0.other")
+
+
+def test_a_failed_step_is_reported_by_its_own_exception_not_dagsters_wrapper():
+    from dagster._utils.error import SerializableErrorInfo as Info
+
+    from pipelines.cli import _reason
+
+    boto = Info("botocore.exceptions.EndpointConnectionError: Could not connect", [], "EndpointConnectionError")
+    lake = Info("pipelines.core.lake.LakeError: the lake is unreachable or failing: cannot read s3://b/x",
+                [], "LakeError", cause=boto)
+    wrapper = Info("dagster._core.errors.DagsterExecutionStepExecutionError: Error occurred while "
+                   "executing op", [], "DagsterExecutionStepExecutionError", cause=lake)
+    assert _reason(wrapper) == lake.message
