@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from pipelines.core.lake import LakeError, RawStore
+from pipelines.core.models import ExtractionResult, ResultSummary
 from pipelines.document.document import extract_document, failed_result
 from pipelines.document.executors import (  # noqa: F401 - InlineExecutor re-exported
     ExecutorInfo, InlineExecutor, local_executor, open_executor)
@@ -37,10 +38,9 @@ class Job:
     media_type: str | None
 
 
-def summary(result: dict) -> dict:
-    return {k: result[k] for k in ("sha256", "status", "error", "format", "pages",
-                                   "report_id", "timings")} | {
-        "facts": len(result["facts"]), "unmapped": len(result["unmapped"])}
+def summary(result: ExtractionResult) -> dict:
+    """What crosses back from a worker: the result without its facts (counts instead)."""
+    return ResultSummary.of(result).to_dict()
 
 
 class WorkerMismatch(RuntimeError):
@@ -64,7 +64,7 @@ def run_job(job: Job, lake: str, version: str | None = None) -> dict:
     data = RawStore(lake).read(job.sha256)
     result = extract_document(data, job.media_type)
     ResultStore(lake).put(result)
-    log.info("done %s on %s: %s", job.sha256, where, result["status"])
+    log.info("done %s on %s: %s", job.sha256, where, summary(result)["status"])
     return summary(result) | {"worker": where}
 
 
@@ -89,8 +89,8 @@ def extract_all(jobs: list[Job], lake: str, executor: Executor | None = None, *,
     store = ResultStore(lake)
     store_version = store.root.name  # extracted/<version>
     unique = {j.sha256: j for j in jobs}
-    have = store.existing()
-    todo = [j for sha, j in unique.items() if sha not in have]
+    listed = store.listed()
+    todo = [j for sha, j in unique.items() if sha not in listed or not store.has(sha)]
     out = {"extracted": 0, "cached": len(unique) - len(todo), "statuses": {}, "not_ok": [],
            "executor": ExecutorInfo("none", 0, 0).as_dict()}
     if not todo:
