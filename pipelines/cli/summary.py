@@ -23,6 +23,20 @@ def _print_sources(settings: Settings) -> None:
             print(f"  warning crawl_empty: {s['county']}: {s['empty_reason']}; earlier reports kept")
 
 
+def extraction_line(settings: Settings) -> str:
+    """What this run extracted, on which executor and how many workers (stage/extract.json)."""
+    import json
+
+    try:
+        ex = json.loads((settings.stage_dir / "extract.json").read_text())
+    except (OSError, ValueError):
+        return "extraction: no record"
+    info = ex.get("executor") or {}
+    return (f"extraction: {ex.get('extracted', 0)} documents extracted, {ex.get('cached', 0)} "
+            f"cached, in {ex.get('seconds', 0)} s; executor {info.get('describe', '?')}, "
+            f"workers {info.get('workers', 0)}")
+
+
 def print_summary(settings: Settings, seconds: float) -> None:
     from pipelines.stages.steps import unchanged
 
@@ -38,6 +52,7 @@ def print_summary(settings: Settings, seconds: float) -> None:
         head = (f"last published run {run[0]}" if same else f"\nrun {run[0]} done in {seconds:.1f} s")
         print(f"{head}: {run[1]} reports seen, {run[2]} new, {run[3]} changed, "
               f"{run[4]} not readable")
+        print(extraction_line(settings))
         _print_sources(settings)
         print("reports by status: " + ", ".join(
             f"{s} {n}" for s, n in q("SELECT status, count(*) FROM reports GROUP BY 1 ORDER BY 2 DESC")))

@@ -30,7 +30,7 @@ from pipelines.core.media import media_type
 from pipelines.crawl.models import CrawlFailure, CrawlResult, DocumentRef
 from pipelines.crawl.options import CrawlOptions
 from pipelines.crawl.titles import is_annual_report, normalise_title, parse_title
-from pipelines.core.lake import RawStore
+from pipelines.core.lake import LakeError, RawStore
 from pipelines.core.sources import Source
 
 # Entries that look like articles (a date, or "report" in the title) but are not annual
@@ -100,6 +100,8 @@ class _SourceCrawl:
             for item, list_url in self.discover():
                 try:
                     self.process(item, list_url)
+                except LakeError:  # the store is down: the run stops, no report is marked failed
+                    raise
                 except Exception as exc:  # a parser bug on one odd page must not stop the source
                     self.fail(item.url, "detail", f"internal error: {exc!r}", item=item)
         finally:
@@ -193,6 +195,8 @@ class _SourceCrawl:
             except FetchError as exc:
                 self.fail(url, "list", exc.message)
                 continue
+            except LakeError:
+                raise
             except Exception as exc:
                 self.fail(url, "list", f"internal error: {exc!r}")
                 continue

@@ -13,6 +13,7 @@ import time
 import uuid
 from dataclasses import asdict
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -23,6 +24,7 @@ from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load import export, warehouse
 from pipelines.load.build import DOC_COLUMNS, build_frames, county_id
+from pipelines.core.lake import check_lake
 from pipelines.core.settings import Settings
 from pipelines.core.sources import load_sources
 
@@ -82,6 +84,7 @@ def crawl(settings: Settings, counties: list[str] | None = None) -> dict:
     (and the reports that failed to fetch)."""
     sources = [s for s in load_sources(settings.sources_file)
                if counties is None or s.county in counties]
+    check_lake(settings.lake)  # the store down: stop now, not one failed report per document
     docs, failures, per_source = [], [], []
     for source in sources:
         t0 = time.perf_counter()
@@ -171,8 +174,11 @@ def all_documents(settings: Settings) -> pd.DataFrame:
 
 # --- extract: every document → its per-document result file ---------------------------------
 
-def extract(settings: Settings, counties: list[str] | None = None) -> dict:
-    """Extract every known document of `counties` (all when None) whose result is missing."""
+def extract(settings: Settings, counties: list[str] | None = None,
+            progress: Callable[[str], None] | None = None) -> dict:
+    """Extract every known document of `counties` (all when None) whose result is missing,
+    on the local process pool or, with `settings.dask_scheduler`, on a dask cluster.
+    `progress` receives a line every N documents (rate, ETA)."""
     previous = warehouse.read_previous(settings.warehouse)
     names = [s.county for s in load_sources(settings.sources_file)
              if counties is None or s.county in counties]
@@ -184,9 +190,15 @@ def extract(settings: Settings, counties: list[str] | None = None) -> dict:
     ok = docs[docs["sha256"].notna() & docs["crawl_error"].isna()]
     jobs = [Job(r.sha256, r.media_type) for r in ok.itertuples(index=False)]
     t0 = time.perf_counter()
-    out = extract_all(jobs, settings.lake)
+    check_lake(settings.lake)  # an unreachable store fails here, with its reason
+    out = extract_all(jobs, settings.lake, dask_scheduler=settings.dask_scheduler or None,
+                      progress=progress)
     out["seconds"] = round(time.perf_counter() - t0, 2)
     out["documents"] = len({j.sha256 for j in jobs})
+    # For the run summary: what extracted and on how many workers.
+    settings.stage_dir.mkdir(parents=True, exist_ok=True)
+    (settings.stage_dir / "extract.json").write_text(json.dumps(
+        {k: out[k] for k in ("executor", "extracted", "cached", "documents", "seconds")}))
     return out
 
 
