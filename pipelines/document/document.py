@@ -66,6 +66,7 @@ def failed_result(sha: str, media_type: str | None, error: str | None = None) ->
         "status": "failed", "error": error, "format": "unknown", "pages": None,
         "report_id": sha, "title": None, "sections": [], "table_pages": [],
         "facts": [], "unmapped": [], "timings": {}, "narrative": None,
+        "read_by": None, "findings": [],
     }
 
 
@@ -100,7 +101,10 @@ def _extract_into(result: dict, data: bytes, media_type: str) -> None:
             read = pdf_tables.read_text(data)
         except pdf_tables.UnreadablePdf as e:
             result["status"], result["error"] = e.status, str(e)
+            if e.status == "needs_ocr":
+                _extract_scanned(result, data)
             return
+        result["read_by"] = "text"
         result["pages"] = read.pages
         result["title"] = _title_from_text("\n".join(read.page_texts[:2]))
         result["narrative"] = _narrative("\n".join(read.page_texts))
@@ -114,6 +118,7 @@ def _extract_into(result: dict, data: bytes, media_type: str) -> None:
         doc = html_tables.parse(decode_html(data)[0])
         tables = html_tables.innermost_tables(doc)
         grids = [html_tables.table_to_grid(t) for t in tables]
+        result["read_by"] = "html"
         result["report_id"] = "h" + html_tables.content_hash(doc, tables)[:63]
         root = html_tables.report_root(doc, tables)
         text = html_tables.page_text(root if root is not None else doc)
@@ -129,6 +134,7 @@ def _extract_into(result: dict, data: bytes, media_type: str) -> None:
                 return
             data = converted
         grids, text = docx_tables.read_docx(data)
+        result["read_by"] = "docx"
         result["title"] = _title_from_text(text)
         result["narrative"] = _narrative(text)
     else:
@@ -143,3 +149,40 @@ def _extract_into(result: dict, data: bytes, media_type: str) -> None:
     result["status"], result["error"] = _status(normalised, len(grids), where)
     if result["title"]:
         result["title"] = norm(result["title"])
+
+
+def _extract_scanned(result: dict, data: bytes) -> None:
+    """A PDF without a text layer: OCR (pipelines.parse.scan), the same normaliser, and only
+    the values the table's arithmetic confirms as facts (pipelines.normalise.ocr_gate).
+    Stays needs_ocr, with the reason, where no table could be found."""
+    from pipelines.document import scanned
+    from pipelines.parse import scan
+
+    t0 = time.perf_counter()
+    read = scan.read_scan(data)
+    result["timings"].update(read.timings)
+    result["pages"] = read.pages
+    result["table_pages"] = read.table_pages
+    result["scan_skew"] = read.skew
+    title = _title_from_text(read.title_text)
+    result["title"] = norm(title) if title else None
+    if read.reason:
+        result["error"] = read.reason
+        return
+    normalised = normalise(read.grids)
+    if not normalised.sections:
+        result["error"] = (f"scanned image: {len(read.grids)} ruled tables found on pages "
+                           f"{read.table_pages}, none recognised as the national template "
+                           "(OCR needed by hand)")
+        return
+    result["read_by"] = "ocr"
+    normalised.facts, normalised.unmapped, findings = scanned.verify(normalised.facts,
+                                                                     normalised.unmapped)
+    result["format"] = normalised.format
+    result["sections"] = normalised.sections
+    result["facts"] = [scanned.fact_record(f) for f in normalised.facts]
+    result["unmapped"] = [scanned.unmapped_record(u) for u in normalised.unmapped]
+    result["findings"] = findings
+    result["status"], result["error"] = _status(normalised, len(read.grids),
+                                                f" on pages {read.table_pages}")
+    result["timings"]["ocr_ms"] = round((time.perf_counter() - t0) * 1000, 1)
