@@ -83,6 +83,10 @@ CHECKS: tuple[Check, ...] = (
           "a value more than 10× the agency's median of its other years (at least 2 other years)"),
     Check("narrative_mismatch", "warning", "fact_applications", "正文申请数与表格不一致",
           "the applications received stated in section 一 against row 一's 总计"),
+    Check("ocr_unverified", "warning", "reports", "图片版识别结果未通过勾稽核对",
+          "OCR-read cells of a comparison (I1–I4, 总计 column, （七） row) that does not hold, or "
+          "cells no comparison covers whose second reading disagrees: kept in unmapped_cells, "
+          "not stored as facts (a misreading or a printed error: check the page)"),
 )
 CHECK_BY_NAME = {c.name: c for c in CHECKS}
 

@@ -5,7 +5,9 @@ frames (staged tables, by name):
   twins (required);
 - `reports`, `agencies`, `unmapped_cells` (optional: the template, coverage and town checks
   need them);
-- `narratives` (optional: report_id, narrative — see `narratives()`).
+- `narratives` (optional: report_id, narrative — see `narratives()`);
+- `extraction_findings` (optional: findings the extraction made itself, e.g. `ocr_unverified`
+  — see `extraction_findings()`).
 
 Per-report checks run over every document's facts (current and superseded); checks across
 years (carry_over, history_outlier, coverage_gap) over the current reports only.
@@ -16,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.checks import identities, narrative, plausibility, template
-from pipelines.checks.findings import FINDING_COLUMNS, add_pages
+from pipelines.checks.findings import FINDING_COLUMNS, add_pages, finding
 
 FACTS = ("fact_applications", "fact_proactive", "fact_review_litigation")
 
@@ -28,6 +30,23 @@ def narratives(reports: pd.DataFrame, store) -> pd.DataFrame:
         if isinstance(sha, str) and store.has(sha):
             rows.append({"report_id": rid, "narrative": store.get(sha).get("narrative")})
     return pd.DataFrame(rows, columns=["report_id", "narrative"])
+
+
+def extraction_findings(reports: pd.DataFrame, store) -> pd.DataFrame:
+    """Findings a per-document result carries itself (`findings`: the OCR gate's
+    `ocr_unverified`), with the report's agency and year."""
+    rows = []
+    cols = ["report_id", "sha256", "agency_id", "report_year"]
+    for rid, sha, aid, year in reports[cols].itertuples(index=False):
+        if not (isinstance(sha, str) and store.has(sha)):
+            continue
+        for f in store.get(sha).get("findings") or []:
+            row = finding({"report_id": rid, "agency_id": aid, "report_year": year},
+                          f["check_name"], f["section"], f["detail"], f.get("expected"),
+                          f.get("actual"), f.get("cells"), f.get("severity"))
+            row["page"] = f.get("page")
+            rows.append(row)
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
 def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -54,6 +73,11 @@ def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         found += narrative.check_narrative(frames["narratives"], every["fact_applications"])
     out = pd.DataFrame(found, columns=FINDING_COLUMNS)
     out = add_pages(out, every)
+    extracted = frames.get("extraction_findings")
+    if extracted is not None and len(extracted):
+        # Their cells are in unmapped_cells, not in the facts: they bring their own page.
+        extracted = extracted.assign(page=pd.array(extracted["page"], dtype="Int64"))
+        out = pd.concat([out, extracted], ignore_index=True) if len(out) else extracted
     out["report_year"] = out["report_year"].astype("Int64")
     for col in ("expected", "actual"):
         out[col] = out[col].astype("float64")

@@ -39,15 +39,20 @@ def extract_one(target: str) -> dict:
                "raw_text": f["raw_text"], "page": f["page"]}
         if table == "fact_proactive":
             row["unit"] = f["unit"]
+        if f.get("confidence") is not None:  # read by OCR
+            row["confidence"] = f["confidence"]
         facts[table].append(row)
     frames = {t: pd.DataFrame(rows, columns=["report_id", *FACT_KEYS[t], "value", "raw_text", "page"])
               .assign(agency_id=None, report_year=None) for t, rows in facts.items()}
     findings = (check_applications(frames["fact_applications"])
                 + check_review_litigation(frames["fact_review_litigation"]))
+    findings += [{"report_id": rid, "agency_id": None, "report_year": None, **f}
+                 for f in result.get("findings") or []]  # the extraction's own (ocr_unverified)
     return {
         "document": target, "report_id": rid, "sha256": result["sha256"],
         "media_type": result["media_type"], "status": result["status"], "error": result["error"],
         "format": result["format"], "pages": result["pages"], "title": result["title"],
+        "read_by": result.get("read_by"),
         "extractor_version": result["extractor_version"], "timings": result["timings"],
         **facts,
         "unmapped_cells": [{"report_id": rid, **{k: u[k] for k in ("section", "label", "raw_text",

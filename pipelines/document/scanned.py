@@ -11,10 +11,10 @@ from pipelines.normalise.ocr_gate import gate
 from pipelines.parse import scan
 
 
-def _reread(text) -> list[tuple[str, float]]:
+def _reread(text) -> list[tuple[str, float, bool]]:
     if not isinstance(text, scan.OcrText):
         return []
-    return [(r.text, r.confidence) for r in scan.reread(text)]
+    return [(r.text, r.confidence, altered) for r, altered in scan.reread(text)]
 
 
 def verify(facts: list[Fact], unmapped: list[Unmapped]):

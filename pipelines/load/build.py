@@ -76,6 +76,7 @@ def _report_rows(docs: pd.DataFrame, store: ResultStore, now: pd.Timestamp,
             "media_type": media, "sha256": doc.get("sha256") or None, "pages": result.get("pages"),
             "published_on": doc.get("published_on") or None, "fetched_at": doc.get("fetched_at"),
             "status": result["status"], "error": result.get("error"),
+            "read_by": result.get("read_by"),
             "extractor_version": result.get("extractor_version"),
             "facts_placed": sum(f["kind"] == "number" for f in result["facts"]),
             "cells_unmapped": len(result["unmapped"]),
@@ -151,7 +152,7 @@ def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
             d1, d2 = FACT_KEYS[table]
             row = {"report_id": rid, "agency_id": m["agency_id"], "report_year": m["report_year"],
                    d1: f["dim1"], d2: f["dim2"], "value": f["value"], "raw_text": f["raw_text"],
-                   "page": f["page"], "kind": f["kind"]}
+                   "page": f["page"], "kind": f["kind"], "confidence": f.get("confidence")}
             if table == "fact_proactive":
                 row["unit"] = f["unit"]
             fact_rows[table].append(row)
@@ -163,7 +164,8 @@ def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
     for table, frows in fact_rows.items():
         d1, d2 = FACT_KEYS[table]
         cols = ["report_id", "agency_id", "report_year", d1, d2, "value"]
-        cols += (["unit"] if table == "fact_proactive" else []) + ["raw_text", "page", "kind"]
+        cols += (["unit"] if table == "fact_proactive" else []) + ["raw_text", "page", "kind",
+                                                                  "confidence"]
         frame = pd.DataFrame(frows, columns=cols)
         is_cur = frame["report_id"].isin(current_ids)
         tables[table] = frame[is_cur].reset_index(drop=True)

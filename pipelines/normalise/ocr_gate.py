@@ -107,8 +107,13 @@ def _parse(section: str, text: str) -> tuple[float | None, str]:
 
 
 def gate(facts: list[Fact], unmapped: list[Unmapped],
-         reread: Callable[[str], list[tuple[str, float]]]) -> tuple[list[Fact], list[Unmapped], list[dict]]:
-    """(verified facts, unmapped plus the unverified cells, ocr_unverified findings)."""
+         reread: Callable[[str], list[tuple[str, float, bool]]]
+         ) -> tuple[list[Fact], list[Unmapped], list[dict]]:
+    """(verified facts, unmapped plus the unverified cells, ocr_unverified findings).
+
+    `reread(raw_text)` gives other readings of a cell: (text, confidence, altered), where
+    altered readings changed the ink (specks removed) and so may make a comparison hold but
+    never confirm a value on their own."""
     by_key: dict[Key, Fact] = {(f.section, f.dim1, f.dim2): f for f in facts}
     comps = _comparisons(set(by_key))
     of_key: dict[Key, list[Comparison]] = {}
@@ -117,9 +122,9 @@ def gate(facts: list[Fact], unmapped: list[Unmapped],
             of_key.setdefault(k, []).append(c)
     current = {k: _number(f) for k, f in by_key.items()}
     val = current.get
-    cache: dict[Key, list[tuple[str, float]]] = {}
+    cache: dict[Key, list[tuple[str, float, bool]]] = {}
 
-    def alternatives(k: Key) -> list[tuple[str, float]]:
+    def alternatives(k: Key) -> list[tuple[str, float, bool]]:
         if k not in cache:
             cache[k] = reread(by_key[k].raw_text)
         return cache[k]
@@ -135,7 +140,7 @@ def gate(facts: list[Fact], unmapped: list[Unmapped],
                 continue
             for k in [c.total] + c.parts + c.negate:
                 before = current[k]
-                for text, conf in alternatives(k):
+                for text, conf, _ in alternatives(k):
                     v, kind = _parse(k[0], text)
                     number = 0.0 if kind == "blank" else v
                     if number is None or number == before:
@@ -186,11 +191,11 @@ def gate(facts: list[Fact], unmapped: list[Unmapped],
     return kept, unmapped + dropped, findings
 
 
-def _confirmed(f: Fact, alternatives: list[tuple[str, float]]) -> bool:
-    """A value no identity covers: a second reading agrees and none disagrees."""
+def _confirmed(f: Fact, alternatives: list[tuple[str, float, bool]]) -> bool:
+    """A value no identity covers: a second reading of the same ink agrees, none disagrees."""
     if f.kind != "number":
         return f.kind == "blank" or not alternatives
-    values = [_parse(f.section, t) for t, _ in alternatives]
+    values = [_parse(f.section, t) for t, _, altered in alternatives if not altered]
     same = [v for v, kind in values if kind == "number" and v == f.value]
     other = [v for v, kind in values if kind == "number" and v != f.value]
     return bool(same) and not other

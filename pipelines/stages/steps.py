@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.checks.suite import all_findings, narratives
+from pipelines.checks.suite import all_findings, extraction_findings, narratives
 from pipelines.crawl import crawl_source
 from pipelines.document.batch import Job, extract_all
 from pipelines.document.results import ResultStore
@@ -248,6 +248,8 @@ def find_issues(settings: Settings) -> pd.DataFrame:
     frames = stage_frames(settings, names + ["reports", "agencies", "unmapped_cells"])
     # The opening narrative of each report, for the narrative-against-table check.
     frames["narratives"] = narratives(frames["reports"], ResultStore(settings.data_dir))
+    frames["extraction_findings"] = extraction_findings(frames["reports"],
+                                                        ResultStore(settings.data_dir))
     findings = all_findings(frames)
     write_stage(settings, "quality_issues", findings)
     return findings

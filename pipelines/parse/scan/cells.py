@@ -198,10 +198,11 @@ def cell_text(cell: CellImage, readings: list[tuple[Reading, Reading]]) -> tuple
     return text, conf, False
 
 
-def reread(text: OcrText) -> list[Reading]:
+def reread(text: OcrText) -> list[tuple[Reading, bool]]:
     """Other readings of a number cell, restricted to the number alphabet (empty for any other
     cell): the crop binarised (Otsu); enlarged and sharpened; and binarised without its small
-    blobs (a speck read as a decimal point or a stroke)."""
+    blobs (a speck read as a decimal point or a stroke). The flag says the ink was altered
+    (the last one), so that reading may make a comparison hold but cannot confirm a value."""
     if text.crop is None or not getattr(text, "numeric", False):
         return []
     grey = text.crop
@@ -216,7 +217,8 @@ def reread(text: OcrText) -> list[Reading]:
             if stats[k, 4] < 0.25 * largest:
                 despeck[labels == k] = 255
     pad = lambda im: cv2.copyMakeBorder(im, 6, 6, 10, 10, cv2.BORDER_CONSTANT, value=255)  # noqa: E731
-    return [r[1] for r in engine().read_lines([pad(otsu), pad(sharp), pad(despeck)])]
+    readings = engine().read_lines([pad(otsu), pad(sharp), pad(despeck)])
+    return [(r[1], altered) for r, altered in zip(readings, (False, False, True))]
 
 
 def read_tables(page: PageImage, ruling: Ruling) -> list[Grid]:
