@@ -154,11 +154,16 @@ def test_slash_is_told_from_one_and_seven_by_its_slant():
     slash = _stroke(lambda im: cv2.line(im, (22, 4), (8, 36), 255, 3))
     one = _stroke(lambda im: (cv2.line(im, (15, 4), (15, 36), 255, 3),
                               cv2.line(im, (15, 4), (10, 9), 255, 2)))
-    seven = _stroke(lambda im: (cv2.line(im, (6, 4), (24, 4), 255, 3),
-                                cv2.line(im, (24, 4), (12, 36), 255, 3)))
+    seven = _stroke(lambda im: (cv2.line(im, (12, 4), (27, 4), 255, 3),
+                                cv2.line(im, (27, 4), (6, 36), 255, 3)))  # leans like "/"
+    backslash = _stroke(lambda im: cv2.line(im, (8, 4), (22, 36), 255, 3))
+    serif_one = _stroke(lambda im: (cv2.line(im, (16, 4), (15, 36), 255, 3),
+                                    cv2.line(im, (9, 36), (22, 36), 255, 2)))  # SimSun's 1
     assert scan_cells._slash(slash)
-    assert not scan_cells._slash(one)
-    assert not scan_cells._slash(seven)
+    assert not scan_cells._slash(one)  # upright
+    assert not scan_cells._slash(seven)  # its bar across the top
+    assert not scan_cells._slash(backslash)  # leans the other way
+    assert not scan_cells._slash(serif_one)  # narrow top like "/", but upright
 
 
 def test_a_lone_flat_stroke_is_a_dash():
