@@ -72,6 +72,8 @@ def check_applications(apps: pd.DataFrame, incomplete: set | frozenset = frozens
                 continue
             if total is ABSENT or not parts_keys:
                 continue  # no total, or no applicant columns printed: nothing to compare
+            if rid in incomplete and len(parts_keys) < len(APPLICANT_PARTS):
+                continue  # a part the extractor could not place (or OCR could not verify)
             if _differ(parts, total):
                 listed = " + ".join(f"{COL[k[1]]} {fmt(cells[k])}" for k in parts_keys if cells[k])
                 findings.append(finding(
@@ -99,6 +101,8 @@ def check_applications(apps: pd.DataFrame, incomplete: set | frozenset = frozens
                         cells_ref(APPS, [("results_total", col)] + [(r, col) for r in nonzero])))
             if ("new_received", col) in cells and ("carried_over", col) in cells:
                 involved = ("new_received", "carried_over", "results_total", "carried_forward")
+                if rid in incomplete and ("carried_forward", col) not in cells:
+                    continue  # not placed by the extractor: unknown, not 0
                 if skip_total and blank_rows & set(involved):
                     continue
                 left = _sum(cells, [("new_received", col), ("carried_over", col)])
@@ -114,8 +118,10 @@ def check_applications(apps: pd.DataFrame, incomplete: set | frozenset = frozens
     return findings
 
 
-def check_review_litigation(review: pd.DataFrame) -> list[dict]:
-    """I4: in each block 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
+def check_review_litigation(review: pd.DataFrame,
+                            incomplete: set | frozenset = frozenset()) -> list[dict]:
+    """I4: in each block 总计 = 维持 + 纠正 + 其他 + 尚未审结. `incomplete`: reports with
+    section 四 cells that could not be placed; a block missing a part is not compared there."""
     findings = []
     meta = fact_meta(review)
     parts_of = ("upheld", "corrected", "other", "pending")
@@ -127,7 +133,7 @@ def check_review_litigation(review: pd.DataFrame) -> list[dict]:
                 continue
             total = cells[(proceeding, "total")]
             keys = [(proceeding, p) for p in parts_of if (proceeding, p) in cells]
-            if not keys:
+            if not keys or (rid in incomplete and len(keys) < len(parts_of)):
                 continue
             parts = _sum(cells, keys)
             listed = " + ".join(f"{outs[p]} {fmt(cells.get((proceeding, p)))}" for p in parts_of

@@ -56,8 +56,11 @@ def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     unmapped = frames.get("unmapped_cells")
     incomplete = (set(unmapped.loc[unmapped["section"].isin(["applications", "unplaced_part"]),
                                    "report_id"]) if unmapped is not None else set())
+    incomplete_review = (set(unmapped.loc[unmapped["section"] == "review_litigation",
+                                          "report_id"]) if unmapped is not None else set())
     found = (identities.check_applications(every["fact_applications"], incomplete)
-             + identities.check_review_litigation(every["fact_review_litigation"])
+             + identities.check_review_litigation(every["fact_review_litigation"],
+                                                  incomplete_review)
              + identities.check_carry_over(current["fact_applications"])
              + identities.check_not_numbers(every)
              + plausibility.check_negative(every)
