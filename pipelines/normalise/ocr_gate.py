@@ -224,7 +224,9 @@ def _finding(c: Comparison, by_key: dict[Key, Fact]) -> dict:
     members = [c.total] + c.parts + c.negate
     facts = [by_key[k] for k in members]
     pages = sorted({f.page for f in facts if f.page is not None})
-    rows = sorted({_label(k).split(" / ")[0] for k in members}, key=str)
+    order = {c.code: i for i, c in enumerate(APPLICATION_ROWS)}
+    rows = list(dict.fromkeys(_label(k).split(" / ")[0]
+                              for k in sorted(members, key=lambda k: order.get(k[1], 99))))
     total = _number(by_key[c.total])
     parts = [_number(by_key[k]) for k in c.parts]
     minus = [_number(by_key[k]) for k in c.negate]
