@@ -6,8 +6,8 @@ frames (staged tables, by name):
 - `reports`, `agencies`, `unmapped_cells` (optional: the template, coverage and town checks
   need them);
 - `narratives` (optional: report_id, narrative — see `narratives()`);
-- `extraction_findings` (optional: findings the extraction made itself, e.g. `ocr_unverified`
-  — see `extraction_findings()`).
+- `extraction_findings` (optional: findings the extraction made itself, the OCR gate's
+  `ocr_unverified` — see `extraction_findings()`).
 
 Per-report checks run over every document's facts (current and superseded); checks across
 years (carry_over, history_outlier, coverage_gap) over the current reports only.
@@ -17,18 +17,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.checks import identities, narrative, plausibility, template
-from pipelines.checks.findings import FINDING_COLUMNS, add_pages, finding
+from pipelines.checks import extraction, identities, narrative, plausibility, template  # noqa: F401 (they register their checks)
+from pipelines.checks.findings import (FINDING_COLUMNS, CheckInputs, add_pages, finding,
+                                       registered)
+from pipelines.core.registry import FACT_TABLES
 
-FACTS = ("fact_applications", "fact_proactive", "fact_review_litigation")
+FACTS = FACT_TABLES
+INCOMPLETE_SECTIONS = ("applications", "unplaced_part")  # unplaced cells that may be a 三 row
 
 
 def narratives(reports: pd.DataFrame, store) -> pd.DataFrame:
     """report_id → the report's opening text, from the per-document results (a ResultStore)."""
     rows = []
     for rid, sha in reports[["report_id", "sha256"]].itertuples(index=False):
-        if isinstance(sha, str) and store.has(sha):
-            rows.append({"report_id": rid, "narrative": store.get(sha).get("narrative")})
+        result = store.get(sha) if isinstance(sha, str) else None
+        if result is not None:
+            rows.append({"report_id": rid, "narrative": result.narrative})
     return pd.DataFrame(rows, columns=["report_id", "narrative"])
 
 
@@ -38,49 +42,40 @@ def extraction_findings(reports: pd.DataFrame, store) -> pd.DataFrame:
     rows = []
     cols = ["report_id", "sha256", "agency_id", "report_year"]
     for rid, sha, aid, year in reports[cols].itertuples(index=False):
-        if not (isinstance(sha, str) and store.has(sha)):
-            continue
-        for f in store.get(sha).get("findings") or []:
-            row = finding({"report_id": rid, "agency_id": aid, "report_year": year},
+        result = store.get(sha) if isinstance(sha, str) else None
+        for f in (result.findings if result is not None else []):
+            out = finding({"report_id": rid, "agency_id": aid, "report_year": year},
                           f["check_name"], f["section"], f["detail"], f.get("expected"),
                           f.get("actual"), f.get("cells"), f.get("severity"))
-            row["page"] = f.get("page")
-            rows.append(row)
+            out.page = f.get("page")
+            rows.append(out.row())
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
-def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    current = {t: frames[t] for t in FACTS}
+def inputs(frames: dict[str, pd.DataFrame]) -> CheckInputs:
+    """The staged frames as the checks read them."""
     every = {t: pd.concat([frames[t], frames[f"{t}_superseded"]], ignore_index=True)
              for t in FACTS}
     unmapped = frames.get("unmapped_cells")
-    incomplete = (set(unmapped.loc[unmapped["section"].isin(["applications", "unplaced_part"]),
-                                   "report_id"]) if unmapped is not None else set())
-    incomplete_review = (set(unmapped.loc[unmapped["section"] == "review_litigation",
-                                          "report_id"]) if unmapped is not None else set())
-    found = (identities.check_applications(every["fact_applications"], incomplete)
-             + identities.check_review_litigation(every["fact_review_litigation"],
-                                                  incomplete_review)
-             + identities.check_carry_over(current["fact_applications"])
-             + identities.check_not_numbers(every)
-             + plausibility.check_negative(every)
-             + plausibility.check_history(current))
-    reports, agencies = frames.get("reports"), frames.get("agencies")
-    if reports is not None and len(reports):
-        found += (template.check_format(reports) + template.check_unreadable(reports)
-                  + template.check_sections_and_rows(reports, every, frames.get("unmapped_cells"))
-                  + plausibility.check_coverage(reports, agencies))
-    if agencies is not None:
-        found += plausibility.check_town_regulations(every["fact_proactive"], agencies)
-    if frames.get("narratives") is not None:
-        found += narrative.check_narrative(frames["narratives"], every["fact_applications"])
-    out = pd.DataFrame(found, columns=FINDING_COLUMNS)
-    out = add_pages(out, every)
-    extracted = frames.get("extraction_findings")
-    if extracted is not None and len(extracted):
-        # Their cells are in unmapped_cells, not in the facts: they bring their own page.
-        extracted = extracted.assign(page=pd.array(extracted["page"], dtype="Int64"))
-        out = pd.concat([out, extracted], ignore_index=True) if len(out) else extracted
+    incomplete = (frozenset(unmapped.loc[unmapped["section"].isin(INCOMPLETE_SECTIONS),
+                                         "report_id"]) if unmapped is not None else frozenset())
+    return CheckInputs(every=every, current={t: frames[t] for t in FACTS},
+                       reports=frames.get("reports"), agencies=frames.get("agencies"),
+                       unmapped=unmapped, narratives=frames.get("narratives"),
+                       incomplete=incomplete,
+                       extracted=frames.get("extraction_findings"))
+
+
+def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every registered check over the staged frames, as quality_issues' rows (sorted)."""
+    given = inputs(frames)
+    found = []
+    for check in registered():
+        args = check.reads(given)
+        if args is not None:
+            found += check.function(*args)
+    out = pd.DataFrame([f.row() for f in found], columns=FINDING_COLUMNS)
+    out = add_pages(out, given.every)
     out["report_year"] = out["report_year"].astype("Int64")
     for col in ("expected", "actual"):
         out[col] = out[col].astype("float64")

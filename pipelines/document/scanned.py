@@ -6,7 +6,7 @@ loaded only then (once per worker process).
 
 from __future__ import annotations
 
-from pipelines.normalise.model import Fact, Unmapped
+from pipelines.core.models import Fact, UnplacedCell
 from pipelines.normalise.ocr_gate import gate
 from pipelines.parse import scan
 
@@ -17,24 +17,24 @@ def _reread(text) -> list[tuple[str, float, bool]]:
     return [(r.text, r.confidence, altered) for r, altered in scan.reread(text)]
 
 
-def verify(facts: list[Fact], unmapped: list[Unmapped]):
+def verify(facts: list[Fact], unmapped: list[UnplacedCell]):
     """(facts the arithmetic confirms, unmapped incl. the rest, ocr_unverified findings)."""
     return gate(facts, unmapped, _reread)
 
 
-def fact_record(f: Fact) -> dict:
-    """A fact as a result record: plain text, plus the recognition's confidence and box."""
-    rec = dict(vars(f))
+def plain_fact(f: Fact) -> Fact:
+    """The fact with plain text, its recognition confidence and its box on the page."""
     t = f.raw_text
-    rec["raw_text"] = str(t)
-    rec["confidence"] = (round(float(t.confidence), 4)
-                         if isinstance(t, scan.OcrText) and t.confidence is not None else None)
-    rec["bbox"] = ([round(v, 1) for v in t.bbox] if isinstance(t, scan.OcrText) else None)
-    return rec
+    if isinstance(t, scan.OcrText):
+        f.confidence = round(float(t.confidence), 4) if t.confidence is not None else None
+        f.bbox = [round(float(v), 1) for v in t.bbox]
+    f.raw_text = str(t)
+    return f
 
 
-def unmapped_record(u: Unmapped) -> dict:
-    rec = dict(vars(u))
-    rec["raw_text"] = str(u.raw_text)
-    rec["label"] = str(u.label)
-    return rec
+def plain_unplaced(u: UnplacedCell) -> UnplacedCell:
+    t = u.raw_text
+    if isinstance(t, scan.OcrText):
+        u.bbox = [round(float(v), 1) for v in t.bbox]
+    u.raw_text, u.label = str(t), str(u.label)
+    return u

@@ -48,10 +48,18 @@ def same_text(document: str, want: str, got: str) -> bool:
     return want == got
 
 
-def score_document(doc: str, result: dict, truth: pd.DataFrame) -> dict[str, int]:
-    got = {(TABLE_OF_SECTION[f["section"]], f["dim1"], f["dim2"]): f for f in result["facts"]}
+def status_as_expected(expected: str, result) -> bool:
+    """The manifest's expected status; `ocr` (a scanned report) means read by OCR, ok or
+    partial (the arithmetic gate may hold cells back)."""
+    if expected == "ocr":
+        return result.read_by == "ocr" and result.status in ("ok", "partial")
+    return result.status == expected
+
+
+def score_document(doc: str, result, truth: pd.DataFrame) -> dict[str, int]:
+    got = {(TABLE_OF_SECTION[f.section], f.dim1, f.dim2): f for f in result.facts}
     counts = defaultdict(int)
-    says_so = result["status"] != "ok"
+    says_so = result.status != "ok"
     for row in truth.itertuples(index=False):
         key = (row.table, row.dim1, row.dim2)
         fact = got.pop(key, None)
@@ -64,18 +72,10 @@ def score_document(doc: str, result: dict, truth: pd.DataFrame) -> dict[str, int
             counts["missing-reported" if says_so else "missing-silently"] += 1
             continue
         want = float(row.value) if row.value != "" else None
-        ok = fact["value"] == want and same_text(doc, row.raw_text, fact["raw_text"])
+        ok = fact.value == want and same_text(doc, row.raw_text, fact.raw_text)
         counts["correct" if ok else "wrong"] += 1
     counts["wrong"] += len(got)  # facts no truth cell has
     return counts
-
-
-def status_as_expected(expected: str, result: dict) -> bool:
-    """The manifest's expected status; `ocr` (a scanned report) means read by OCR, ok or
-    partial (the arithmetic gate may hold cells back)."""
-    if expected == "ocr":
-        return result.get("read_by") == "ocr" and result["status"] in ("ok", "partial")
-    return result["status"] == expected
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -127,13 +127,13 @@ def main() -> None:
             t0 = time.perf_counter()
             result = extract_document(data, HINTS.get(path.suffix.lower()))
             times.append((time.perf_counter() - t0) * 1000)
-            if result.get("read_by") == "ocr":
+            if result.read_by == "ocr":
                 break  # scanned: timed by tests/benchmarks/ocr_bench.py, not here
         ms = min(times)
         if not status_as_expected(m.expected_status, result) or (
-                m.expected_error and m.expected_error.lower() not in (result["error"] or "").lower()):
+                m.expected_error and m.expected_error.lower() not in (result.error or "").lower()):
             status_problems.append(f"{m.document}: want {m.expected_status} "
-                                   f"({m.expected_error!r}), got {result['status']}: {result['error']}")
+                                   f"({m.expected_error!r}), got {result.status}: {result.error}")
         # Scanned documents have no truth rows here (tests/benchmarks/ocr_bench.py scores the
         # scanned fixtures): their facts are not counted.
         counts = ({} if m.expected_status == "ocr" else
@@ -143,10 +143,10 @@ def main() -> None:
                 per_hazard[hazard][k] += v
         for k, v in counts.items():
             totals[k] += v
-        row = {"document": m.document, "status": result["status"], "pages": result["pages"],
+        row = {"document": m.document, "status": result.status, "pages": result.pages,
                "ms": round(ms, 1), **counts}
-        if path.suffix.lower() == ".pdf" and result["pages"] and result.get("read_by") != "ocr":
-            ours.append(ms / result["pages"])
+        if path.suffix.lower() == ".pdf" and result.pages and result.read_by != "ocr":
+            ours.append(ms / result.pages)
             if args.defaults:
                 import camelot
 
@@ -158,7 +158,7 @@ def main() -> None:
                     except Exception as e:  # noqa: BLE001 - the defaults may fail where we do not
                         row["defaults_error"] = type(e).__name__
                     spent.append((time.perf_counter() - t0) * 1000)
-                theirs.append(min(spent) / result["pages"])
+                theirs.append(min(spent) / result.pages)
         rows.append(row)
 
     pd.set_option("display.width", 200)

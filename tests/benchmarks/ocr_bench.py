@@ -48,7 +48,7 @@ def _same(value, truth: str) -> bool:
 
 
 def score(result: dict, truth: list[dict]) -> dict:
-    facts = {(TABLE[f["section"]], f["dim1"], f["dim2"]): f for f in result["facts"]}
+    facts = {(TABLE[f.section], f.dim1, f.dim2): f for f in result.facts}
     s = {"cells": 0, "placed": 0, "wrong": 0, "held": 0, "unverifiable": 0,
          "stored_unverifiable": 0, "wrong_cells": []}
     for t in truth:
@@ -61,11 +61,11 @@ def score(result: dict, truth: list[dict]) -> dict:
         s["cells"] += 1
         if f is None:
             s["held"] += 1
-        elif _same(f["value"], t["value"]):
+        elif _same(f.value, t["value"]):
             s["placed"] += 1
         else:
             s["wrong"] += 1
-            s["wrong_cells"].append((t["table"], t["dim1"], t["dim2"], f["raw_text"], t["raw_text"]))
+            s["wrong_cells"].append((t["table"], t["dim1"], t["dim2"], f.raw_text, t["raw_text"]))
     return s
 
 
@@ -94,21 +94,21 @@ def main() -> int:
         result = extract_document(data, "pdf")
         dw, dc = time.perf_counter() - w0, time.process_time() - c0
         s = score(result, truth[name])
-        n_pages = max(len(result.get("table_pages") or []), 1)
+        n_pages = max(len(result.table_pages or []), 1)
         pages += n_pages
         wall += dw
         cpu += dc
         for k in total:
             total[k] += s[k]
-        print(f"{name:<24} {result['status']:<8} {n_pages:>5} {s['cells']:>5} {s['placed']:>6} "
+        print(f"{name:<24} {str(result.status):<8} {n_pages:>5} {s['cells']:>5} {s['placed']:>6} "
               f"{s['wrong']:>5} {s['held']:>4} {s['stored_unverifiable']:>3}/{s['unverifiable']:<4} "
               f"{dw / n_pages:>6.2f} {dc / n_pages:>8.2f}")
         for c in s["wrong_cells"]:
             print(f"    WRONG {c[0]} {c[1]}/{c[2]}: stored {c[3]!r}, printed {c[4]!r}")
         if args.verbose:
-            for u in result["unmapped"]:
-                print(f"    held p{u['page']} {u['label'][:30]!r} {u['raw_text']!r}: {u['reason'][:90]}")
-            for f in result.get("findings", []):
+            for u in result.unmapped:
+                print(f"    held p{u.page} {u.label[:30]!r} {u.raw_text!r}: {u.reason[:90]}")
+            for f in result.findings:
                 print(f"    finding {f['check_name']}: {f['detail'][:140]}")
     pct = 100 * total["placed"] / max(total["cells"], 1)
     print(f"\ntotal: {total['cells']} printed cells, {total['placed']} placed ({pct:.2f}%), "

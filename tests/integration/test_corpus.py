@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from pipelines.checks.identities import check_applications, check_review_litigation
+from pipelines.core.models import ExtractionResult
 from pipelines.document.document import extract_document
 from pipelines.normalise.model import TABLE_OF_SECTION
 from tests.benchmarks.extract_bench import HINTS, score_document, status_as_expected
@@ -26,7 +27,7 @@ HAS_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
 
 
 @pytest.fixture(scope="module")
-def results() -> dict[str, dict]:
+def results() -> dict[str, ExtractionResult]:
     out = {}
     for name in MANIFEST["document"]:
         path = CORPUS / "docs" / name
@@ -38,11 +39,11 @@ def results() -> dict[str, dict]:
 def test_document(row, results):
     result = results[row["document"]]
     if row["document"].endswith(".doc") and not HAS_SOFFICE:
-        assert result["status"] == "unsupported" and "LibreOffice" in result["error"]
+        assert result.status == "unsupported" and "LibreOffice" in result.error
         return
-    assert status_as_expected(row["expected_status"], result), (result["status"], result["error"])
+    assert status_as_expected(row["expected_status"], result), (result.status, result.error)
     if row["expected_error"]:
-        assert row["expected_error"].lower() in (result["error"] or "").lower()
+        assert row["expected_error"].lower() in (result.error or "").lower()
     if row["expected_status"] == "ocr":
         return  # scanned, without truth rows here: scored cell by cell in tests/parse/test_scan.py
     counts = score_document(row["document"], result, TRUTH[TRUTH["document"] == row["document"]])
@@ -55,20 +56,17 @@ def test_document(row, results):
 def test_clean_documents_raise_no_error_finding(results):
     rows = {"fact_applications": [], "fact_review_litigation": []}
     for name, result in results.items():
-        for f in result["facts"]:
-            table = TABLE_OF_SECTION[f["section"]]
+        for f in result.facts:
+            table = TABLE_OF_SECTION[f.section]
             if table in rows:
                 d1, d2 = (("row_code", "applicant") if table == "fact_applications"
                           else ("proceeding", "outcome"))
                 rows[table].append({"report_id": name, "agency_id": None, "report_year": None,
-                                    d1: f["dim1"], d2: f["dim2"], "value": f["value"]})
+                                    d1: f.dim1, d2: f.dim2, "value": f.value})
     apps = pd.DataFrame(rows["fact_applications"])
     review = pd.DataFrame(rows["fact_review_litigation"])
     incomplete = {name for name, r in results.items()
-                  if any(u["section"] in ("applications", "unplaced_part") for u in r["unmapped"])}
-    incomplete_review = {name for name, r in results.items()
-                         if any(u["section"] == "review_litigation" for u in r["unmapped"])}
-    errors = [f for f in check_applications(apps, incomplete)
-              + check_review_litigation(review, incomplete_review)
-              if f["severity"] == "error"]
+                  if any(u.section in ("applications", "unplaced_part") for u in r.unmapped)}
+    errors = [f for f in check_applications(apps, incomplete) + check_review_litigation(review)
+              if f.severity == "error"]
     assert errors == []
