@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.checks import extraction, identities, narrative, plausibility, template  # noqa: F401 (they register their checks)
+from pipelines.checks import crawl, extraction, identities, narrative, plausibility, template  # noqa: F401,E501 (they register their checks)
 from pipelines.checks.findings import (FINDING_COLUMNS, CheckInputs, add_pages, finding,
                                        registered)
 from pipelines.core.registry import FACT_TABLES
@@ -62,7 +62,7 @@ def inputs(frames: dict[str, pd.DataFrame]) -> CheckInputs:
     return CheckInputs(every=every, current={t: frames[t] for t in FACTS},
                        reports=frames.get("reports"), agencies=frames.get("agencies"),
                        unmapped=unmapped, narratives=frames.get("narratives"),
-                       incomplete=incomplete,
+                       incomplete=incomplete, sources=frames.get("crawl_sources"),
                        extracted=frames.get("extraction_findings"))
 
 

@@ -45,6 +45,10 @@ def cmd_run(args) -> int:
     if not settings.sources_file.exists():
         print(f"gongkai: sources file not found: {settings.sources_file}", file=sys.stderr)
         return 2
+    from pipelines.cli.sources_cmd import invalid_sources
+
+    if invalid_sources(settings.sources_file, "gongkai run"):
+        return 2  # before anything starts: no Dagster, no lock, no crawl
     _apply(settings)
     from dagster import DagsterInstance
 
@@ -160,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     p_rep.add_argument("--out", help="output folder (default <data-dir>/reports/<county>/<year>)")
     _common(p_rep)
     p_rep.set_defaults(func=cmd_report)
+    from pipelines.cli.sources_cmd import add_commands
+
+    add_commands(sub, _common)
     args = parser.parse_args(argv)
     return args.func(args)
 
