@@ -47,6 +47,7 @@ CREATE TABLE reports (
     extractor_version VARCHAR,
     facts_placed  INTEGER NOT NULL DEFAULT 0,
     cells_unmapped INTEGER NOT NULL DEFAULT 0,
+    read_by       VARCHAR CHECK (read_by IN ('text', 'html', 'docx', 'ocr')),
     CHECK (NOT is_current OR (agency_id IS NOT NULL AND report_year IS NOT NULL))
 );
 
@@ -69,6 +70,7 @@ CREATE TABLE fact_applications (
     value       BIGINT,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
     PRIMARY KEY (report_id, row_code, applicant)
 );
 
@@ -88,6 +90,7 @@ CREATE TABLE fact_proactive (
     unit        VARCHAR,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
     PRIMARY KEY (report_id, item, measure)
 );
 
@@ -100,6 +103,7 @@ CREATE TABLE fact_review_litigation (
     value       BIGINT,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
     PRIMARY KEY (report_id, proceeding, outcome)
 );
 
@@ -114,6 +118,7 @@ CREATE TABLE fact_applications_superseded (
     value       BIGINT,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
     PRIMARY KEY (report_id, row_code, applicant)
 );
 
@@ -127,6 +132,7 @@ CREATE TABLE fact_proactive_superseded (
     unit        VARCHAR,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
     PRIMARY KEY (report_id, item, measure)
 );
 
@@ -139,6 +145,7 @@ CREATE TABLE fact_review_litigation_superseded (
     value       BIGINT,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
     PRIMARY KEY (report_id, proceeding, outcome)
 );
 
@@ -243,6 +250,7 @@ COMMENT ON COLUMN reports.county_id IS 'The county of the source whose portal li
 COMMENT ON COLUMN reports.extractor_version IS 'Digest of the extraction code that read it.';
 COMMENT ON COLUMN reports.facts_placed IS 'Number of cells with a number placed into fact tables.';
 COMMENT ON COLUMN reports.cells_unmapped IS 'Number of cells or rows that went to unmapped_cells.';
+COMMENT ON COLUMN reports.read_by IS 'How the report was read: text (a PDF''s text layer), html, docx, or ocr (a scanned PDF: only values the table''s arithmetic confirms are facts); NULL when nothing could be read.';
 
 COMMENT ON TABLE fact_applications IS 'Section 三 (收到和处理政府信息公开申请情况): one row per printed cell, row_code × applicant, current reports only.';
 COMMENT ON COLUMN fact_applications.report_id IS 'The report the cell was read from (reports.report_id).';
@@ -253,6 +261,7 @@ COMMENT ON COLUMN fact_applications.applicant IS 'The applicant column (categori
 COMMENT ON COLUMN fact_applications.value IS 'The number printed; NULL for a blank, "/", "-", "—" or text that is not a number.';
 COMMENT ON COLUMN fact_applications.raw_text IS 'The cell as read ('''' for a blank).';
 COMMENT ON COLUMN fact_applications.page IS 'PDF page the cell is on; NULL for HTML.';
+COMMENT ON COLUMN fact_applications.confidence IS 'OCR recognition confidence of the cell (the lowest character probability, 0–1); NULL unless the report was read by OCR.';
 
 COMMENT ON TABLE fact_proactive IS 'Section 二 (主动公开政府信息情况): one row per printed cell, item × measure, current reports only.';
 COMMENT ON COLUMN fact_proactive.report_id IS 'The report the cell was read from (reports.report_id).';
@@ -264,6 +273,7 @@ COMMENT ON COLUMN fact_proactive.value IS 'The number printed ("减少8" → -8,
 COMMENT ON COLUMN fact_proactive.unit IS '元 or 万元 when the cell or its column header states it, else NULL (2019 procurement amounts state none).';
 COMMENT ON COLUMN fact_proactive.raw_text IS 'The cell as read ('''' for a blank).';
 COMMENT ON COLUMN fact_proactive.page IS 'PDF page the cell is on; NULL for HTML.';
+COMMENT ON COLUMN fact_proactive.confidence IS 'OCR recognition confidence of the cell (the lowest character probability, 0–1); NULL unless the report was read by OCR.';
 
 COMMENT ON TABLE fact_review_litigation IS 'Section 四 (行政复议、行政诉讼情况): one row per printed cell, proceeding × outcome, current reports only.';
 COMMENT ON COLUMN fact_review_litigation.report_id IS 'The report the cell was read from (reports.report_id).';
@@ -274,6 +284,7 @@ COMMENT ON COLUMN fact_review_litigation.outcome IS 'upheld, corrected, other, p
 COMMENT ON COLUMN fact_review_litigation.value IS 'The number printed; NULL for a blank or text.';
 COMMENT ON COLUMN fact_review_litigation.raw_text IS 'The cell as read ('''' for a blank).';
 COMMENT ON COLUMN fact_review_litigation.page IS 'PDF page the cell is on; NULL for HTML.';
+COMMENT ON COLUMN fact_review_litigation.confidence IS 'OCR recognition confidence of the cell (the lowest character probability, 0–1); NULL unless the report was read by OCR.';
 
 COMMENT ON TABLE fact_applications_superseded IS 'fact_applications'' columns for every report that is not current (an older publication, the weaker form of the same one).';
 COMMENT ON TABLE fact_proactive_superseded IS 'fact_proactive''s columns for every report that is not current.';

@@ -108,6 +108,8 @@ def check_row_total(apps: pd.DataFrame, incomplete=frozenset()) -> list[Finding]
             keys, parts = _row_parts(cells, row)
             if total is None or total is ABSENT or not keys:
                 continue  # blank (blank_total), no total, or no applicant columns printed
+            if rid in incomplete and len(keys) < len(APPLICANT_PARTS):
+                continue  # a part the extractor could not place (or OCR could not verify)
             if _differ(parts, total):
                 listed = " + ".join(f"{COL[k[1]]} {fmt(cells[k])}" for k in keys if cells[k])
                 findings.append(finding(
@@ -165,6 +167,8 @@ def check_balance(apps: pd.DataFrame, incomplete=frozenset()) -> list[Finding]:
                 continue
             if ("new_received", col) not in cells or ("carried_over", col) not in cells:
                 continue
+            if rid in incomplete and ("carried_forward", col) not in cells:
+                continue  # not placed by the extractor (or not verified by OCR): unknown, not 0
             if col == "total" and blank_rows & set(involved):
                 continue
             left = _sum(cells, [("new_received", col), ("carried_over", col)])
@@ -210,8 +214,8 @@ def _review_blocks(review: pd.DataFrame):
             if (proceeding, "total") not in cells:
                 continue
             keys = [(proceeding, p) for p in REVIEW_PARTS if (proceeding, p) in cells]
-            if not keys:
-                continue
+            if len(keys) < len(REVIEW_PARTS):
+                continue  # none printed, or a part not placed (or not verified by OCR): unknown
             listed = " + ".join(f"{names[p]} {fmt(cells.get((proceeding, p)))}"
                                 for p in REVIEW_PARTS if (proceeding, p) in cells)
             ref = cells_ref(REVIEW, [(proceeding, "total")] + [k for k in keys if cells[k]])

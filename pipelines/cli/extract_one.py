@@ -34,19 +34,26 @@ def extract_one(target: str) -> dict:
     facts = fact_rows(result, rid)
     frames = {s.table: pd.DataFrame(facts[s.table], columns=fact_columns(s, context=False))
               .assign(agency_id=None, report_year=None) for s in SECTIONS}
-    findings = (check_applications(frames[SECTION["applications"].table])
+    # OCR holds back cells it cannot verify: comparisons missing one of them are not made.
+    incomplete = ({rid} if result.read_by == "ocr" and any(
+        u.section in ("applications", "unplaced_part") for u in result.unmapped) else set())
+    findings = (check_applications(frames[SECTION["applications"].table], incomplete)
                 + check_review_litigation(frames[SECTION["review_litigation"].table]))
+    issues = [{k: f.row()[k] for k in FINDING_COLUMNS} for f in findings]
+    issues += [{k: ({"report_id": rid} | f).get(k) for k in FINDING_COLUMNS}
+               for f in result.findings]  # the extraction's own (ocr_unverified)
     return {
         "document": target, "report_id": rid, "sha256": result.sha256,
         "media_type": _plain(result.media_type), "status": str(result.status),
         "error": result.error, "format": str(result.format), "pages": result.pages,
         "title": result.title, "extractor_version": result.extractor_version,
+        "read_by": _plain(result.read_by),
         "timings": result.timings,
         **facts,
         "unmapped_cells": [{"report_id": rid, "section": u.section, "label": u.label,
                             "raw_text": u.raw_text, "page": u.page, "reason": u.reason}
                            for u in result.unmapped],
-        "quality_issues": [{k: f.row()[k] for k in FINDING_COLUMNS} for f in findings],
+        "quality_issues": issues,
     }
 
 

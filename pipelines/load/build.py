@@ -46,7 +46,7 @@ def fact_columns(section: Section, context: bool = True) -> list[str]:
     fact's kind) or as `gongkai extract` prints them (the contract's cell columns)."""
     cols = ["report_id"] + (["agency_id", "report_year"] if context else [])
     cols += [section.d1, section.d2, "value"] + (["unit"] if section.has_unit else [])
-    return cols + ["raw_text", "page"] + (["kind"] if context else [])
+    return cols + ["raw_text", "page"] + (["kind", "confidence"] if context else [])
 
 
 def fact_record(section: Section, fact: Fact, report_id: str | None,
@@ -59,6 +59,7 @@ def fact_record(section: Section, fact: Fact, report_id: str | None,
     row["raw_text"], row["page"] = fact.raw_text, fact.page
     if context is not None:
         row["kind"] = fact.kind
+        row["confidence"] = fact.confidence
     if section.has_unit:
         row["unit"] = fact.unit
     return row
@@ -105,6 +106,7 @@ def _report_row(doc: KnownDocument, result: ExtractionResult) -> dict:
         "media_type": str(warehouse_media_type(doc.media_type)), "sha256": doc.sha256 or None,
         "pages": result.pages, "published_on": doc.published_on or None,
         "fetched_at": doc.fetched_at, "status": str(result.status), "error": result.error,
+        "read_by": str(result.read_by) if result.read_by else None,
         "extractor_version": result.extractor_version, "facts_placed": result.facts_placed,
         "cells_unmapped": len(result.unmapped), "seen_now": doc.seen_now,
     }

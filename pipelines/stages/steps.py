@@ -17,7 +17,7 @@ from typing import Callable
 
 import pandas as pd
 
-from pipelines.checks.suite import all_findings, narratives
+from pipelines.checks.suite import all_findings, extraction_findings, narratives
 from pipelines.crawl import crawl_source
 from pipelines.document.batch import Job, extract_all
 from pipelines.document.results import ResultStore
@@ -287,6 +287,8 @@ def find_issues(settings: Settings) -> pd.DataFrame:
     frames = stage_frames(settings, names + ["reports", "agencies", "unmapped_cells"])
     # The opening narrative of each report, for the narrative-against-table check.
     frames["narratives"] = narratives(frames["reports"], ResultStore(settings.lake))
+    frames["extraction_findings"] = extraction_findings(frames["reports"],
+                                                        ResultStore(settings.lake))
     sources = crawl_sources(settings)
     frames["crawl_sources"] = sources.assign(county_id=[county_id(c) for c in sources["county"]])
     findings = with_county(all_findings(frames), frames["agencies"])
