@@ -35,6 +35,9 @@ def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     every = {t: pd.concat([frames[t], frames[f"{t}_superseded"]], ignore_index=True)
              for t in FACTS}
     unmapped = frames.get("unmapped_cells")
+    if unmapped is not None and "resolved_by" in unmapped:
+        # A cell a correction supplied is placed now: its report is no longer missing it.
+        unmapped = unmapped[unmapped["resolved_by"].isna()]
     incomplete = (set(unmapped.loc[unmapped["section"].isin(["applications", "unplaced_part"]),
                                    "report_id"]) if unmapped is not None else set())
     found = (identities.check_applications(every["fact_applications"], incomplete)
@@ -46,8 +49,9 @@ def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     reports, agencies = frames.get("reports"), frames.get("agencies")
     if reports is not None and len(reports):
         found += (template.check_format(reports) + template.check_unreadable(reports)
-                  + template.check_sections_and_rows(reports, every, frames.get("unmapped_cells"))
-                  + plausibility.check_coverage(reports, agencies))
+                  + template.check_sections_and_rows(reports, every, unmapped)
+                  + plausibility.check_coverage(reports, agencies)
+                  + plausibility.check_roster(reports, agencies))
     if agencies is not None:
         found += plausibility.check_town_regulations(every["fact_proactive"], agencies)
     if frames.get("narratives") is not None:

@@ -41,7 +41,7 @@ def _run_lock(settings: Settings):
 
 
 def cmd_run(args) -> int:
-    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
+    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir, args.corrections)
     if not settings.sources_file.exists():
         print(f"gongkai: sources file not found: {settings.sources_file}", file=sys.stderr)
         return 2
@@ -53,7 +53,9 @@ def cmd_run(args) -> int:
     started = time.perf_counter()
     print(f"gongkai run: sources {settings.sources_file}\n"
           f"             data dir {settings.data_dir}\n"
-          f"             warehouse {settings.warehouse}", flush=True)
+          f"             warehouse {settings.warehouse}"
+          + (f"\n             corrections {settings.corrections_file}"
+             if settings.corrections_file.is_file() else ""), flush=True)
     with _run_lock(settings):
         instance = DagsterInstance.get()
         from pipelines.orchestration.partitions import all_counties_tags
@@ -142,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_run = sub.add_parser("run", help="crawl, extract, load, check and publish, in-process")
     _common(p_run)
+    p_run.add_argument("--corrections", help="the reviewer's corrections CSV (env GONGKAI_CORRECTIONS; "
+                                             "default <data-dir>/corrections.csv)")
     p_run.set_defaults(func=cmd_run)
     p_ex = sub.add_parser("extract", help="extract one report (PDF/HTML/DOCX file or URL)")
     p_ex.add_argument("target", help="a file path or an http(s) URL")

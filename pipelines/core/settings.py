@@ -16,6 +16,11 @@ class Settings:
     sources_file: Path
     data_dir: Path
     warehouse: Path
+    corrections: Path | None = None  # the reviewer's corrections file (None: <data-dir>/corrections.csv)
+
+    @property
+    def corrections_file(self) -> Path:
+        return self.corrections or self.data_dir / "corrections.csv"
 
     @property
     def stage_dir(self) -> Path:
@@ -27,13 +32,17 @@ class Settings:
 
     @classmethod
     def resolve(cls, sources: str | None = None, warehouse: str | None = None,
-                data_dir: str | None = None) -> "Settings":
+                data_dir: str | None = None, corrections: str | None = None) -> "Settings":
         env = os.environ
         data = Path(data_dir or env.get("GONGKAI_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
         src = Path(sources or env.get("GONGKAI_SOURCES") or DEFAULT_SOURCES).resolve()
         wh = Path(warehouse or env.get("GONGKAI_WAREHOUSE") or data / "warehouse.duckdb").resolve()
-        return cls(src, data, wh)
+        corr = corrections or env.get("GONGKAI_CORRECTIONS")
+        return cls(src, data, wh, Path(corr).resolve() if corr else None)
 
     def as_env(self) -> dict[str, str]:
-        return {"GONGKAI_SOURCES": str(self.sources_file), "GONGKAI_DATA_DIR": str(self.data_dir),
-                "GONGKAI_WAREHOUSE": str(self.warehouse)}
+        env = {"GONGKAI_SOURCES": str(self.sources_file), "GONGKAI_DATA_DIR": str(self.data_dir),
+               "GONGKAI_WAREHOUSE": str(self.warehouse)}
+        if self.corrections is not None:  # else the default follows the data dir
+            env["GONGKAI_CORRECTIONS"] = str(self.corrections)
+        return env

@@ -11,7 +11,8 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 REQUIRED_KEYS = ("county", "start_urls")
-_NAMED_KEYS = ("county", "prefecture", "province", "division_code", "start_urls", "allowed_hosts")
+_NAMED_KEYS = ("county", "prefecture", "province", "division_code", "start_urls", "allowed_hosts",
+               "agencies")
 
 # Public suffixes with two labels that Chinese portals live under. Without them "www.x.gov.cn"
 # would give the site "gov.cn" and allow every government host in the country.
@@ -95,10 +96,12 @@ class Source:
     division_code: str | None = None
     start_urls: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()  # the roster: agencies expected to publish (roster_missing)
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start_urls", tuple(self.start_urls))
+        object.__setattr__(self, "agencies", tuple(self.agencies))
         hosts = tuple(self.allowed_hosts) or default_allowed_hosts(self.start_urls)
         object.__setattr__(self, "allowed_hosts", hosts)
         object.__setattr__(self, "_rules", tuple(HostRule.parse(h) for h in hosts))
@@ -163,6 +166,9 @@ def load_sources(path: str | Path) -> list[Source]:
         hosts = entry.get("allowed_hosts") or []
         if isinstance(hosts, str):
             hosts = [hosts]
+        roster = entry.get("agencies") or []
+        if not isinstance(roster, list) or not all(isinstance(a, str) and a.strip() for a in roster):
+            raise ValueError(f"{where}: agencies must be a list of agency names")
         options = {k: v for k, v in entry.items() if k not in _NAMED_KEYS}
         if isinstance(options.get("file_root"), str):
             options["file_root"] = str((base_dir / options["file_root"]).resolve())
@@ -175,6 +181,7 @@ def load_sources(path: str | Path) -> list[Source]:
                     division_code=(str(entry["division_code"]) if entry.get("division_code") else None),
                     start_urls=tuple(_resolve_start_url(u, base_dir) for u in urls),
                     allowed_hosts=tuple(hosts),
+                    agencies=tuple(a.strip() for a in roster),
                     options=options,
                 )
             )

@@ -14,6 +14,7 @@ import pandas as pd
 from pipelines.crawl.titles import parse_title
 from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
+from pipelines.load import corrections as corr
 from pipelines.load.agencies import agency_id, agency_level, fullest_name
 from pipelines.normalise.model import TABLE_OF_SECTION
 from pipelines.core.spec import categories_rows
@@ -114,7 +115,9 @@ def _choose_current(reports: pd.DataFrame) -> pd.Series:
 
 def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
                  previous: dict[str, pd.DataFrame], run_id: str, started_at: pd.Timestamp,
-                 crawl_log: pd.DataFrame) -> Frames:
+                 crawl_log: pd.DataFrame, corrections: pd.DataFrame | None = None) -> Frames:
+    """The warehouse's tables; `corrections` (the rows of the corrections file, see
+    pipelines/load/corrections.py) are applied to the facts and listed in `corrections`."""
     now = pd.Timestamp.now(tz="UTC").tz_localize(None)
     rows, results = _report_rows(docs, store, now, previous)
     reports = pd.DataFrame(rows)
@@ -131,13 +134,22 @@ def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
     named = reports[reports["agency_name"].notna()]
     reports["agency_id"] = [agency_id(n, c) if isinstance(n, str) and n else None
                             for n, c in zip(reports["agency_name"], reports["county"])]
+    # The sources' rosters (agencies expected to publish) are agencies too, published or not.
+    roster = {agency_id(n, s.county): (n, s.county) for s in sources for n in s.agencies}
     agencies = []
     for aid, group in named.assign(agency_id=reports["agency_id"]).groupby("agency_id"):
         county = group["county"].iloc[0]
-        name = fullest_name(list(group["agency_name"]), county)
+        names = list(group["agency_name"]) + ([roster[aid][0]] if aid in roster else [])
+        name = fullest_name(names, county)
         agencies.append({"agency_id": aid, "agency_name": name, "county_id": county_id(county),
                          "level": agency_level(name, county),
-                         "name_variants": sorted({norm(n) for n in group["agency_name"]})})
+                         "name_variants": sorted({norm(n) for n in names}),
+                         "on_roster": aid in roster})
+    for aid, (name, county) in roster.items():
+        if aid not in {a["agency_id"] for a in agencies}:
+            agencies.append({"agency_id": aid, "agency_name": name, "county_id": county_id(county),
+                             "level": agency_level(name, county), "name_variants": [norm(name)],
+                             "on_roster": True})
     reports["is_current"] = _choose_current(reports)
 
     # Facts: one row per cell as printed, current reports in fact_*, others in *_superseded.
@@ -151,7 +163,7 @@ def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
             d1, d2 = FACT_KEYS[table]
             row = {"report_id": rid, "agency_id": m["agency_id"], "report_year": m["report_year"],
                    d1: f["dim1"], d2: f["dim2"], "value": f["value"], "raw_text": f["raw_text"],
-                   "page": f["page"], "kind": f["kind"]}
+                   "page": f["page"], "bbox": f.get("bbox"), "kind": f["kind"]}
             if table == "fact_proactive":
                 row["unit"] = f["unit"]
             fact_rows[table].append(row)
@@ -163,7 +175,7 @@ def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
     for table, frows in fact_rows.items():
         d1, d2 = FACT_KEYS[table]
         cols = ["report_id", "agency_id", "report_year", d1, d2, "value"]
-        cols += (["unit"] if table == "fact_proactive" else []) + ["raw_text", "page", "kind"]
+        cols += (["unit"] if table == "fact_proactive" else []) + ["raw_text", "page", "bbox", "kind"]
         frame = pd.DataFrame(frows, columns=cols)
         is_cur = frame["report_id"].isin(current_ids)
         tables[table] = frame[is_cur].reset_index(drop=True)
@@ -190,7 +202,7 @@ def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
                                  columns=["county_id", "county", "prefecture", "province",
                                           "division_code"]),
         "agencies": pd.DataFrame(agencies, columns=["agency_id", "agency_name", "county_id",
-                                                    "level", "name_variants"]),
+                                                    "level", "name_variants", "on_roster"]),
         "reports": reports.drop(columns=["county", "agency_name"]),
         "categories": pd.DataFrame(categories_rows()),
         "unmapped_cells": pd.DataFrame(unmapped_rows, columns=["report_id", "section", "label",
@@ -198,4 +210,5 @@ def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
         "crawl_log": crawl_log,
         "runs": runs,
     })
+    corr.apply(tables, corrections if corrections is not None else corr.read_file(None))
     return Frames(tables, run)

@@ -268,7 +268,8 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
                                          f"row {code} printed more than once"))
             else:
                 placed.add((code, applicant))
-                facts.append(make_fact(SECTION, code, applicant, cell.text, page))
+                facts.append(make_fact(SECTION, code, applicant, cell.text, page,
+                                       bbox=cell.bbox))
 
     pending: Grid | None = None  # a part that is all header: the page broke inside the header
     for grid in grids:

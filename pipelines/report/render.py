@@ -28,6 +28,7 @@ COMPARES_ZH = {
     "template_rows_missing": "表格的行、列应与全国统一模板一致",
     "report_unreadable": "报告无法读取（文件损坏、图片版等），未能核对",
     "coverage_gap": "上一年度有报告的机构本年度也应有报告",
+    "roster_missing": "数据源名单（agencies）中的机构，在本县已发布报告的年度都应有报告",
     "town_regulations": "乡、镇、街道无权制定规章，规章栏应为 0 或“/”",
     "history_outlier": "数值超过本机关其他年份中位数的 10 倍（至少有两个其他年份）",
     "narrative_mismatch": "第一部分正文所述收到申请数 ＝ 表格“一、本年新收”总计",
