@@ -118,17 +118,41 @@ def cmd_report(args) -> int:
         print(f"gongkai report: no warehouse at {settings.warehouse}; run `gongkai run` first",
               file=sys.stderr)
         return 2
-    from pipelines.report import write_report
+    from pipelines.report import raw_reader, write_report
     from pipelines.report.data import UnknownCounty
 
     out = Path(args.out) if args.out else settings.data_dir / "reports" / args.county / str(args.year)
     try:
-        done = write_report(settings.warehouse, args.county, args.year, out.resolve())
+        done = write_report(settings.warehouse, args.county, args.year, out.resolve(),
+                            raw_reader(settings.data_dir))
     except UnknownCounty as e:
         print(f"gongkai report: {e}", file=sys.stderr)
         return 2
     print(f"gongkai report: {args.county} {args.year}: {done['agencies']} agencies, "
-          f"{done['errors']} errors, {done['warnings']} warnings\n  {done['html']}\n  {done['markdown']}")
+          f"{done['errors']} errors, {done['warnings']} warnings, {done['evidence_images']} evidence "
+          f"images\n  {done['html']}\n  {done['markdown']}\n  {done['excel']}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    """Two reports cell by cell, from the published warehouse (read-only)."""
+    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
+    if not settings.warehouse.exists():
+        print(f"gongkai compare: no warehouse at {settings.warehouse}; run `gongkai run` first",
+              file=sys.stderr)
+        return 2
+    from pipelines.report.compare import NotFound, as_html, as_text, compare
+
+    try:
+        done = compare(settings.warehouse, args.a, args.b)
+    except NotFound as e:
+        print(f"gongkai compare: {e}", file=sys.stderr)
+        return 2
+    print(as_text(done, every=args.all), end="")
+    if args.html:
+        Path(args.html).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.html).write_text(as_html(done), encoding="utf-8")
+        print(f"written {args.html}")
     return 0
 
 
@@ -161,6 +185,14 @@ def main(argv: list[str] | None = None) -> int:
     p_rep.add_argument("--out", help="output folder (default <data-dir>/reports/<county>/<year>)")
     _common(p_rep)
     p_rep.set_defaults(func=cmd_report)
+    p_cmp = sub.add_parser("compare", help="two reports cell by cell (sha256, report_id prefix, "
+                                           "or AGENCY:YEAR such as 青山县人民政府:2022)")
+    p_cmp.add_argument("a", help="the first report")
+    p_cmp.add_argument("b", help="the second report")
+    p_cmp.add_argument("--html", help="also write the comparison as an HTML page to this file")
+    p_cmp.add_argument("--all", action="store_true", help="print every cell, not only those that differ")
+    _common(p_cmp)
+    p_cmp.set_defaults(func=cmd_compare)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -15,6 +15,8 @@ import html
 import io
 from typing import Callable
 
+import pandas as pd
+
 from pipelines.core.charset import decode_html
 from pipelines.normalise.model import TABLE_OF_SECTION
 from pipelines.normalise.sections import normalise
@@ -118,24 +120,52 @@ class HtmlCells:
             self.where[(TABLE_OF_SECTION[fact.section], fact.dim1, fact.dim2)] = (gi, by_tag[(gi, r, c)])
 
     def rows_html(self, cells: list[tuple[str, str, str]]) -> str | None:
-        """The rows holding `cells` ((table, dim1, dim2)), those cells highlighted."""
+        """The rows holding `cells` ((table, dim1, dim2)) under their table's header rows, those
+        cells highlighted; columns kept aligned (a merged cell is repeated on each row shown)."""
         hit = [self.where[k] for k in cells if k in self.where]
         if not hit:
             return None
         marked = {id(cell) for _, cell in hit}
-        rows = sorted({(gi, r) for gi, cell in hit
-                       for r in range(cell.row, cell.row + cell.rowspan)})
+        shown: dict[int, set[int]] = {}
+        for gi, cell in hit:
+            shown.setdefault(gi, set()).update(range(cell.row, cell.row + cell.rowspan))
         out = ['<table class="ev">']
-        for gi, r in rows:
+        for gi in sorted(shown):
             grid = self.grids[gi]
-            tds = []
-            for cell in grid.row_cells(r):
-                cls = ' class="hit"' if id(cell) in marked else ""
-                text = html.escape(cell.text.strip()) or "&nbsp;"
-                tds.append(f"<td{cls}>{text}</td>")
-            out.append("<tr>" + "".join(tds) + "</tr>")
+            rows = sorted(shown[gi] | set(_header_rows(grid)))
+            last = None
+            for r in rows:
+                if last is not None and r > last + 1:
+                    out.append(f'<tr class="gap"><td colspan="{grid.n_cols}">…</td></tr>')
+                last = r
+                tds = []
+                c = 0
+                while c < len(grid.cells[r]):
+                    cell = grid.cells[r][c]
+                    if cell is None:
+                        tds.append("<td></td>")
+                        c += 1
+                        continue
+                    span = min(cell.col + cell.colspan, len(grid.cells[r])) - c
+                    cls = "hit" if id(cell) in marked else ("head" if r in _header_rows(grid) else "")
+                    text = html.escape(cell.text.strip()) or "&nbsp;"
+                    attrs = (f' class="{cls}"' if cls else "") + (f' colspan="{span}"' if span > 1 else "")
+                    tds.append(f"<td{attrs}>{text}</td>")
+                    c += max(span, 1)
+                out.append("<tr>" + "".join(tds) + "</tr>")
         out.append("</table>")
         return "".join(out)
+
+
+def _header_rows(grid) -> list[int]:
+    """The leading rows without a number: the table's header (at most four rows)."""
+    out = []
+    for r in range(min(grid.n_rows, 4)):
+        texts = [c.text.strip() for c in grid.row_cells(r) if c.row == r]
+        if any(t and t.replace(",", "").isdigit() for t in texts):
+            break
+        out.append(r)
+    return out
 
 
 class Evidence:
@@ -159,7 +189,7 @@ class Evidence:
             if f is None or "bbox" not in f or f.empty:
                 continue
             for rid, a, b, page, box in f[["report_id", d1, d2, "page", "bbox"]].itertuples(index=False):
-                if box is None or page is None or page != page or len(box) != 4:
+                if box is None or pd.isna(page) or len(box) != 4:
                     continue
                 self._boxes[(table, rid, a, b)] = (int(page), list(box))
                 self._page_cells.setdefault((rid, int(page)), []).append(list(box))
@@ -200,7 +230,7 @@ class Evidence:
                 if boxes:
                     per_page = {p: self._page_cells.get((rid, p), []) for p, _ in boxes}
                     return {"images": pdf_crops(pages, boxes, per_page), "html": None}
-                if page is not None and page == page:
+                if page is not None and not pd.isna(page):
                     return {"images": [(int(page), page_thumbnail(pages, int(page)))], "html": None}
             except Exception:
                 return {"images": [], "html": None}
