@@ -125,6 +125,10 @@ def apply(tables: dict[str, pd.DataFrame], rows: pd.DataFrame) -> dict[str, pd.D
     if "resolved_by" not in unmapped:
         unmapped["resolved_by"] = pd.Series([None] * len(unmapped), dtype="object")
 
+    printed_rows: dict[str, set[str]] = {}  # report → section 三 rows it printed
+    for name in ("fact_applications", "fact_applications_superseded"):
+        for rid, code in tables[name][["report_id", "row_code"]].itertuples(index=False):
+            printed_rows.setdefault(rid, set()).add(code)
     out: list[dict] = []
     seen_ids: dict[str, int] = {}
     for rec in rows.to_dict("records"):
@@ -138,7 +142,7 @@ def apply(tables: dict[str, pd.DataFrame], rows: pd.DataFrame) -> dict[str, pd.D
         row.update(correction_id=cid, line=int(rec["line"]), report_id=None,
                    table_name=rec.get("table"), status="rejected", rejected_because=None,
                    previous_value=None, raw_text=None, created_fact=False)
-        row["_why"] = _validate(rec, row, by_doc)
+        row["_why"] = _validate(rec, row, by_doc, printed_rows)
         out.append(row)
 
     # Two corrections of one cell: neither is applied (which one is right is the reviewer's call).
@@ -167,13 +171,30 @@ def apply(tables: dict[str, pd.DataFrame], rows: pd.DataFrame) -> dict[str, pd.D
     return tables
 
 
-def _validate(rec: dict, row: dict, by_doc: dict[str, dict]) -> str | None:
+def _find_document(ref: str, by_doc: dict[str, dict]) -> dict | None:
+    """A report by its sha256 or report_id, or by a prefix of 8 or more characters that names
+    exactly one."""
+    ref = ref.strip().lower()
+    if ref in by_doc:
+        return by_doc[ref]
+    if len(ref) >= 8:
+        hits = {id(r): r for k, r in by_doc.items() if k.startswith(ref)}
+        if len(hits) == 1:
+            return next(iter(hits.values()))
+    return None
+
+
+OTHER_SUB_ROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
+
+
+def _validate(rec: dict, row: dict, by_doc: dict[str, dict],
+              printed_rows: dict[str, set[str]]) -> str | None:
     if rec.get("_extra"):
         return rec["_extra"]
     for col in ("sha256", "table", "value"):
         if not rec.get(col):
             return f"a required column is empty: {col}"
-    report = by_doc.get(str(rec["sha256"]).strip().lower())
+    report = _find_document(str(rec["sha256"]), by_doc)
     if report is None:
         return f"unknown document: no report with sha256 or report_id {rec['sha256']!r}"
     row["report_id"] = report["report_id"]
@@ -190,6 +211,15 @@ def _validate(rec: dict, row: dict, by_doc: dict[str, dict]) -> str | None:
         why = _valid_code(table, dim, str(rec[dim]), fmt)
         if why:
             return why
+    if table == "fact_applications":
+        # 2021 tables print （六） as one row or as three: a report's own choice decides.
+        rows = printed_rows.get(report["report_id"], set())
+        if rec[d1] == "other_total" and rows & set(OTHER_SUB_ROWS):
+            return ("a code its format does not print: this report prints （六）其他处理 as three "
+                    "rows (other_no_correction, other_unpaid_fee, other_other)")
+        if rec[d1] in OTHER_SUB_ROWS and "other_total" in rows:
+            return ("a code its format does not print: this report prints （六）其他处理 as one "
+                    "row (other_total)")
     if table == "fact_proactive" and fmt in PROACTIVE_PAIRS:
         if (rec[d1], rec[d2]) not in PROACTIVE_PAIRS[fmt]:
             return (f"a code its format does not print: the {fmt} format's table has no cell "
@@ -250,7 +280,8 @@ def _apply_one(tables: dict[str, pd.DataFrame], row: dict, report: dict) -> None
         unit = next((c.unit for c in PROACTIVE_MEASURES if c.code == row[d2]), None)
         new["unit"] = row["_unit"] or unit
     frame = tables[name]
-    tables[name] = pd.concat([frame, pd.DataFrame([new])[[c for c in frame.columns]]],
-                             ignore_index=True)
+    added = pd.DataFrame([new], dtype="object")[[c for c in frame.columns]]
+    tables[name] = added if frame.empty else pd.concat([frame.astype("object"), added],
+                                                        ignore_index=True)
     row["raw_text"] = raw
     row["created_fact"] = True

@@ -348,7 +348,9 @@ def html_page(cy: CountyYear, summary: pd.DataFrame, charts: dict[str, str | Non
             check = CHECK_BY_NAME.get(fr["check_name"])
             title = check.title_zh if check else fr["check_name"]
             where = SECTION_ZH.get(fr["section"], fr["section"] or "")
-            out.append(f'<tr><td class="sev"><span class="pill {fr["severity"]}">'
+            page_attr = "" if fr.get("page") is None or pd.isna(fr.get("page")) else f' data-page="{int(fr["page"])}"'
+            out.append(f'<tr class="finding" data-check="{_e(fr["check_name"])}"{page_attr}>'
+                       f'<td class="sev"><span class="pill {fr["severity"]}">'
                        f'{SEVERITY_ZH[fr["severity"]]}</span></td>'
                        f'<td>{_e(title)}<br><code style="font-size:11px;color:#888">'
                        f'{_e(fr["check_name"])}</code></td><td class="detail">{_e(fr["detail"])}</td>'
