@@ -23,7 +23,7 @@ OUT = SQL / "DATA_DICTIONARY.md"
 TABLE_ORDER = ("counties", "agencies", "reports", "fact_applications", "fact_proactive",
                "fact_review_litigation", "fact_applications_superseded",
                "fact_proactive_superseded", "fact_review_litigation_superseded", "categories",
-               "quality_issues", "unmapped_cells", "crawl_log", "runs")
+               "quality_issues", "unmapped_cells", "corrections", "crawl_log", "runs")
 
 
 def _catalogue() -> duckdb.DuckDBPyConnection:

@@ -8,7 +8,8 @@ Layout, beside the published DuckDB file (`<warehouse dir>/exports/`):
         reports/report_year=…/…, quality_issues/report_year=…/…
         reports.unknown_year.parquet         rows whose year is unknown (only when there are)
         counties.parquet, agencies.parquet, categories.parquet, unmapped_cells.parquet,
-        crawl_log.parquet, runs.parquet      one file each
+        crawl_log.parquet, runs.parquet,
+        corrections.parquet                  one file each
         MANIFEST.json                        row counts per table, the run that wrote it
 
 Each run writes a new version directory (`exports.v<stamp>`) from the built DuckDB file, then
@@ -33,7 +34,7 @@ from pipelines.load.warehouse import process_alive
 PARTITIONED = ("fact_applications", "fact_proactive", "fact_review_litigation",
                "fact_applications_superseded", "fact_proactive_superseded",
                "fact_review_litigation_superseded", "reports", "quality_issues")
-SINGLE = ("counties", "agencies", "categories", "unmapped_cells", "crawl_log", "runs")
+SINGLE = ("counties", "agencies", "categories", "unmapped_cells", "crawl_log", "runs", "corrections")
 KEEP_VERSIONS = 2
 
 
