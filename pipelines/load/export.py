@@ -43,6 +43,18 @@ def exports_path(warehouse: Path) -> Path:
     return Path(warehouse).resolve().parent / "exports"
 
 
+def _select(con, table: str) -> str:
+    """SELECT * of `table`, fixed-size arrays (bbox DOUBLE[4]) written as plain lists: pyarrow
+    cannot read DuckDB's fixed-size lists back from a partitioned dataset with NULLs in them."""
+    arrays = [c for c, t in con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
+        [table]).fetchall() if t.endswith("]") and not t.endswith("[]")]
+    if not arrays:
+        return f"SELECT * FROM {table}"
+    casts = ", ".join(f"{c}::DOUBLE[] AS {c}" for c in arrays)
+    return f"SELECT * REPLACE ({casts}) FROM {table}"
+
+
 def build(db_path: Path, link: Path) -> Path:
     """Write every table of the DuckDB file at `db_path` into a new version directory."""
     link = Path(link)
@@ -63,15 +75,15 @@ def build(db_path: Path, link: Path) -> Path:
             counts[table] = n
             (tmp / table).mkdir()
             if n - unknown:
-                con.execute(f"COPY (SELECT * FROM {table} WHERE report_year IS NOT NULL) "
+                con.execute(f"COPY ({_select(con, table)} WHERE report_year IS NOT NULL) "
                             f"TO '{tmp / table}' (FORMAT parquet, PARTITION_BY (report_year), "
                             "OVERWRITE_OR_IGNORE true)")
             if unknown:
-                con.execute(f"COPY (SELECT * FROM {table} WHERE report_year IS NULL) "
+                con.execute(f"COPY ({_select(con, table)} WHERE report_year IS NULL) "
                             f"TO '{tmp / (table + '.unknown_year.parquet')}' (FORMAT parquet)")
         for table in SINGLE:
             counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            con.execute(f"COPY {table} TO '{tmp / (table + '.parquet')}' (FORMAT parquet)")
+            con.execute(f"COPY ({_select(con, table)}) TO '{tmp / (table + '.parquet')}' (FORMAT parquet)")
         run = con.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
     finally:
         con.close()

@@ -80,13 +80,13 @@ def test_code_checks_list_exactly_the_template_codes(ddl):
 def test_constraints_reject_bad_rows(ddl):
     con = ddl.cursor()
     with pytest.raises(duckdb.ConstraintException):
-        con.execute("INSERT INTO fact_applications VALUES ('r', 'a', 2021, 'granted_typo', "
+        con.execute("INSERT INTO fact_applications (report_id, agency_id, report_year, row_code, applicant, value, raw_text, page) VALUES ('r', 'a', 2021, 'granted_typo', "
                     "'total', 1, '1', NULL)")
-    con.execute("INSERT INTO fact_applications VALUES ('r', 'a', 2021, 'granted', 'total', 1, "
+    con.execute("INSERT INTO fact_applications (report_id, agency_id, report_year, row_code, applicant, value, raw_text, page) VALUES ('r', 'a', 2021, 'granted', 'total', 1, "
                 "'1', NULL)")
     try:
         with pytest.raises(duckdb.ConstraintException):  # one row per printed cell
-            con.execute("INSERT INTO fact_applications VALUES ('r', 'a', 2021, 'granted', "
+            con.execute("INSERT INTO fact_applications (report_id, agency_id, report_year, row_code, applicant, value, raw_text, page) VALUES ('r', 'a', 2021, 'granted', "
                         "'total', 2, '2', NULL)")
         with pytest.raises(duckdb.ConstraintException):
             con.execute("INSERT INTO reports (report_id, format, media_type, status, is_current, "
