@@ -41,7 +41,8 @@ def _run_lock(settings: Settings):
 
 
 def cmd_run(args) -> int:
-    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir, args.corrections)
+    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir, args.lake,
+                                args.corrections)
     if not settings.sources_file.exists():
         print(f"gongkai: sources file not found: {settings.sources_file}", file=sys.stderr)
         return 2
@@ -113,7 +114,7 @@ def cmd_ui(args) -> int:
 
 def cmd_report(args) -> int:
     """The reviewer's report of one county and year, from the published warehouse (read-only)."""
-    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
+    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir, args.lake)
     if not settings.warehouse.exists():
         print(f"gongkai report: no warehouse at {settings.warehouse}; run `gongkai run` first",
               file=sys.stderr)
@@ -124,7 +125,7 @@ def cmd_report(args) -> int:
     out = Path(args.out) if args.out else settings.data_dir / "reports" / args.county / str(args.year)
     try:
         done = write_report(settings.warehouse, args.county, args.year, out.resolve(),
-                            raw_reader(settings.data_dir))
+                            raw_reader(settings.lake))
     except UnknownCounty as e:
         print(f"gongkai report: {e}", file=sys.stderr)
         return 2
@@ -168,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_run = sub.add_parser("run", help="crawl, extract, load, check and publish, in-process")
     _common(p_run)
+    p_run.add_argument("--lake", help="raw documents and per-document results: a folder or an "
+                                      "fsspec URL such as s3://bucket/prefix (env GONGKAI_LAKE; "
+                                      "default <data-dir>/lake)")
     p_run.add_argument("--corrections", help="the reviewer's corrections CSV (env GONGKAI_CORRECTIONS; "
                                              "default <data-dir>/corrections.csv)")
     p_run.set_defaults(func=cmd_run)
@@ -184,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     p_rep.add_argument("--year", type=int, required=True, help="the year the reports cover")
     p_rep.add_argument("--out", help="output folder (default <data-dir>/reports/<county>/<year>)")
     _common(p_rep)
+    p_rep.add_argument("--lake", help="where the documents are, for the evidence images (env "
+                                      "GONGKAI_LAKE; default <data-dir>/lake)")
     p_rep.set_defaults(func=cmd_report)
     p_cmp = sub.add_parser("compare", help="two reports cell by cell (sha256, report_id prefix, "
                                            "or AGENCY:YEAR such as 青山县人民政府:2022)")

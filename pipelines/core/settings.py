@@ -16,7 +16,13 @@ class Settings:
     sources_file: Path
     data_dir: Path
     warehouse: Path
+    # Raw documents and per-document results: a folder or an fsspec URL (s3://bucket/prefix).
+    lake: str = ""
     corrections: Path | None = None  # the reviewer's corrections file (None: <data-dir>/corrections.csv)
+
+    def __post_init__(self) -> None:
+        if not self.lake:
+            object.__setattr__(self, "lake", str(self.data_dir / "lake"))
 
     @property
     def corrections_file(self) -> Path:
@@ -32,17 +38,21 @@ class Settings:
 
     @classmethod
     def resolve(cls, sources: str | None = None, warehouse: str | None = None,
-                data_dir: str | None = None, corrections: str | None = None) -> "Settings":
+                data_dir: str | None = None, lake: str | None = None,
+                corrections: str | None = None) -> "Settings":
         env = os.environ
         data = Path(data_dir or env.get("GONGKAI_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
         src = Path(sources or env.get("GONGKAI_SOURCES") or DEFAULT_SOURCES).resolve()
         wh = Path(warehouse or env.get("GONGKAI_WAREHOUSE") or data / "warehouse.duckdb").resolve()
+        lake = lake or env.get("GONGKAI_LAKE") or ""
+        if lake and "://" not in lake:
+            lake = str(Path(lake).resolve())
         corr = corrections or env.get("GONGKAI_CORRECTIONS")
-        return cls(src, data, wh, Path(corr).resolve() if corr else None)
+        return cls(src, data, wh, lake, Path(corr).resolve() if corr else None)
 
     def as_env(self) -> dict[str, str]:
         env = {"GONGKAI_SOURCES": str(self.sources_file), "GONGKAI_DATA_DIR": str(self.data_dir),
-               "GONGKAI_WAREHOUSE": str(self.warehouse)}
+               "GONGKAI_WAREHOUSE": str(self.warehouse), "GONGKAI_LAKE": self.lake}
         if self.corrections is not None:  # else the default follows the data dir
             env["GONGKAI_CORRECTIONS"] = str(self.corrections)
         return env

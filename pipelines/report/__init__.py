@@ -25,9 +25,9 @@ from pipelines.report.evidence import Evidence
 DocumentReader = Callable[[str], "bytes | None"]
 
 
-def raw_reader(data_dir: Path) -> DocumentReader:
-    """Documents from the data dir's raw store (None for one it does not hold)."""
-    store = RawStore(data_dir)
+def raw_reader(lake) -> DocumentReader:
+    """Documents from the lake's raw store (None for one it does not hold)."""
+    store = RawStore(lake)
 
     def read(sha: str) -> bytes | None:
         return store.read(sha) if sha and store.has(sha) else None

@@ -26,7 +26,7 @@ def test_text_inside_every_bbox_is_the_cell(sample_warehouse):
                                 f"JOIN reports r USING (report_id)").fetchall()
     finally:
         con.close()
-    store = RawStore(sample_warehouse["data_dir"])
+    store = RawStore(sample_warehouse["data_dir"] / "lake")
     pdf_rows = [r for r in rows if r[4] == "pdf"]
     assert len(pdf_rows) > 1000 and all(r[2] is not None and len(r[2]) == 4 for r in pdf_rows)
     assert all(r[2] is None for r in rows if r[4] == "html")
