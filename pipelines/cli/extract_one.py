@@ -36,7 +36,7 @@ def extract_one(target: str) -> dict:
         table = TABLE_OF_SECTION[f["section"]]
         d1, d2 = FACT_KEYS[table]
         row = {"report_id": rid, d1: f["dim1"], d2: f["dim2"], "value": f["value"],
-               "raw_text": f["raw_text"], "page": f["page"]}
+               "raw_text": f["raw_text"], "page": f["page"], "bbox": f.get("bbox")}
         if table == "fact_proactive":
             row["unit"] = f["unit"]
         facts[table].append(row)
