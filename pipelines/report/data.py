@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.checks.findings import DIMS, TABLE_OF, parse_cells
+from pipelines.checks.findings import parse_cells
+from pipelines.core.registry import BY_TABLE, DIMS
 
 LEVEL_ZH = {"county_government": "县级政府", "department": "部门", "town": "镇", "township": "乡",
             "subdistrict": "街道", "other": "其他"}
@@ -150,7 +151,7 @@ def _with_cells(findings: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.Da
     section_page: dict[tuple[str, str], int] = {}
     for table, (d1, d2) in DIMS.items():
         f = facts[table]
-        section = next(s for s, t in TABLE_OF.items() if t == table)
+        section = BY_TABLE[table].key
         corr = f["correction_id"] if "correction_id" in f else pd.Series([None] * len(f), index=f.index)
         for rid, a, b, raw, page, value, cid in zip(f["report_id"], f[d1], f[d2], f["raw_text"],
                                                     f["page"], f["value"], corr):

@@ -27,7 +27,7 @@ from pipelines.load.build import DOC_COLUMNS, build_frames
 from pipelines.core.settings import Settings
 from pipelines.core.sources import load_sources
 
-FACT_TABLES = ("fact_applications", "fact_proactive", "fact_review_litigation")
+from pipelines.core.registry import FACT_TABLES  # noqa: E402  (re-exported: the registry's)
 DIMENSION_TABLES = ("counties", "agencies", "reports", "categories")
 
 
@@ -186,7 +186,8 @@ def inputs_fingerprint(settings: Settings, docs: pd.DataFrame, store: ResultStor
         h.update(b"corrections:" + settings.corrections_file.read_bytes())
     rows = []
     for d in docs.to_dict("records"):
-        rid = store.get(d["sha256"]).get("report_id") if d.get("sha256") and store.has(d["sha256"]) else None
+        result = store.get(d["sha256"]) if isinstance(d.get("sha256"), str) else None
+        rid = result.report_id if result is not None else None
         rows.append("|".join(str(d.get(k)) for k in ("county", "document_url", "page_url", "title",
                                                       "published_on", "crawl_error", "agency_hint",
                                                       "year_hint", "media_type")) + f"|{rid}")
