@@ -17,11 +17,11 @@ import duckdb
 import pandas as pd
 
 from pipelines.checks.findings import DIMS, cell_label
-from pipelines.core.spec import DIMENSIONS
+from pipelines.core.registry import dimensions
 from pipelines.core.text import norm
 
 SECTION_OF = {"fact_proactive": "二", "fact_applications": "三", "fact_review_litigation": "四"}
-ORDER = {(d.dimension, c.code): i for d in DIMENSIONS for i, c in enumerate(d.codes)}
+ORDER = {(d.column, c.code): i for _, d in dimensions() for i, c in enumerate(d.codes)}
 
 
 class NotFound(LookupError):

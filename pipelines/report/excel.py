@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pipelines.checks.findings import CHECK_BY_NAME, DIMS, LABELS, SECTION_ZH, cell_label
-from pipelines.core.spec import DIMENSIONS
+from pipelines.core.registry import dimensions
 from pipelines.report.data import LEVEL_ZH, CountyYear
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
@@ -30,7 +30,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 ERROR_FILL = PatternFill("solid", fgColor="FDECEA")
 SHEETS = ("汇总", "问题清单", "三", "二", "四", "更正记录")
 FACT_SHEETS = (("三", "fact_applications"), ("二", "fact_proactive"), ("四", "fact_review_litigation"))
-ORDER = {(d.dimension, c.code): i for d in DIMENSIONS for i, c in enumerate(d.codes)}
+ORDER = {(d.column, c.code): i for _, d in dimensions() for i, c in enumerate(d.codes)}
 
 
 def _width(v) -> float:
