@@ -46,6 +46,10 @@ def cmd_run(args) -> int:
     if not settings.sources_file.exists():
         print(f"gongkai: sources file not found: {settings.sources_file}", file=sys.stderr)
         return 2
+    from pipelines.cli.sources_cmd import invalid_sources
+
+    if invalid_sources(settings.sources_file, "gongkai run"):
+        return 2  # before anything starts: no Dagster, no lock, no crawl
     _apply(settings)
     from dagster import DagsterInstance
 
@@ -199,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     p_cmp.add_argument("--all", action="store_true", help="print every cell, not only those that differ")
     _common(p_cmp)
     p_cmp.set_defaults(func=cmd_compare)
+    from pipelines.cli.sources_cmd import add_commands
+
+    add_commands(sub, _common)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -8,6 +8,21 @@ from pipelines.core.registry import FACT_TABLES
 from pipelines.core.settings import Settings
 
 
+def _print_sources(settings: Settings) -> None:
+    """Per source: the list pattern its crawl used, what it found, and crawl_empty."""
+    from pipelines.stages.steps import crawl_sources
+
+    for s in crawl_sources(settings).to_dict("records"):
+        line = (f"  source {s['county']} ({s['start_url']}): pattern {s['pattern']}, "
+                f"{s['list_pages']} list pages, {s['entries']} report entries, "
+                f"{s['documents']} documents, {s['failures']} failures")
+        if s.get("revalidated"):
+            line += f", {s['revalidated']} revalidated ({s['replaced']} replaced)"
+        print(line)
+        if s["entries"] == 0:
+            print(f"  warning crawl_empty: {s['county']}: {s['empty_reason']}; earlier reports kept")
+
+
 def print_summary(settings: Settings, seconds: float) -> None:
     from pipelines.stages.steps import unchanged
 
@@ -23,6 +38,7 @@ def print_summary(settings: Settings, seconds: float) -> None:
         head = (f"last published run {run[0]}" if same else f"\nrun {run[0]} done in {seconds:.1f} s")
         print(f"{head}: {run[1]} reports seen, {run[2]} new, {run[3]} changed, "
               f"{run[4]} not readable")
+        _print_sources(settings)
         print("reports by status: " + ", ".join(
             f"{s} {n}" for s, n in q("SELECT status, count(*) FROM reports GROUP BY 1 ORDER BY 2 DESC")))
         for table in FACT_TABLES:

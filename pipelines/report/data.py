@@ -74,6 +74,12 @@ def load(warehouse: Path, county: str, year: int) -> CountyYear:
                                     "(SELECT unnest(?::VARCHAR[]))", [ids])
         findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
                             "(SELECT unnest(?::VARCHAR[]))", [year, ids])
+        has_county = bool(_df(con, "SELECT 1 FROM information_schema.columns WHERE table_name = "
+                                   "'quality_issues' AND column_name = 'county_id'").shape[0])
+        if has_county:  # the county's crawl findings (crawl_empty): no agency, no year
+            crawl = _df(con, "SELECT * FROM quality_issues WHERE agency_id IS NULL AND "
+                             "report_id IS NULL AND county_id = ?", [c["county_id"]])
+            findings = pd.concat([findings, crawl], ignore_index=True) if len(crawl) else findings
         try:
             run = _df(con, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
             run = run.iloc[0].to_dict() if len(run) else {}

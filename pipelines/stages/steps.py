@@ -23,7 +23,7 @@ from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load import corrections as corr
 from pipelines.load import export, warehouse
-from pipelines.load.build import DOC_COLUMNS, build_frames
+from pipelines.load.build import DOC_COLUMNS, build_frames, county_id
 from pipelines.core.settings import Settings
 from pipelines.core.sources import load_sources
 
@@ -61,6 +61,23 @@ def _write(path: Path, frame: pd.DataFrame) -> None:
     tmp.replace(path)
 
 
+SOURCE_COLUMNS = ["county", "start_url", "pattern", "entries", "documents", "failures", "list_pages",
+                  "skipped_titles", "revalidated", "replaced", "empty_reason", "seconds"]
+
+
+def crawl_sources(settings: Settings) -> pd.DataFrame:
+    """Per source of the sources file, what its last crawl found (pattern, entries, why a list
+    yielded nothing), from the counties' stage files."""
+    frames = []
+    for county in dict.fromkeys(s.county for s in load_sources(settings.sources_file)):
+        path = county_dir(settings, county) / "crawl_sources.parquet"
+        if path.exists():
+            frames.append(pd.read_parquet(path))
+    frames = [f for f in frames if len(f)]
+    return (pd.concat(frames, ignore_index=True) if frames
+            else pd.DataFrame(columns=SOURCE_COLUMNS))
+
+
 def crawl(settings: Settings, counties: list[str] | None = None) -> dict:
     """Crawl the sources of `counties` (all when None); stage each county's documents found
     (and the reports that failed to fetch)."""
@@ -85,10 +102,17 @@ def crawl(settings: Settings, counties: list[str] | None = None) -> dict:
         _write(folder / "crawl_requests.parquet", pd.DataFrame(result.log))
         docs += found
         failures += failed
-        per_source.append({"county": source.county, "documents": len(result.documents),
+        per_source.append({"county": source.county, "start_url": source.start_urls[0],
+                           "pattern": result.pattern, "entries": result.entries,
+                           "documents": len(result.documents),
                            "failures": len(result.failures), "list_pages": result.list_pages,
                            "skipped_titles": len(result.skipped_items),
+                           "revalidated": result.revalidated, "replaced": len(result.replaced),
+                           "empty_reason": result.empty_reason,
                            "seconds": round(time.perf_counter() - t0, 2)})
+    for county in {s["county"] for s in per_source}:
+        _write(county_dir(settings, county) / "crawl_sources.parquet",
+               pd.DataFrame([s for s in per_source if s["county"] == county], columns=SOURCE_COLUMNS))
     if not docs and sources and all(any(f["county"] == s.county and f["stage"] == "list"
                                          for f in failures) for s in sources):
         reasons = "; ".join(f"{f['url']}: {f['error']}" for f in failures if f["stage"] == "list")
@@ -105,8 +129,8 @@ def _previous_documents(previous: dict[str, pd.DataFrame], county: str,
         return now.iloc[0:0].assign(seen_now=False)
     names = previous["names"].set_index("report_id")
     prev = prev[prev["report_id"].map(names["county"]) == county]
-    gone = prev[prev["sha256"].notna() & ~prev["sha256"].isin(now["sha256"])
-                & ~prev["document_url"].isin(now["document_url"])]
+    # (a document replaced at the same URL stays too: it is an earlier version)
+    gone = prev[prev["sha256"].notna() & ~prev["sha256"].isin(now["sha256"])]
     return pd.DataFrame({
         "sha256": gone["sha256"], "raw_path": "raw/" + gone["sha256"].str[:2] + "/" + gone["sha256"],
         "media_type": gone["media_type"], "document_url": gone["document_url"],
@@ -193,6 +217,9 @@ def inputs_fingerprint(settings: Settings, docs: pd.DataFrame, store: ResultStor
                                                       "year_hint", "media_type")) + f"|{rid}")
     for row in sorted(rows):
         h.update(row.encode())
+    # which lists yielded nothing (crawl_empty) and by which pattern each source was read
+    for src in crawl_sources(settings).to_dict("records"):
+        h.update(f"{src['county']}|{src['start_url']}|{src['pattern']}|{src['entries'] == 0}".encode())
     return h.hexdigest()
 
 
@@ -252,9 +279,19 @@ def find_issues(settings: Settings) -> pd.DataFrame:
     frames = stage_frames(settings, names + ["reports", "agencies", "unmapped_cells"])
     # The opening narrative of each report, for the narrative-against-table check.
     frames["narratives"] = narratives(frames["reports"], ResultStore(settings.lake))
-    findings = all_findings(frames)
+    sources = crawl_sources(settings)
+    frames["crawl_sources"] = sources.assign(county_id=[county_id(c) for c in sources["county"]])
+    findings = with_county(all_findings(frames), frames["agencies"])
     write_stage(settings, "quality_issues", findings)
     return findings
+
+
+def with_county(findings: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataFrame:
+    """county_id on every finding: its agency's county (crawl findings bring their own)."""
+    by_agency = (dict(zip(agencies["agency_id"], agencies["county_id"]))
+                 if agencies is not None and "county_id" in agencies else {})
+    return findings.assign(county_id=findings["county_id"].where(
+        findings["county_id"].notna(), findings["agency_id"].map(by_agency)))
 
 
 # --- publish: the one DuckDB writer ---------------------------------------------------------
