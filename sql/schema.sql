@@ -22,7 +22,8 @@ CREATE TABLE agencies (
     county_id     VARCHAR NOT NULL,
     level         VARCHAR NOT NULL CHECK (level IN ('county_government', 'department', 'town',
                                                     'township', 'subdistrict', 'other')),
-    name_variants VARCHAR[]
+    name_variants VARCHAR[],
+    on_roster     BOOLEAN                  -- listed in its source's agencies = [...] (expected to publish)
 );
 
 CREATE TABLE reports (
@@ -71,6 +72,8 @@ CREATE TABLE fact_applications (
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
     confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, row_code, applicant)
 );
 
@@ -91,6 +94,8 @@ CREATE TABLE fact_proactive (
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
     confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, item, measure)
 );
 
@@ -104,6 +109,8 @@ CREATE TABLE fact_review_litigation (
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
     confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, proceeding, outcome)
 );
 
@@ -119,6 +126,8 @@ CREATE TABLE fact_applications_superseded (
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
     confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, row_code, applicant)
 );
 
@@ -133,6 +142,8 @@ CREATE TABLE fact_proactive_superseded (
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
     confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, item, measure)
 );
 
@@ -146,6 +157,8 @@ CREATE TABLE fact_review_litigation_superseded (
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
     confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, proceeding, outcome)
 );
 
@@ -180,7 +193,31 @@ CREATE TABLE unmapped_cells (
     label     VARCHAR,
     raw_text  VARCHAR,
     page      INTEGER,
-    reason    VARCHAR NOT NULL
+    reason    VARCHAR NOT NULL,
+    resolved_by VARCHAR                      -- the correction that supplied this cell's value
+);
+
+CREATE TABLE corrections (
+    correction_id    VARCHAR PRIMARY KEY,
+    line             INTEGER NOT NULL,
+    sha256           VARCHAR,
+    report_id        VARCHAR,
+    table_name       VARCHAR,
+    row_code         VARCHAR,
+    applicant        VARCHAR,
+    item             VARCHAR,
+    measure          VARCHAR,
+    proceeding       VARCHAR,
+    outcome          VARCHAR,
+    value            VARCHAR,
+    reason           VARCHAR,
+    author           VARCHAR,
+    date             VARCHAR,
+    status           VARCHAR NOT NULL CHECK (status IN ('applied', 'rejected')),
+    rejected_because VARCHAR,
+    previous_value   DOUBLE,
+    raw_text         VARCHAR,
+    created_fact     BOOLEAN
 );
 
 CREATE TABLE crawl_log (
@@ -227,6 +264,8 @@ COMMENT ON COLUMN agencies.agency_name IS 'The fullest official form among its t
 COMMENT ON COLUMN agencies.county_id IS 'The county whose portal publishes its reports (counties.county_id).';
 COMMENT ON COLUMN agencies.level IS 'county_government, department, town (镇), township (乡), subdistrict (街道) or other (管委会, ...).';
 COMMENT ON COLUMN agencies.name_variants IS 'Every spelling of the name seen in titles and documents.';
+
+COMMENT ON COLUMN agencies.on_roster IS 'True when the sources file lists the agency in its county''s agencies = [...] (the roster behind the roster_missing warning); an agency on the roster that never published has a row too.';
 
 COMMENT ON TABLE reports IS 'One row per fetched report document, cumulative across runs. Exactly one report per agency and year is current; only current reports have facts in fact_*.';
 COMMENT ON COLUMN reports.report_id IS 'From the content: the file''s sha256; for an inline HTML report h + a hash of the report''s own text; u + a hash of the URL when the download failed.';
@@ -286,6 +325,13 @@ COMMENT ON COLUMN fact_review_litigation.raw_text IS 'The cell as read ('''' for
 COMMENT ON COLUMN fact_review_litigation.page IS 'PDF page the cell is on; NULL for HTML.';
 COMMENT ON COLUMN fact_review_litigation.confidence IS 'OCR recognition confidence of the cell (the lowest character probability, 0–1); NULL unless the report was read by OCR.';
 
+COMMENT ON COLUMN fact_applications.bbox IS 'The cell''s box on its page: PDF points [x0, top, x1, bottom] from the page''s top-left corner (from the table''s ruling); NULL for HTML and DOCX.';
+COMMENT ON COLUMN fact_applications.correction_id IS 'NULL unless a row of the corrections file set value (corrections.correction_id); raw_text stays as printed.';
+COMMENT ON COLUMN fact_proactive.bbox IS 'The cell''s box on its page: PDF points [x0, top, x1, bottom] from the page''s top-left corner (from the table''s ruling); NULL for HTML and DOCX.';
+COMMENT ON COLUMN fact_proactive.correction_id IS 'NULL unless a row of the corrections file set value (corrections.correction_id); raw_text stays as printed.';
+COMMENT ON COLUMN fact_review_litigation.bbox IS 'The cell''s box on its page: PDF points [x0, top, x1, bottom] from the page''s top-left corner (from the table''s ruling); NULL for HTML and DOCX.';
+COMMENT ON COLUMN fact_review_litigation.correction_id IS 'NULL unless a row of the corrections file set value (corrections.correction_id); raw_text stays as printed.';
+
 COMMENT ON TABLE fact_applications_superseded IS 'fact_applications'' columns for every report that is not current (an older publication, the weaker form of the same one).';
 COMMENT ON TABLE fact_proactive_superseded IS 'fact_proactive''s columns for every report that is not current.';
 COMMENT ON TABLE fact_review_litigation_superseded IS 'fact_review_litigation''s columns for every report that is not current.';
@@ -319,6 +365,29 @@ COMMENT ON COLUMN unmapped_cells.label IS 'The row label next to it, as read.';
 COMMENT ON COLUMN unmapped_cells.raw_text IS 'The cell as read.';
 COMMENT ON COLUMN unmapped_cells.page IS 'PDF page; NULL for HTML.';
 COMMENT ON COLUMN unmapped_cells.reason IS 'Why it could not be placed.';
+COMMENT ON COLUMN unmapped_cells.resolved_by IS 'The correction (corrections.correction_id) that supplied this cell''s value as a fact; NULL while unresolved.';
+
+COMMENT ON TABLE corrections IS 'Every row of the corrections file (<data-dir>/corrections.csv, --corrections, GONGKAI_CORRECTIONS), applied or rejected with the reason: the audit trail of values a reviewer changed.';
+COMMENT ON COLUMN corrections.correction_id IS 'Stable id of the row (a digest of its content); set on the fact it corrected (fact_*.correction_id) and on the unmapped cell it resolved.';
+COMMENT ON COLUMN corrections.line IS 'Line of the corrections file (1 is the header).';
+COMMENT ON COLUMN corrections.sha256 IS 'The document as written in the file: its sha256 (or the report_id).';
+COMMENT ON COLUMN corrections.report_id IS 'The report it names; NULL when the document is unknown.';
+COMMENT ON COLUMN corrections.table_name IS 'fact_applications, fact_proactive or fact_review_litigation (the file''s table column).';
+COMMENT ON COLUMN corrections.row_code IS 'fact_applications: the row.';
+COMMENT ON COLUMN corrections.applicant IS 'fact_applications: the applicant column.';
+COMMENT ON COLUMN corrections.item IS 'fact_proactive: the row.';
+COMMENT ON COLUMN corrections.measure IS 'fact_proactive: the column.';
+COMMENT ON COLUMN corrections.proceeding IS 'fact_review_litigation: the block.';
+COMMENT ON COLUMN corrections.outcome IS 'fact_review_litigation: the column.';
+COMMENT ON COLUMN corrections.value IS 'The value the reviewer read, as written in the file.';
+COMMENT ON COLUMN corrections.reason IS 'Why (the reviewer''s words).';
+COMMENT ON COLUMN corrections.author IS 'Who made the correction.';
+COMMENT ON COLUMN corrections.date IS 'When, as written in the file.';
+COMMENT ON COLUMN corrections.status IS 'applied or rejected.';
+COMMENT ON COLUMN corrections.rejected_because IS 'Why a row was not applied: unknown document, unknown table, a code its format does not print, not a number, two corrections of one cell, a required column empty.';
+COMMENT ON COLUMN corrections.previous_value IS 'The value read from the document before the correction (NULL for a blank, text, or a cell that could not be placed).';
+COMMENT ON COLUMN corrections.raw_text IS 'The cell as printed (fact_*.raw_text), kept beside the corrected value.';
+COMMENT ON COLUMN corrections.created_fact IS 'True when the correction supplied a cell the extraction had not placed (a new fact row).';
 
 COMMENT ON TABLE crawl_log IS 'One row per request the crawler made (list pages, detail pages, documents), cumulative.';
 COMMENT ON COLUMN crawl_log.url IS 'The URL requested.';

@@ -71,6 +71,9 @@ CHECKS: tuple[Check, ...] = (
           "unsupported file)"),
     Check("coverage_gap", W, "reports", "本年度未找到报告",
           "an agency with a report in year N−1 and none in year N (years the county published in)"),
+    Check("roster_missing", W, "reports", "名单内机构未发布报告",
+          "an agency on its source's roster (agencies = [...]) with no current report for a year "
+          "its county published in"),
     Check("town_regulations", W, "fact_proactive", "乡镇、街道填报了规章",
           "a nonzero 规章 figure from a town, township or sub-district (they cannot issue 规章)"),
     Check("history_outlier", W, "quality_issues", "数值远超本机关历年水平",

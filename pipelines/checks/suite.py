@@ -57,6 +57,9 @@ def inputs(frames: dict[str, pd.DataFrame]) -> CheckInputs:
     every = {t: pd.concat([frames[t], frames[f"{t}_superseded"]], ignore_index=True)
              for t in FACTS}
     unmapped = frames.get("unmapped_cells")
+    if unmapped is not None and "resolved_by" in unmapped:
+        # A cell a correction supplied is placed now: its report is no longer missing it.
+        unmapped = unmapped[unmapped["resolved_by"].isna()]
     incomplete = (frozenset(unmapped.loc[unmapped["section"].isin(INCOMPLETE_SECTIONS),
                                          "report_id"]) if unmapped is not None else frozenset())
     return CheckInputs(every=every, current={t: frames[t] for t in FACTS},

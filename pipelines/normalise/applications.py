@@ -405,7 +405,8 @@ class _ApplicationsReader:
                                               f"row {code} printed more than once"))
             else:
                 self.placed.add((code, applicant))
-                self.facts.append(make_fact(SECTION, code, applicant, cell.text, page))
+                self.facts.append(make_fact(SECTION, code, applicant, cell.text, page,
+                                            bbox=cell.bbox))
 
 
 def _new_cells(grid: Grid, r: int, seen: set[int]) -> list[Cell]:
