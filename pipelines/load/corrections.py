@@ -275,7 +275,7 @@ def _apply_one(tables: dict[str, pd.DataFrame], row: dict, report: dict) -> None
     new = {"report_id": rid, "agency_id": report.get("agency_id"),
            "report_year": report.get("report_year"), d1: row[d1], d2: row[d2],
            "value": row["_number"], "raw_text": raw, "page": None, "bbox": None,
-           "kind": "number", "correction_id": row["correction_id"]}
+           "kind": "number", "confidence": None, "correction_id": row["correction_id"]}
     if table == "fact_proactive":
         unit = next((c.unit for c in PROACTIVE_MEASURES if c.code == row[d2]), None)
         new["unit"] = row["_unit"] or unit
