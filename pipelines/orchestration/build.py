@@ -14,7 +14,7 @@ from assets.warehouse import checks as warehouse_checks
 from pipelines.orchestration.io_manager import LakeIOManagerFactory, PublishedWarehouseIOManager
 from pipelines.orchestration.partitions import county_partitions
 from pipelines.orchestration.resources import GongkaiSettings, RunLock
-from pipelines.orchestration.schedules import nightly_job, nightly_schedule
+from pipelines.orchestration import schedules
 
 
 def build_definitions(gongkai: GongkaiSettings | None = None) -> Definitions:
@@ -28,8 +28,8 @@ def build_definitions(gongkai: GongkaiSettings | None = None) -> Definitions:
                 warehouse_assets.quality_issues, warehouse_assets.warehouse,
                 report_assets.county_reports],
         asset_checks=[warehouse_assets.schema_checks, warehouse_checks.data_quality_checks],
-        jobs=[nightly_job],
-        schedules=[nightly_schedule(partitions)],
+        jobs=[schedules.nightly_job],
+        schedules=[schedules.nightly_schedule(partitions)],
         # One process per run: the run lock is taken once and held by the whole run, and a
         # step costs no process start (the extraction fans out on its own pool).
         executor=in_process_executor,

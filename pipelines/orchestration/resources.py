@@ -56,6 +56,8 @@ class RunLock(ConfigurableResource):
             lock = run_lock(data_dir)
             lock.__enter__()
         except RunLocked as e:
+            # In the run's event log as its own line, and as the failure's cause.
+            context.log.error(f"gongkai: refused: {e}")
             raise Failure(description=f"gongkai: {e}") from None
         try:
             yield self
