@@ -17,16 +17,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.checks.suite import all_findings, narratives
 from pipelines.crawl import crawl_source
 from pipelines.crawl.models import CrawlResult, crawl_digest
-from pipelines.document.batch import Job, extract_all
 from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
-from pipelines.load import export, warehouse
-from pipelines.load.build import DOC_COLUMNS, build_frames
+from pipelines.load import export
+from pipelines.load.build import DOC_COLUMNS
 from pipelines.core.settings import Settings
 from pipelines.core.sources import load_sources
+
+# The extractor (pdfium, camelot), the loader (DuckDB) and the checks are imported where a
+# step needs them: a night with nothing new never loads them.
 
 FACT_TABLES = ("fact_applications", "fact_proactive", "fact_review_litigation")
 SUPERSEDED_TABLES = tuple(f"{t}_superseded" for t in FACT_TABLES)
@@ -125,6 +126,8 @@ def extract(settings: Settings, crawled: dict[str, pd.DataFrame],
             previous: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict]:
     """Extract every known document of the counties in `crawled` whose result is missing.
     Returns each county's known documents (with their report_id and status) and a summary."""
+    from pipelines.document.batch import Job, extract_all
+
     known = {c: known_documents(frame, previous, c) for c, frame in crawled.items()}
     docs = pd.concat(list(known.values()) or [pd.DataFrame(columns=DOC_COLUMNS)],
                      ignore_index=True)
@@ -218,6 +221,8 @@ def unchanged(settings: Settings, fingerprint: str, last_published: str | None) 
 def build(settings: Settings, docs: pd.DataFrame, previous: dict[str, pd.DataFrame],
           run_id: str | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the warehouse but quality_issues, as frames (runs with this run)."""
+    from pipelines.load.build import build_frames
+
     sources = load_sources(settings.sources_file)
     log_path = settings.data_dir / "crawl" / "log.jsonl"
     crawl_log = (pd.read_json(log_path, lines=True, dtype=False) if log_path.exists()
@@ -235,6 +240,8 @@ def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 def find_issues(settings: Settings, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """`frames`: the fact tables, their superseded twins, reports, agencies, unmapped_cells."""
+    from pipelines.checks.suite import all_findings, narratives
+
     frames = dict(frames)
     # The opening narrative of each report, for the narrative-against-table check.
     frames["narratives"] = narratives(frames["reports"], ResultStore(settings.lake))
@@ -246,6 +253,8 @@ def find_issues(settings: Settings, frames: dict[str, pd.DataFrame]) -> pd.DataF
 def publish(settings: Settings, tables: dict[str, pd.DataFrame]) -> dict:
     """Write every table into a new DuckDB file, build its Parquet exports, rename both over
     the published ones (the warehouse first)."""
+    from pipelines.load import warehouse
+
     missing = [n for n in ALL_TABLES if n not in tables]
     if missing:
         raise ValueError(f"publish: tables missing: {missing}")
