@@ -1,22 +1,25 @@
 """The reviewer's reports, refreshed after every publish (so nightly): one per county and year."""
 
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, AssetIn, MaterializeResult, MetadataValue, asset
 
 from pipelines.orchestration.resources import GongkaiSettings, RunLock
 
 
-@asset(group_name="reports", deps=["warehouse"], kinds={"html"}, owners=["team:gongkai"],
+@asset(group_name="reports", deps=["warehouse"], ins={"quality_issues": AssetIn()},
+       kinds={"html"}, owners=["team:gongkai"],
        description="The reviewer's report of every county and report year: "
                    "<data_dir>/reports/<county>/<year>/index.html (offline, Chinese, inline SVG "
                    "charts) and report.md, read from the published warehouse (read-only). "
+                   "The findings with the cells they involve come from quality_issues. "
                    "Not run on a night the warehouse is not republished: the reports stand.")
-def county_reports(context: AssetExecutionContext, gongkai: GongkaiSettings, run_lock: RunLock):
+def county_reports(context: AssetExecutionContext, gongkai: GongkaiSettings, run_lock: RunLock,
+                   quality_issues):
     from pipelines.report import write_all
 
     settings = gongkai.settings()
     folder = settings.data_dir / "reports"
-    done = write_all(settings.warehouse, folder)
+    done = write_all(settings.warehouse, folder, quality_issues)
     for d in done:
         context.log.info(f"report {d['county']} {d['year']}: {d['errors']} errors, "
                          f"{d['warnings']} warnings → {d['html']}")

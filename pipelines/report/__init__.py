@@ -23,8 +23,9 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)  # a reader never sees half a report
 
 
-def write_report(warehouse: Path, county: str, year: int, out_dir: Path) -> dict:
-    cy = data.load(Path(warehouse), county, int(year))
+def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
+                 findings=None) -> dict:
+    cy = data.load(Path(warehouse), county, int(year), findings)
     summary = data.summary(cy)
     svgs = {"by_agency": charts.by_agency(summary, cy.year) if len(summary) else None,
             "over_years": charts.over_years(data.history(cy))}
@@ -43,13 +44,14 @@ def write_report(warehouse: Path, county: str, year: int, out_dir: Path) -> dict
             "warnings": int((f["severity"] == "warning").sum())}
 
 
-def write_all(warehouse: Path, reports_dir: Path) -> list[dict]:
-    """Every county and report year the warehouse holds current reports for."""
+def write_all(warehouse: Path, reports_dir: Path, findings=None) -> list[dict]:
+    """Every county and report year the warehouse holds current reports for. `findings`: the
+    run's quality_issues with their cells, when the caller has them (see data.load)."""
     out = []
     for row in data.counties(Path(warehouse)).itertuples(index=False):
         if row.report_year is None or row.report_year != row.report_year:
             continue
         target = Path(reports_dir) / row.county / str(int(row.report_year))
         out.append({"county": row.county, "year": int(row.report_year)}
-                   | write_report(warehouse, row.county, int(row.report_year), target))
+                   | write_report(warehouse, row.county, int(row.report_year), target, findings))
     return out

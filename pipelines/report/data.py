@@ -52,7 +52,12 @@ def counties(warehouse: Path) -> pd.DataFrame:
         con.close()
 
 
-def load(warehouse: Path, county: str, year: int) -> CountyYear:
+def load(warehouse: Path, county: str, year: int,
+         findings: pd.DataFrame | None = None) -> CountyYear:
+    """`findings`: quality_issues as the checks computed them (with `cells` and `page`), when
+    the caller has them; otherwise they are read from the warehouse, whose quality_issues has
+    no cells, and the checks are run again over the county's tables to recover them."""
+    given = findings
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         found = _df(con, "SELECT * FROM counties WHERE county = ?", [county])
@@ -69,8 +74,12 @@ def load(warehouse: Path, county: str, year: int) -> CountyYear:
         for table in DIMS:
             facts[table] = _df(con, f"SELECT * FROM {table} WHERE agency_id IN "
                                     "(SELECT unnest(?::VARCHAR[]))", [ids])
-        findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
-                            "(SELECT unnest(?::VARCHAR[]))", [year, ids])
+        if given is None:
+            findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
+                                "(SELECT unnest(?::VARCHAR[]))", [year, ids])
+        else:
+            findings = given[(given["report_year"] == year)
+                             & given["agency_id"].isin(ids)].reset_index(drop=True)
         try:
             run = _df(con, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
             run = run.iloc[0].to_dict() if len(run) else {}

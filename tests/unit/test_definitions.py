@@ -38,7 +38,7 @@ SNAPSHOT = {  # asset: (upstream assets, group, code version)
                         "fact_review_litigation_superseded", "reports", "agencies",
                         "unmapped_cells"}, "warehouse", B),
     "warehouse": (set(TABLES) | {"quality_issues"}, "warehouse", B),
-    "county_reports": ({"warehouse"}, "reports", None),
+    "county_reports": ({"warehouse", "quality_issues"}, "reports", None),
 }
 CHECKS = {  # (asset, check): blocking
     **{(t, "schema_valid"): True for t in ("fact_applications", "fact_proactive",
