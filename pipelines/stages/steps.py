@@ -157,10 +157,20 @@ _FINGERPRINT_COLUMNS = ("county", "document_url", "page_url", "title", "publishe
                         "crawl_error", "agency_hint", "year_hint", "media_type", "report_id")
 
 
+def _plain(value) -> str:
+    """A value as text whatever the column's dtype (2021, 2021.0 and Int64 2021 are one year;
+    None, NaN and NA are one blank): frames concatenated from several sources vary in dtype."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def documents_version(docs: pd.DataFrame) -> str:
     """A digest of what a set of known documents gives the build: the documents by their
     reports' content (so a page's visit counter changes nothing), order-independent."""
-    rows = sorted("|".join(str(d.get(k)) for k in _FINGERPRINT_COLUMNS)
+    rows = sorted("|".join(_plain(d.get(k)) for k in _FINGERPRINT_COLUMNS)
                   for d in docs.to_dict("records"))
     h = hashlib.sha256(EXTRACTOR_VERSION.encode())
     for row in rows:

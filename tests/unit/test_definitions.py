@@ -90,3 +90,17 @@ def test_nightly_schedule_runs_the_whole_graph_at_2am_shanghai():
 def test_resources_and_executor():
     assert set(defs.resources) >= {"gongkai", "run_lock", "io_manager", "published_warehouse_io"}
     assert defs.resolve_job_def("nightly").executor_def.name == "in_process"
+
+
+def test_documents_version_ignores_dtypes():
+    """The no-change night compares digests of frames that went through Parquet and concat:
+    a year read back as 2021.0, or a blank as NaN instead of None, is the same document."""
+    import pandas as pd
+
+    from pipelines.stages.steps import documents_version
+
+    a = pd.DataFrame({"county": ["甲县"], "document_url": ["u"], "year_hint": [2021],
+                      "crawl_error": [None], "report_id": ["r1"]})
+    b = a.astype({"year_hint": "float64"}).assign(crawl_error=float("nan"))
+    assert documents_version(a) == documents_version(b)
+    assert documents_version(a) != documents_version(a.assign(report_id="r2"))
