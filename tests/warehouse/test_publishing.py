@@ -132,7 +132,7 @@ def test_analysts_are_never_blocked_and_never_see_a_half_built_warehouse(work):
 # in the crawl, and after extract and build, in the checks.
 KILL_AT = {
     "crawl": ("pipelines.stages.steps", "crawl_source", "before"),
-    "checks": ("pipelines.stages.steps", "all_findings", "before"),
+    "checks": ("pipelines.checks.suite", "all_findings", "before"),
     "warehouse_written": ("pipelines.load.warehouse", "write", "after"),
     "exports_written": ("pipelines.load.export", "build", "after"),
 }
