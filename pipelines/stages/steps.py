@@ -138,7 +138,7 @@ def extract(settings: Settings, crawled: dict[str, pd.DataFrame],
     out["seconds"] = round(time.perf_counter() - t0, 2)
     out["documents"] = len({j.sha256 for j in jobs})
     store = ResultStore(settings.lake)
-    done = {d["sha256"]: d for d in out["extracted"]}
+    done = _published_results(previous) | {d["sha256"]: d for d in out["extracted"]}
     for county, frame in known.items():
         ids, statuses = [], []
         for sha, err in zip(frame["sha256"], frame["crawl_error"]):
@@ -151,6 +151,18 @@ def extract(settings: Settings, crawled: dict[str, pd.DataFrame],
         known[county] = frame.assign(report_id=pd.Series(ids, index=frame.index, dtype="object"),
                                      status=pd.Series(statuses, index=frame.index, dtype="object"))
     return known, out
+
+
+def _published_results(previous: dict[str, pd.DataFrame]) -> dict[str, dict]:
+    """sha256 → report_id and status, as the published warehouse holds them for documents read
+    by this extractor version (so a night with nothing new reads no result file)."""
+    prev = previous.get("reports")
+    if prev is None or prev.empty or "extractor_version" not in prev:
+        return {}
+    ok = prev[(prev["extractor_version"] == EXTRACTOR_VERSION) & prev["sha256"].notna()
+              & ~prev["report_id"].str.startswith("u")]
+    return {sha: {"report_id": rid, "status": st}
+            for sha, rid, st in ok[["sha256", "report_id", "status"]].itertuples(index=False)}
 
 
 _FINGERPRINT_COLUMNS = ("county", "document_url", "page_url", "title", "published_on",
