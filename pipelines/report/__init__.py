@@ -24,11 +24,17 @@ def _write(path: Path, text: str) -> None:
 
 
 def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
-                 findings=None) -> dict:
-    cy = data.load(Path(warehouse), county, int(year), findings)
+                 findings=None, _county: dict | None = None) -> dict:
+    """`_county`: write_all's per-county memo (the county's data and its chart over the years,
+    the same for each of its years)."""
+    memo = _county if _county is not None else {}
+    cy = data.load(Path(warehouse), county, int(year), findings, memo.get("base"))
+    memo["base"] = cy
     summary = data.summary(cy)
+    if "over_years" not in memo:
+        memo["over_years"] = charts.over_years(data.history(cy))
     svgs = {"by_agency": charts.by_agency(summary, cy.year) if len(summary) else None,
-            "over_years": charts.over_years(data.history(cy))}
+            "over_years": memo["over_years"]}
     out_dir = Path(out_dir)
     chart_files = {}
     alt = {"by_agency": "各机构办理结果", "over_years": "历年趋势"}
@@ -48,10 +54,15 @@ def write_all(warehouse: Path, reports_dir: Path, findings=None) -> list[dict]:
     """Every county and report year the warehouse holds current reports for. `findings`: the
     run's quality_issues with their cells, when the caller has them (see data.load)."""
     out = []
+    memos: dict[str, dict] = {}
     for row in data.counties(Path(warehouse)).itertuples(index=False):
         if row.report_year is None or row.report_year != row.report_year:
             continue
         target = Path(reports_dir) / row.county / str(int(row.report_year))
+        memo = memos.setdefault(row.county, {})
+        if len(memos) > 1:  # counties come in order: keep only the current one's
+            memos = {row.county: memo}
         out.append({"county": row.county, "year": int(row.report_year)}
-                   | write_report(warehouse, row.county, int(row.report_year), target, findings))
+                   | write_report(warehouse, row.county, int(row.report_year), target, findings,
+                                  memo))
     return out

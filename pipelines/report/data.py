@@ -53,38 +53,28 @@ def counties(warehouse: Path) -> pd.DataFrame:
 
 
 def load(warehouse: Path, county: str, year: int,
-         findings: pd.DataFrame | None = None) -> CountyYear:
+         findings: pd.DataFrame | None = None, base: "CountyYear | None" = None) -> CountyYear:
     """`findings`: quality_issues as the checks computed them (with `cells` and `page`), when
     the caller has them; otherwise they are read from the warehouse, whose quality_issues has
-    no cells, and the checks are run again over the county's tables to recover them."""
+    no cells, and the checks are run again over the county's tables to recover them.
+    `base`: the same county loaded for another year (its agencies, reports and facts are
+    every year's), so a county's years read the warehouse once."""
     given = findings
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        found = _df(con, "SELECT * FROM counties WHERE county = ?", [county])
-        if found.empty:
-            known = ", ".join(_df(con, "SELECT county FROM counties ORDER BY 1")["county"])
-            raise UnknownCounty(f"no county {county!r} in {warehouse} (known: {known or 'none'})")
-        c = found.iloc[0].to_dict()
-        agencies = _df(con, "SELECT agency_id, agency_name, level FROM agencies WHERE county_id = ?",
-                       [c["county_id"]])
-        ids = list(agencies["agency_id"])
-        reports = _df(con, "SELECT * FROM reports WHERE is_current AND agency_id IN "
-                           "(SELECT unnest(?::VARCHAR[]))", [ids])
-        facts = {}
-        for table in DIMS:
-            facts[table] = _df(con, f"SELECT * FROM {table} WHERE agency_id IN "
-                                    "(SELECT unnest(?::VARCHAR[]))", [ids])
+        if base is not None and base.county.get("county") == county:
+            c, agencies, reports, facts, run = (base.county, base.agencies, base.reports,
+                                                base.facts, base.run)
+            ids = list(agencies["agency_id"])
+        else:
+            c, agencies, reports, facts, run = _county(con, warehouse, county)
+            ids = list(agencies["agency_id"])
         if given is None:
             findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
                                 "(SELECT unnest(?::VARCHAR[]))", [year, ids])
         else:
             findings = given[(given["report_year"] == year)
                              & given["agency_id"].isin(ids)].reset_index(drop=True)
-        try:
-            run = _df(con, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
-            run = run.iloc[0].to_dict() if len(run) else {}
-        except duckdb.Error:
-            run = {}
     finally:
         con.close()
     current = set(reports["report_id"])
@@ -93,6 +83,29 @@ def load(warehouse: Path, county: str, year: int,
         findings = _recover_cells(warehouse, findings)
     findings = _with_cells(findings, facts)
     return CountyYear(c, int(year), agencies, reports, findings.reset_index(drop=True), facts, run)
+
+
+def _county(con, warehouse: Path, county: str):
+    found = _df(con, "SELECT * FROM counties WHERE county = ?", [county])
+    if found.empty:
+        known = ", ".join(_df(con, "SELECT county FROM counties ORDER BY 1")["county"])
+        raise UnknownCounty(f"no county {county!r} in {warehouse} (known: {known or 'none'})")
+    c = found.iloc[0].to_dict()
+    agencies = _df(con, "SELECT agency_id, agency_name, level FROM agencies WHERE county_id = ?",
+                   [c["county_id"]])
+    ids = list(agencies["agency_id"])
+    reports = _df(con, "SELECT * FROM reports WHERE is_current AND agency_id IN "
+                       "(SELECT unnest(?::VARCHAR[]))", [ids])
+    facts = {}
+    for table in DIMS:
+        facts[table] = _df(con, f"SELECT * FROM {table} WHERE agency_id IN "
+                                "(SELECT unnest(?::VARCHAR[]))", [ids])
+    try:
+        run = _df(con, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
+        run = run.iloc[0].to_dict() if len(run) else {}
+    except duckdb.Error:
+        run = {}
+    return c, agencies, reports, facts, run
 
 
 def _recover_cells(warehouse: Path, findings: pd.DataFrame) -> pd.DataFrame:
@@ -172,6 +185,23 @@ def cell_value(facts: pd.DataFrame, row: str) -> pd.Series:
     return per_row.groupby(level=0).sum(min_count=1)
 
 
+_MEMO: list[tuple] = []  # (function, frame, result): the last few, frames held so ids stay valid
+
+
+def _memo(fn):
+    def wrapped(frame):
+        for f, held, result in _MEMO:
+            if f is fn and held is frame:
+                return result
+        result = fn(frame)
+        _MEMO.append((fn, frame, result))
+        del _MEMO[:-8]
+        return result
+    wrapped.__doc__, wrapped.__name__ = fn.__doc__, fn.__name__
+    return wrapped
+
+
+@_memo
 def applications_by_report(facts: pd.DataFrame) -> pd.DataFrame:
     """report_id → received, granted, partially_granted, withheld, unavailable, not_processed,
     other, results_total, carried_over, carried_forward."""
@@ -190,6 +220,7 @@ def applications_by_report(facts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@_memo
 def review_by_report(facts: pd.DataFrame) -> pd.DataFrame:
     f = facts.copy()
     if f.empty:
