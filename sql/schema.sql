@@ -3,8 +3,10 @@
 -- analysts open the published file read-only. The COMMENT ON statements at the end are the
 -- source of sql/DATA_DICTIONARY.md (python sql/make_data_dictionary.py regenerates it).
 --
--- Code columns carry CHECK constraints listing the template's codes (pipelines/spec.py, the
--- `categories` table); tests/warehouse/test_schema.py fails when the two drift apart.
+-- Code columns carry CHECK constraints listing the template's codes and the contract's enums.
+-- Those lists are generated from the registry (pipelines/core/registry.py, spec.py, models.py):
+-- `python -m pipelines.load.ddl` rewrites them here, the loader executes the generated text, and
+-- tests/unit/test_registry.py fails when this file is not current. Do not edit them by hand.
 
 CREATE TABLE counties (
     county_id      VARCHAR PRIMARY KEY,
@@ -80,8 +82,8 @@ CREATE TABLE fact_proactive (
         'administrative_fees', 'centralized_procurement')),
     measure     VARCHAR NOT NULL CHECK (measure IN (
         'newly_made', 'newly_published', 'total_published', 'previous_year_items', 'change',
-        'decisions', 'procurement_items', 'procurement_amount', 'issued', 'abolished',
-        'in_force', 'fee_amount')),
+        'decisions', 'procurement_items', 'procurement_amount', 'issued', 'abolished', 'in_force',
+        'fee_amount')),
     value       DOUBLE,
     unit        VARCHAR,
     raw_text    VARCHAR NOT NULL,

@@ -15,45 +15,47 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.checks import identities, narrative, plausibility, template
-from pipelines.checks.findings import FINDING_COLUMNS, add_pages
+from pipelines.checks import identities, narrative, plausibility, template  # noqa: F401 (they register their checks)
+from pipelines.checks.findings import FINDING_COLUMNS, CheckInputs, add_pages, registered
+from pipelines.core.registry import FACT_TABLES
 
-FACTS = ("fact_applications", "fact_proactive", "fact_review_litigation")
+FACTS = FACT_TABLES
+INCOMPLETE_SECTIONS = ("applications", "unplaced_part")  # unplaced cells that may be a 三 row
 
 
 def narratives(reports: pd.DataFrame, store) -> pd.DataFrame:
     """report_id → the report's opening text, from the per-document results (a ResultStore)."""
     rows = []
     for rid, sha in reports[["report_id", "sha256"]].itertuples(index=False):
-        if isinstance(sha, str) and store.has(sha):
-            rows.append({"report_id": rid, "narrative": store.get(sha).get("narrative")})
+        result = store.get(sha) if isinstance(sha, str) else None
+        if result is not None:
+            rows.append({"report_id": rid, "narrative": result.narrative})
     return pd.DataFrame(rows, columns=["report_id", "narrative"])
 
 
-def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    current = {t: frames[t] for t in FACTS}
+def inputs(frames: dict[str, pd.DataFrame]) -> CheckInputs:
+    """The staged frames as the checks read them."""
     every = {t: pd.concat([frames[t], frames[f"{t}_superseded"]], ignore_index=True)
              for t in FACTS}
     unmapped = frames.get("unmapped_cells")
-    incomplete = (set(unmapped.loc[unmapped["section"].isin(["applications", "unplaced_part"]),
-                                   "report_id"]) if unmapped is not None else set())
-    found = (identities.check_applications(every["fact_applications"], incomplete)
-             + identities.check_review_litigation(every["fact_review_litigation"])
-             + identities.check_carry_over(current["fact_applications"])
-             + identities.check_not_numbers(every)
-             + plausibility.check_negative(every)
-             + plausibility.check_history(current))
-    reports, agencies = frames.get("reports"), frames.get("agencies")
-    if reports is not None and len(reports):
-        found += (template.check_format(reports) + template.check_unreadable(reports)
-                  + template.check_sections_and_rows(reports, every, frames.get("unmapped_cells"))
-                  + plausibility.check_coverage(reports, agencies))
-    if agencies is not None:
-        found += plausibility.check_town_regulations(every["fact_proactive"], agencies)
-    if frames.get("narratives") is not None:
-        found += narrative.check_narrative(frames["narratives"], every["fact_applications"])
-    out = pd.DataFrame(found, columns=FINDING_COLUMNS)
-    out = add_pages(out, every)
+    incomplete = (frozenset(unmapped.loc[unmapped["section"].isin(INCOMPLETE_SECTIONS),
+                                         "report_id"]) if unmapped is not None else frozenset())
+    return CheckInputs(every=every, current={t: frames[t] for t in FACTS},
+                       reports=frames.get("reports"), agencies=frames.get("agencies"),
+                       unmapped=unmapped, narratives=frames.get("narratives"),
+                       incomplete=incomplete)
+
+
+def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every registered check over the staged frames, as quality_issues' rows (sorted)."""
+    given = inputs(frames)
+    found = []
+    for check in registered():
+        args = check.reads(given)
+        if args is not None:
+            found += check.function(*args)
+    out = pd.DataFrame([f.row() for f in found], columns=FINDING_COLUMNS)
+    out = add_pages(out, given.every)
     out["report_year"] = out["report_year"].astype("Int64")
     for col in ("expected", "actual"):
         out[col] = out[col].astype("float64")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.checks.identities import FINDING_COLUMNS, check_applications, check_review_litigation
+from pipelines.core.registry import SECTION, SECTIONS
 from pipelines.document.document import extract_document
-from pipelines.load.build import FACT_KEYS
-from pipelines.normalise.model import TABLE_OF_SECTION
+from pipelines.load.build import fact_columns, fact_rows
 
 _HINTS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx",
           ".doc": "doc", ".wps": "wps"}
@@ -30,31 +30,28 @@ def _read(target: str) -> tuple[bytes, str | None]:
 def extract_one(target: str) -> dict:
     data, hint = _read(target)
     result = extract_document(data, hint)
-    rid = result["report_id"]
-    facts: dict[str, list[dict]] = {t: [] for t in FACT_KEYS}
-    for f in result["facts"]:
-        table = TABLE_OF_SECTION[f["section"]]
-        d1, d2 = FACT_KEYS[table]
-        row = {"report_id": rid, d1: f["dim1"], d2: f["dim2"], "value": f["value"],
-               "raw_text": f["raw_text"], "page": f["page"]}
-        if table == "fact_proactive":
-            row["unit"] = f["unit"]
-        facts[table].append(row)
-    frames = {t: pd.DataFrame(rows, columns=["report_id", *FACT_KEYS[t], "value", "raw_text", "page"])
-              .assign(agency_id=None, report_year=None) for t, rows in facts.items()}
-    findings = (check_applications(frames["fact_applications"])
-                + check_review_litigation(frames["fact_review_litigation"]))
+    rid = result.report_id
+    facts = fact_rows(result, rid)
+    frames = {s.table: pd.DataFrame(facts[s.table], columns=fact_columns(s, context=False))
+              .assign(agency_id=None, report_year=None) for s in SECTIONS}
+    findings = (check_applications(frames[SECTION["applications"].table])
+                + check_review_litigation(frames[SECTION["review_litigation"].table]))
     return {
-        "document": target, "report_id": rid, "sha256": result["sha256"],
-        "media_type": result["media_type"], "status": result["status"], "error": result["error"],
-        "format": result["format"], "pages": result["pages"], "title": result["title"],
-        "extractor_version": result["extractor_version"], "timings": result["timings"],
+        "document": target, "report_id": rid, "sha256": result.sha256,
+        "media_type": _plain(result.media_type), "status": str(result.status),
+        "error": result.error, "format": str(result.format), "pages": result.pages,
+        "title": result.title, "extractor_version": result.extractor_version,
+        "timings": result.timings,
         **facts,
-        "unmapped_cells": [{"report_id": rid, **{k: u[k] for k in ("section", "label", "raw_text",
-                                                                     "page", "reason")}}
-                           for u in result["unmapped"]],
-        "quality_issues": [{k: f[k] for k in FINDING_COLUMNS} for f in findings],
+        "unmapped_cells": [{"report_id": rid, "section": u.section, "label": u.label,
+                            "raw_text": u.raw_text, "page": u.page, "reason": u.reason}
+                           for u in result.unmapped],
+        "quality_issues": [{k: f.row()[k] for k in FINDING_COLUMNS} for f in findings],
     }
+
+
+def _plain(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def print_human(out: dict) -> None:
@@ -62,7 +59,7 @@ def print_human(out: dict) -> None:
           f"  report_id {out['report_id'][:16]}…")
     if out["error"]:
         print(f"  error: {out['error']}")
-    for table in FACT_KEYS:
+    for table in (s.table for s in SECTIONS):
         rows = out[table]
         print(f"\n{table} ({len(rows)} cells)")
         if rows:

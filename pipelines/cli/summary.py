@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines.core.registry import FACT_TABLES
 from pipelines.core.settings import Settings
 
 
@@ -22,7 +23,7 @@ def print_summary(settings: Settings, seconds: float, unchanged: bool = False) -
               f"{run[4]} not readable")
         print("reports by status: " + ", ".join(
             f"{s} {n}" for s, n in q("SELECT status, count(*) FROM reports GROUP BY 1 ORDER BY 2 DESC")))
-        for table in ("fact_applications", "fact_proactive", "fact_review_litigation"):
+        for table in FACT_TABLES:
             n, v = q(f"SELECT count(*), count(value) FROM {table}")[0]
             print(f"  {table:<24} {n:>6} cells ({v} with a number)")
         n_unmapped = q("SELECT count(*) FROM unmapped_cells")[0][0]

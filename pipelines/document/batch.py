@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pipelines.core.lake import RawStore
+from pipelines.core.models import ExtractionResult, ResultSummary
 from pipelines.document.document import extract_document, failed_result
 from pipelines.document.results import ResultStore
 
@@ -24,10 +25,9 @@ class Job:
     media_type: str | None
 
 
-def summary(result: dict) -> dict:
-    return {k: result[k] for k in ("sha256", "status", "error", "format", "pages",
-                                   "report_id", "timings")} | {
-        "facts": len(result["facts"]), "unmapped": len(result["unmapped"])}
+def summary(result: ExtractionResult) -> dict:
+    """What crosses back from a worker: the result without its facts (counts instead)."""
+    return ResultSummary.of(result).to_dict()
 
 
 def run_job(job: Job, lake: str) -> dict:

@@ -1,11 +1,17 @@
-"""Per-document results in the lake: immutable JSON files keyed by extractor version and sha256."""
+"""Per-document results in the lake: immutable JSON files keyed by extractor version and sha256.
+
+Written and read only through the typed serialiser of pipelines.core.models (`dump_result`,
+`load_result`). A file of an older schema version is treated as missing: `has` says no, `get`
+gives None, and the document is extracted again; it is never mis-read.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 
 from pipelines.core.lake import lake_path, write_atomic
+from pipelines.core.models import (RESULT_SCHEMA_VERSION, ExtractionResult, dump_result,
+                                   load_result, schema_version_of)
 from pipelines.document.version import EXTRACTOR_VERSION
 
 
@@ -19,12 +25,22 @@ class ResultStore:
         return self.root / f"{sha256}.json"
 
     def has(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
+        """A result of the current schema exists (reads only the file's first bytes)."""
+        try:
+            with self.path(sha256).open("rb") as f:
+                return schema_version_of(f.read(64)) == RESULT_SCHEMA_VERSION
+        except (OSError, ValueError):
+            return False
 
-    def get(self, sha256: str) -> dict:
-        return json.loads(self.path(sha256).read_text(encoding="utf-8"))
+    def get(self, sha256: str) -> ExtractionResult | None:
+        """The cached result; None when there is none of the current schema."""
+        try:
+            data = self.path(sha256).read_bytes()
+        except (OSError, ValueError):
+            return None
+        return load_result(data)
 
-    def put(self, result: dict):
-        target = self.path(result["sha256"])
-        write_atomic(target, json.dumps(result, ensure_ascii=False).encode("utf-8"))
+    def put(self, result: ExtractionResult):
+        target = self.path(result.sha256)
+        write_atomic(target, dump_result(result))
         return target

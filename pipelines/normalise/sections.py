@@ -13,10 +13,11 @@ from pipelines.normalise.applications import read_applications
 from pipelines.normalise.model import Fact, Unmapped
 from pipelines.normalise.proactive import read_proactive
 from pipelines.normalise.review import read_review
-from pipelines.core.spec import DIMENSIONS, FORMAT_WORDS, SECTION_WORDS
+from pipelines.core.registry import dimensions
+from pipelines.core.spec import FORMAT_WORDS, SECTION_WORDS
 from pipelines.core.text import norm
 
-_TEMPLATE_WORDS = tuple({w for d in DIMENSIONS for c in d.codes for w in c.words if len(w) >= 3})
+_TEMPLATE_WORDS = tuple({w for _, d in dimensions() for c in d.codes for w in c.words if len(w) >= 3})
 
 READERS = {
     "proactive": read_proactive,

@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.checks.findings import DIMS, TABLE_OF, parse_cells
+from pipelines.checks.findings import parse_cells
+from pipelines.core.registry import BY_TABLE, DIMS
 
 LEVEL_ZH = {"county_government": "县级政府", "department": "部门", "town": "镇", "township": "乡",
             "subdistrict": "街道", "other": "其他"}
@@ -153,7 +154,7 @@ def _with_cells(findings: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.Da
     section_page: dict[tuple[str, str], int] = {}
     for table, (d1, d2) in DIMS.items():
         f = facts[table]
-        section = next(s for s, t in TABLE_OF.items() if t == table)
+        section = BY_TABLE[table].key
         for rid, a, b, raw, page in f[["report_id", d1, d2, "raw_text", "page"]].itertuples(index=False):
             printed[(table, rid, a, b)] = (raw, page)
             if pd.notna(page):

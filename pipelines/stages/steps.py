@@ -26,10 +26,11 @@ from pipelines.load.build import DOC_COLUMNS
 from pipelines.core.settings import Settings
 from pipelines.core.sources import load_sources
 
+from pipelines.core.registry import FACT_TABLES  # noqa: E402  (re-exported: the registry's)
+
 # The extractor (pdfium, camelot), the loader (DuckDB) and the checks are imported where a
 # step needs them: a night with nothing new never loads them.
 
-FACT_TABLES = ("fact_applications", "fact_proactive", "fact_review_litigation")
 SUPERSEDED_TABLES = tuple(f"{t}_superseded" for t in FACT_TABLES)
 DIMENSION_TABLES = ("counties", "agencies", "reports", "categories")
 ALL_TABLES = (DIMENSION_TABLES + FACT_TABLES + SUPERSEDED_TABLES
@@ -143,14 +144,22 @@ def extract(settings: Settings, crawled: dict[str, pd.DataFrame],
         ids, statuses = [], []
         for sha, err in zip(frame["sha256"], frame["crawl_error"]):
             if isinstance(sha, str) and sha and not isinstance(err, str):
-                r = done.get(sha) or (store.get(sha) if store.has(sha) else None)
+                r = done.get(sha) or _id_and_status(store.get(sha))
             else:
                 r = None
             ids.append(r.get("report_id") if r else None)
-            statuses.append(r.get("status") if r else None)
+            statuses.append(str(r["status"]) if r and r.get("status") is not None else None)
         known[county] = frame.assign(report_id=pd.Series(ids, index=frame.index, dtype="object"),
                                      status=pd.Series(statuses, index=frame.index, dtype="object"))
     return known, out
+
+
+def _id_and_status(result) -> dict | None:
+    """report_id and status of a cached result (None when there is none)."""
+    if result is None:
+        return None
+    status = result.status
+    return {"report_id": result.report_id, "status": getattr(status, "value", status)}
 
 
 def _published_results(previous: dict[str, pd.DataFrame]) -> dict[str, dict]:

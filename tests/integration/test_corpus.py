@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from pipelines.checks.identities import check_applications, check_review_litigation
+from pipelines.core.models import ExtractionResult
 from pipelines.document.document import extract_document
 from pipelines.normalise.model import TABLE_OF_SECTION
 from tests.benchmarks.extract_bench import HINTS, score_document
@@ -26,7 +27,7 @@ HAS_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
 
 
 @pytest.fixture(scope="module")
-def results() -> dict[str, dict]:
+def results() -> dict[str, ExtractionResult]:
     out = {}
     for name in MANIFEST["document"]:
         path = CORPUS / "docs" / name
@@ -38,11 +39,11 @@ def results() -> dict[str, dict]:
 def test_document(row, results):
     result = results[row["document"]]
     if row["document"].endswith(".doc") and not HAS_SOFFICE:
-        assert result["status"] == "unsupported" and "LibreOffice" in result["error"]
+        assert result.status == "unsupported" and "LibreOffice" in result.error
         return
-    assert result["status"] == row["expected_status"], result["error"]
+    assert result.status == row["expected_status"], result.error
     if row["expected_error"]:
-        assert row["expected_error"].lower() in (result["error"] or "").lower()
+        assert row["expected_error"].lower() in (result.error or "").lower()
     counts = score_document(row["document"], result, TRUTH[TRUTH["document"] == row["document"]])
     assert counts.get("wrong", 0) == 0, counts
     assert counts.get("missing-silently", 0) == 0, counts
@@ -53,17 +54,17 @@ def test_document(row, results):
 def test_clean_documents_raise_no_error_finding(results):
     rows = {"fact_applications": [], "fact_review_litigation": []}
     for name, result in results.items():
-        for f in result["facts"]:
-            table = TABLE_OF_SECTION[f["section"]]
+        for f in result.facts:
+            table = TABLE_OF_SECTION[f.section]
             if table in rows:
                 d1, d2 = (("row_code", "applicant") if table == "fact_applications"
                           else ("proceeding", "outcome"))
                 rows[table].append({"report_id": name, "agency_id": None, "report_year": None,
-                                    d1: f["dim1"], d2: f["dim2"], "value": f["value"]})
+                                    d1: f.dim1, d2: f.dim2, "value": f.value})
     apps = pd.DataFrame(rows["fact_applications"])
     review = pd.DataFrame(rows["fact_review_litigation"])
     incomplete = {name for name, r in results.items()
-                  if any(u["section"] in ("applications", "unplaced_part") for u in r["unmapped"])}
+                  if any(u.section in ("applications", "unplaced_part") for u in r.unmapped)}
     errors = [f for f in check_applications(apps, incomplete) + check_review_litigation(review)
-              if f["severity"] == "error"]
+              if f.severity == "error"]
     assert errors == []
