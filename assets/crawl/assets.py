@@ -30,8 +30,16 @@ def build(partitions: PartitionsDefinition):
                             "in the lake's content-addressed raw store raw/<sha256[:2]>/<sha256>, "
                             "one row each, with fetch failures. Data version: the crawl's digest, "
                             "unchanged on a night the portals did not change."),
+            "crawl_sources": AssetOut(
+                group_name="crawl", kinds={"pandas"}, owners=["team:gongkai"],
+                description="Per source of the county: its start URL, the list pattern read "
+                            "(plain/trs/hanweb/json_api), report entries found, documents "
+                            "revalidated and replaced, and why a list yielded nothing "
+                            "(crawl_empty). Read by the build fingerprint, the checks and the "
+                            "run summary."),
         },
-        internal_asset_deps={"report_index": set(), "raw_documents": {AssetKey("report_index")}},
+        internal_asset_deps={"report_index": set(), "raw_documents": {AssetKey("report_index")},
+                             "crawl_sources": set()},
         # By county, every county of a run in one step (a step costs seconds, a county less).
         partitions_def=partitions,
         backfill_policy=BackfillPolicy.single_run(),
@@ -43,16 +51,24 @@ def build(partitions: PartitionsDefinition):
         seconds = round(time.perf_counter() - t0, 2)
         for c in out.values():
             s = c.summary
-            context.log.info(f"{s['county']}: {s['list_pages']} list pages, {s['documents']} "
-                             f"documents ({s['fetched']} fetched), {s['failures']} failures in "
-                             f"{s['seconds']} s, digest {c.digest[:12]}")
+            patterns = ", ".join(dict.fromkeys(str(p) for p in c.sources["pattern"])) or "?"
+            context.log.info(f"{s['county']}: pattern {patterns}, {s['list_pages']} list pages, "
+                             f"{s['documents']} documents ({s['fetched']} fetched), "
+                             f"{s['failures']} failures in {s['seconds']} s, "
+                             f"digest {c.digest[:12]}")
+            for src in c.sources.to_dict("records"):
+                if src["entries"] == 0:
+                    context.log.warning(f"crawl_empty: {src['county']} ({src['start_url']}): "
+                                        f"{src['empty_reason']}")
         # One step over several counties records one version for all of them: their digest.
         version = DataVersion(crawl_digest([c.result for c in out.values()])[:16])
         failures = [f for c in out.values() for f in c.failures]
         list_failures = [f for f in failures if f["stage"] == "list"]
         yield Output(per_partition(keys, {k: c.entries for k, c in out.items()}), "report_index",
                      data_version=version, metadata={
-                         "sources": MetadataValue.json([c.summary for c in out.values()]),
+                         "sources": MetadataValue.json(
+                             [{**c.summary, "patterns": list(c.sources["pattern"])}
+                              for c in out.values()]),
                          "dagster/row_count": sum(len(c.documents) for c in out.values()),
                          "list_page_failures": len(list_failures), "seconds": seconds})
         yield Output(per_partition(keys, {k: c.documents for k, c in out.items()}),
@@ -61,6 +77,15 @@ def build(partitions: PartitionsDefinition):
                          "fetched": sum(c.summary["fetched"] for c in out.values()),
                          "fetch_failures": len(failures) - len(list_failures),
                          "failures": MetadataValue.md(_failures_md(failures)),
+                         "seconds": seconds})
+        sources = [c.sources for c in out.values()]
+        yield Output(per_partition(keys, {k: c.sources for k, c in out.items()}),
+                     "crawl_sources", data_version=version, metadata={
+                         "dagster/row_count": sum(len(f) for f in sources),
+                         "empty": MetadataValue.json(
+                             [{"county": r["county"], "start_url": r["start_url"],
+                               "pattern": r["pattern"], "reason": r["empty_reason"]}
+                              for f in sources for r in f.to_dict("records") if r["entries"] == 0]),
                          "seconds": seconds})
 
     return [crawl]

@@ -1,8 +1,6 @@
 """Extract: every document → its tables and placed cells (one cached result per document)."""
 
 
-from collections import Counter
-
 import pandas as pd
 from dagster import (AssetExecutionContext, AssetIn, BackfillPolicy, DataVersion, MetadataValue,
                      Output, PartitionsDefinition, asset)
@@ -30,20 +28,22 @@ def build(partitions: PartitionsDefinition):
         keys = list(context.partition_keys)
         crawled = raw_documents if isinstance(raw_documents, dict) else {keys[0]: raw_documents}
         crawled = {k: crawled.get(k) for k in keys}
-        known, out = steps.extract(gongkai.settings(), crawled, published_warehouse)
-        done = out["extracted"]
-        statuses = Counter(d["status"] for d in done)
-        context.log.info(f"{len(done)} documents extracted, {out['cached']} cached, "
-                         f"{dict(statuses)} in {out['seconds']} s")
+        known, out = steps.extract(gongkai.settings(), crawled, published_warehouse,
+                                   progress=context.log.info)
+        statuses = out["statuses"]
+        context.log.info(f"{out['extracted']} documents extracted, {out['cached']} cached, "
+                         f"{dict(statuses)} in {out['seconds']} s on "
+                         f"{out['executor']['describe']}")
         failed = [f"| {d['sha256'][:12]} | {d['status']} | {d.get('error') or ''} |"
-                  for d in done if d["status"] != "ok"]
+                  for d in out["not_ok"]]
         version = steps.documents_version(
             pd.concat(list(known.values()), ignore_index=True))
         return Output(per_partition(keys, known), data_version=DataVersion(version), metadata={
-            "documents": out["documents"], "extracted": len(done), "cached": out["cached"],
+            "documents": out["documents"], "extracted": out["extracted"], "cached": out["cached"],
             "dagster/row_count": sum(len(f) for f in known.values()),
             "extractor_version": EXTRACTOR_VERSION,
             "statuses": MetadataValue.json(dict(statuses)), "seconds": out["seconds"],
+            "executor": out["executor"]["describe"], "workers": out["executor"]["workers"],
             "not_ok": MetadataValue.md("| sha256 | status | error |\n|---|---|---|\n"
                                        + "\n".join(failed) if failed else "none"),
         })

@@ -66,22 +66,27 @@ def last_published(context: AssetExecutionContext, settings) -> "str | None":
 
 @multi_asset(
     outs={n: _out(n, d) for n, d in BUILT.items()},
-    ins={"extracted_documents": AssetIn(), "published_warehouse": AssetIn()},
+    ins={"extracted_documents": AssetIn(), "published_warehouse": AssetIn(),
+         "crawl_sources": AssetIn()},
     internal_asset_deps={
-        **{n: {AssetKey("extracted_documents"), AssetKey("published_warehouse")} for n in BUILT},
+        **{n: {AssetKey("extracted_documents"), AssetKey("published_warehouse"),
+               AssetKey("crawl_sources")} for n in BUILT},
         **{n: {AssetKey("extracted_documents"), AssetKey("reports"), AssetKey("agencies")}
            for n in _FACTS},
         "unmapped_cells": {AssetKey("extracted_documents"), AssetKey("reports")},
     },
 )
 def facts_and_dimensions(context: AssetExecutionContext, gongkai: GongkaiSettings,
-                         run_lock: RunLock, extracted_documents, published_warehouse):
+                         run_lock: RunLock, extracted_documents, published_warehouse,
+                         crawl_sources):
     settings = gongkai.settings()
     t0 = time.perf_counter()
     from pipelines.orchestration.partitions import counties
 
     docs = steps.all_documents(extracted_documents, published_warehouse, counties(settings))
-    fingerprint = steps.inputs_fingerprint(settings, docs)
+    # which lists yielded nothing, by which pattern: part of what the warehouse is built from
+    sources = steps.sources_frame(crawl_sources, counties(settings))
+    fingerprint = steps.inputs_fingerprint(settings, docs, sources)
     if steps.unchanged(settings, fingerprint, last_published(context, settings)):
         # A no-change night: nothing is produced, so the checks, the warehouse and the
         # reviewer's reports are skipped and the published files stay exactly as they are.
@@ -131,15 +136,19 @@ _FINDING_INPUTS = _FACTS + tuple(f"{t}_superseded" for t in _FACTS) + (
 
 @asset(group_name="warehouse", kinds={"pandas"}, owners=["team:gongkai"],
        code_version=BUILD_CODE_VERSION,
-       ins={n: AssetIn() for n in _FINDING_INPUTS},
+       ins={**{n: AssetIn() for n in _FINDING_INPUTS}, "crawl_sources": AssetIn()},
        description="Findings of every data-quality check (identities I1–I4, carry-over, cells "
                    "that are not numbers, template compliance, plausibility, coverage, narrative "
-                   "against table; see pipelines/checks/findings.py), one row per failing "
-                   "comparison.")
+                   "against table, lists that yielded nothing (crawl_empty, per source); see "
+                   "pipelines/checks/findings.py), one row per failing comparison.")
 def quality_issues(context: AssetExecutionContext, gongkai: GongkaiSettings, run_lock: RunLock,
                    **frames) -> Output:
+    from pipelines.orchestration.partitions import counties
+
     t0 = time.perf_counter()
-    findings = steps.find_issues(gongkai.settings(), frames)
+    settings = gongkai.settings()
+    frames["crawl_sources"] = steps.sources_frame(frames.get("crawl_sources"), counties(settings))
+    findings = steps.find_issues(settings, frames)
     seconds = round(time.perf_counter() - t0, 2)
     by_check = findings.groupby(["check_name", "severity"]).size().reset_index(name="findings")
     return Output(findings, metadata={

@@ -28,7 +28,7 @@ __all__ = ["CHECKS", "CHECK_BY_NAME", "CONTRACT_COLUMNS", "FINDING_COLUMNS", "Ch
 
 CONTRACT_COLUMNS = ["report_id", "agency_id", "report_year", "check_name", "severity", "section",
                     "detail", "expected", "actual"]
-FINDING_COLUMNS = CONTRACT_COLUMNS + ["cells", "page"]
+FINDING_COLUMNS = CONTRACT_COLUMNS + ["cells", "page", "county_id"]
 
 TABLE_OF = TABLE_OF_SECTION  # section key → fact table (from the registry)
 
@@ -75,6 +75,9 @@ CHECKS: tuple[Check, ...] = (
           "a nonzero 规章 figure from a town, township or sub-district (they cannot issue 规章)"),
     Check("history_outlier", W, "quality_issues", "数值远超本机关历年水平",
           "a value more than 10× the agency's median of its other years (at least 2 other years)"),
+    Check("crawl_empty", W, "quality_issues", "栏目列表未找到年度报告",
+          "a source whose list pages yielded no annual report (a redesign, a moved column); "
+          "report_id NULL, the county in county_id; earlier reports stay"),
     Check("narrative_mismatch", W, "fact_applications", "正文申请数与表格不一致",
           "the applications received stated in section 一 against row 一's 总计"),
 )
@@ -96,6 +99,7 @@ class CheckInputs:
     unmapped: pd.DataFrame | None = None
     narratives: pd.DataFrame | None = None
     incomplete: frozenset = field(default_factory=frozenset)
+    sources: pd.DataFrame | None = None  # per source, what its crawl found (crawl_empty)
 
 
 CheckFunction = Callable[..., list[Finding]]

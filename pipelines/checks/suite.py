@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.checks import identities, narrative, plausibility, template  # noqa: F401 (they register their checks)
+from pipelines.checks import crawl, identities, narrative, plausibility, template  # noqa: F401 (they register their checks)
 from pipelines.checks.findings import FINDING_COLUMNS, CheckInputs, add_pages, registered
 from pipelines.core.registry import FACT_TABLES
 
@@ -43,7 +43,7 @@ def inputs(frames: dict[str, pd.DataFrame]) -> CheckInputs:
     return CheckInputs(every=every, current={t: frames[t] for t in FACTS},
                        reports=frames.get("reports"), agencies=frames.get("agencies"),
                        unmapped=unmapped, narratives=frames.get("narratives"),
-                       incomplete=incomplete)
+                       incomplete=incomplete, sources=frames.get("crawl_sources"))
 
 
 def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

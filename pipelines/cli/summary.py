@@ -8,7 +8,35 @@ from pipelines.core.registry import FACT_TABLES
 from pipelines.core.settings import Settings
 
 
-def print_summary(settings: Settings, seconds: float, unchanged: bool = False) -> None:
+def _print_sources(settings: Settings) -> None:
+    """Per source: the list pattern its crawl used, what it found, and crawl_empty (the crawl's
+    crawl_sources output, as the lake holds it)."""
+    from pipelines.stages.steps import crawl_sources
+
+    for s in crawl_sources(settings).to_dict("records"):
+        line = (f"  source {s['county']} ({s['start_url']}): pattern {s['pattern']}, "
+                f"{s['list_pages']} list pages, {s['entries']} report entries, "
+                f"{s['documents']} documents, {s['failures']} failures")
+        if s.get("revalidated"):
+            line += f", {s['revalidated']} revalidated ({s['replaced']} replaced)"
+        print(line)
+        if s["entries"] == 0:
+            print(f"  warning crawl_empty: {s['county']}: {s['empty_reason']}; earlier reports kept")
+
+
+def extraction_line(extraction: dict | None) -> str:
+    """What this run extracted, on which executor and how many workers (the metadata of the
+    run's extracted_documents materialisation)."""
+    if not extraction:
+        return "extraction: no record"
+    ex = extraction
+    return (f"extraction: {ex.get('extracted', 0)} documents extracted, {ex.get('cached', 0)} "
+            f"cached, in {ex.get('seconds', 0)} s; executor {ex.get('executor', '?')}, "
+            f"workers {ex.get('workers', 0)}")
+
+
+def print_summary(settings: Settings, seconds: float, unchanged: bool = False,
+                  extraction: dict | None = None) -> None:
     same = unchanged
     if same:
         print(f"\nnothing changed since the last published run ({seconds:.1f} s): "
@@ -21,6 +49,8 @@ def print_summary(settings: Settings, seconds: float, unchanged: bool = False) -
         head = (f"last published run {run[0]}" if same else f"\nrun {run[0]} done in {seconds:.1f} s")
         print(f"{head}: {run[1]} reports seen, {run[2]} new, {run[3]} changed, "
               f"{run[4]} not readable")
+        print(extraction_line(extraction))
+        _print_sources(settings)
         print("reports by status: " + ", ".join(
             f"{s} {n}" for s, n in q("SELECT status, count(*) FROM reports GROUP BY 1 ORDER BY 2 DESC")))
         for table in FACT_TABLES:

@@ -314,10 +314,11 @@ class Finding:
     actual: float | None = None
     cells: str | None = None
     page: int | None = None
+    county_id: str | None = None  # set by checks with no agency (crawl_empty); else from the agency
 
     def row(self) -> dict:
         return {"report_id": self.report_id, "agency_id": self.agency_id,
                 "report_year": self.report_year, "check_name": self.check_name,
                 "severity": str(self.severity), "section": self.section, "detail": self.detail,
                 "expected": self.expected, "actual": self.actual, "cells": self.cells,
-                "page": self.page}
+                "page": self.page, "county_id": self.county_id}

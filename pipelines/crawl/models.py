@@ -32,6 +32,11 @@ class CrawlResult:
     skipped_items: list[str] = field(default_factory=list)  # titles judged not annual reports
     fetched: int = 0  # documents whose bytes were fetched this run (the others were reused)
     previous_digest: str | None = None  # the digest the source's previous crawl ended with
+    pattern: str = "none"  # the list pattern(s) met: json_api, hanweb, trs, plain ("trs+plain")
+    entries: int = 0  # annual-report entries found on the lists
+    empty_reason: str | None = None  # set when the lists yielded no report (crawl_empty)
+    revalidated: int = 0  # known reports asked for again because revalidate_days had passed
+    replaced: list[str] = field(default_factory=list)  # of those, pages whose documents changed
 
     @property
     def digest(self) -> str:

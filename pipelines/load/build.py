@@ -145,12 +145,28 @@ def _report_rows(docs: pd.DataFrame, store: ResultStore, now: pd.Timestamp,
 
 
 def _choose_current(reports: pd.DataFrame) -> pd.Series:
-    """Per agency and year: the latest publication, then the form that reads better."""
+    """Per agency and year: the latest publication, then the form that reads better.
+
+    A publication's date is the one the list, the page or the document states
+    (`published_on`). A report with no stated date falls back to when it was first seen only
+    if that was after every dated report of its agency and year was first seen (it appeared
+    later, so it is the newer one); an undated copy seen with or before a dated publication
+    never beats it (a run's timestamp is not a publication date). Among reports of one date, a
+    document replaced at the same URL by one seen later (found by revalidation) gives way to
+    its replacement; then ok over partial over failed, then more placed cells."""
+    stated = pd.to_datetime(reports["published_on"], errors="coerce")
+    first = pd.to_datetime(reports["first_seen"])
+    group = [reports["agency_id"].fillna(""), reports["report_year"].fillna(-1)]
+    dated_first = first.where(stated.notna()).groupby(group).transform("max")
+    undated = first.where(stated.isna() & (dated_first.isna() | (first > dated_first)))
+    url = reports["document_url"].fillna("")
+    fetched_first = first.where(reports["sha256"].notna()) if "sha256" in reports else first
+    replaced = (url != "") & (first < fetched_first.groupby([*group, url]).transform("max"))
     r = reports.assign(
-        _date=pd.to_datetime(reports["published_on"]).fillna(pd.to_datetime(reports["first_seen"])),
+        _date=stated.fillna(undated), _replaced=replaced,
         _rank=reports["status"].map(STATUS_RANK),
-    ).sort_values(["_date", "_rank", "facts_placed", "report_id"],
-                  ascending=[False, True, False, True])
+    ).sort_values(["_date", "_replaced", "_rank", "facts_placed", "report_id"],
+                  ascending=[False, True, True, False, True], na_position="last")
     current = pd.Series(False, index=reports.index)
     keyed = r[r["agency_id"].notna() & r["report_year"].notna()]
     current[keyed.drop_duplicates(["agency_id", "report_year"]).index] = True

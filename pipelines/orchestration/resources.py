@@ -15,7 +15,8 @@ from pipelines.orchestration.lock import RunLocked, run_lock
 
 # field → the contract's environment variable
 ENV = {"sources_file": "GONGKAI_SOURCES", "data_dir": "GONGKAI_DATA_DIR",
-       "warehouse": "GONGKAI_WAREHOUSE", "lake": "GONGKAI_LAKE"}
+       "warehouse": "GONGKAI_WAREHOUSE", "lake": "GONGKAI_LAKE",
+       "dask_scheduler": "GONGKAI_DASK_SCHEDULER"}
 
 
 class GongkaiSettings(ConfigurableResource):
@@ -26,6 +27,7 @@ class GongkaiSettings(ConfigurableResource):
     data_dir: Optional[str] = None
     warehouse: Optional[str] = None
     lake: Optional[str] = None
+    dask_scheduler: Optional[str] = None  # GONGKAI_DASK_SCHEDULER: extract on this dask cluster
 
     @classmethod
     def from_env(cls) -> "GongkaiSettings":
@@ -37,10 +39,12 @@ class GongkaiSettings(ConfigurableResource):
     def of(cls, settings: Settings) -> "GongkaiSettings":
         """Explicit values (`gongkai run` passes its resolved options this way)."""
         return cls(sources_file=str(settings.sources_file), data_dir=str(settings.data_dir),
-                   warehouse=str(settings.warehouse), lake=settings.lake)
+                   warehouse=str(settings.warehouse), lake=settings.lake,
+                   dask_scheduler=settings.dask_scheduler or None)
 
     def settings(self) -> Settings:
-        return Settings.resolve(self.sources_file, self.warehouse, self.data_dir, self.lake or None)
+        return Settings.resolve(self.sources_file, self.warehouse, self.data_dir, self.lake or None,
+                                 self.dask_scheduler or None)
 
 
 class RunLock(ConfigurableResource):

@@ -76,6 +76,20 @@ def load(warehouse: Path, county: str, year: int,
         else:
             findings = given[(given["report_year"] == year)
                              & given["agency_id"].isin(ids)].reset_index(drop=True)
+        # The county's crawl findings (crawl_empty): no agency, no year.
+        if given is None:
+            has_county = bool(_df(con, "SELECT 1 FROM information_schema.columns WHERE table_name = "
+                                       "'quality_issues' AND column_name = 'county_id'").shape[0])
+            crawl = (_df(con, "SELECT * FROM quality_issues WHERE agency_id IS NULL AND "
+                              "report_id IS NULL AND county_id = ?", [c["county_id"]])
+                     if has_county else given)
+        elif "county_id" in given:
+            crawl = given[given["agency_id"].isna() & given["report_id"].isna()
+                          & (given["county_id"] == c["county_id"])].reset_index(drop=True)
+        else:
+            crawl = None
+        if crawl is not None and len(crawl):
+            findings = pd.concat([findings, crawl], ignore_index=True)
     finally:
         con.close()
     current = set(reports["report_id"])

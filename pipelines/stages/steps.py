@@ -14,6 +14,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -22,7 +23,8 @@ from pipelines.crawl.models import CrawlResult, crawl_digest
 from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load import export
-from pipelines.load.build import DOC_COLUMNS
+from pipelines.load.build import DOC_COLUMNS, county_id
+from pipelines.core.lake import check_lake, lake_path
 from pipelines.core.settings import Settings
 from pipelines.core.sources import load_sources
 
@@ -48,6 +50,9 @@ class CountyCrawl:
     requests: int
     summary: dict
     result: CrawlResult
+    # SOURCE_COLUMNS: per source of the county, its list pattern, entries, revalidation and
+    # why its list yielded nothing (crawl_empty)
+    sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SOURCE_COLUMNS))
 
     @property
     def digest(self) -> str:
@@ -60,11 +65,47 @@ class CountyCrawl:
         return self.documents.reindex(columns=ENTRY_COLUMNS)
 
 
+SOURCE_COLUMNS = ["county", "start_url", "pattern", "entries", "documents", "failures", "list_pages",
+                  "skipped_titles", "revalidated", "replaced", "empty_reason", "seconds"]
+
+
+def sources_frame(stored: dict[str, pd.DataFrame] | pd.DataFrame | None,
+                  counties: list[str] | None = None) -> pd.DataFrame:
+    """The crawl_sources output ({county: frame}, as the IO manager hands a partitioned asset
+    over) as one frame, in the order of `counties` (those of the sources file) when given."""
+    if stored is None:
+        stored = {}
+    if isinstance(stored, pd.DataFrame):
+        stored = {c: f for c, f in stored.groupby("county", sort=False)} if len(stored) else {}
+    names = list(counties) if counties is not None else list(stored)
+    frames = [stored[c] for c in names if c in stored and stored[c] is not None and len(stored[c])]
+    return (pd.concat(frames, ignore_index=True).reindex(columns=SOURCE_COLUMNS) if frames
+            else pd.DataFrame(columns=SOURCE_COLUMNS))
+
+
+def crawl_sources(settings: Settings) -> pd.DataFrame:
+    """Per source of the sources file, what its last crawl found (pattern, entries, why a list
+    yielded nothing): the crawl_sources asset as the IO manager stored it in the lake
+    (<lake>/assets/crawl_sources/<county>.parquet)."""
+    root = lake_path(settings.lake) / "assets" / "crawl_sources"
+    stored = {}
+    for county in dict.fromkeys(s.county for s in load_sources(settings.sources_file)):
+        path = root / f"{county}.parquet"
+        try:
+            with path.open("rb") as f:
+                stored[county] = pd.read_parquet(f)
+        except (FileNotFoundError, OSError):
+            continue
+    return sources_frame(stored, list(stored))
+
+
 def crawl(settings: Settings, counties: list[str] | None = None) -> dict[str, CountyCrawl]:
     """Crawl the sources of `counties` (all when None), county by county."""
     sources = [s for s in load_sources(settings.sources_file)
                if counties is None or s.county in counties]
+    check_lake(settings.lake)  # the store down: stop now, not one failed report per document
     out: dict[str, CountyCrawl] = {}
+    per_source: dict[str, list[dict]] = {}
     for source in sources:
         t0 = time.perf_counter()
         result = crawl_source(source, settings.data_dir, lake=settings.lake)
@@ -77,6 +118,13 @@ def crawl(settings: Settings, counties: list[str] | None = None) -> dict[str, Co
                        for f in failed if f["stage"] != "list"]
         frame = pd.DataFrame(found + failed_docs, columns=DOC_COLUMNS)
         frame["crawl_error"] = frame["crawl_error"].astype("object")
+        per_source.setdefault(source.county, []).append({
+            "county": source.county, "start_url": source.start_urls[0],
+            "pattern": result.pattern, "entries": result.entries,
+            "documents": len(result.documents), "failures": len(result.failures),
+            "list_pages": result.list_pages, "skipped_titles": len(result.skipped_items),
+            "revalidated": result.revalidated, "replaced": len(result.replaced),
+            "empty_reason": result.empty_reason, "seconds": round(time.perf_counter() - t0, 2)})
         out[source.county] = CountyCrawl(
             frame, failed, len(result.log),
             {"county": source.county, "documents": len(result.documents),
@@ -84,6 +132,8 @@ def crawl(settings: Settings, counties: list[str] | None = None) -> dict[str, Co
              "skipped_titles": len(result.skipped_items), "fetched": result.fetched,
              "seconds": round(time.perf_counter() - t0, 2)},
             result)
+    for county, rows in per_source.items():
+        out[county].sources = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
     failures = [f for c in out.values() for f in c.failures]
     if out and not any(len(c.documents) for c in out.values()) and all(
             any(f["stage"] == "list" for f in c.failures) for c in out.values()):
@@ -102,8 +152,8 @@ def _previous_documents(previous: dict[str, pd.DataFrame], county: str,
         return now.iloc[0:0].assign(seen_now=False)
     names = previous["names"].set_index("report_id")
     prev = prev[prev["report_id"].map(names["county"]) == county]
-    gone = prev[prev["sha256"].notna() & ~prev["sha256"].isin(now["sha256"])
-                & ~prev["document_url"].isin(now["document_url"])]
+    # (a document replaced at the same URL stays too: it is an earlier version)
+    gone = prev[prev["sha256"].notna() & ~prev["sha256"].isin(now["sha256"])]
     return pd.DataFrame({
         "sha256": gone["sha256"], "raw_path": "raw/" + gone["sha256"].str[:2] + "/" + gone["sha256"],
         "media_type": gone["media_type"], "document_url": gone["document_url"],
@@ -124,9 +174,12 @@ def known_documents(now: pd.DataFrame | None, previous: dict[str, pd.DataFrame],
 
 
 def extract(settings: Settings, crawled: dict[str, pd.DataFrame],
-            previous: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict]:
-    """Extract every known document of the counties in `crawled` whose result is missing.
-    Returns each county's known documents (with their report_id and status) and a summary."""
+            previous: dict[str, pd.DataFrame],
+            progress: Callable[[str], None] | None = None) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Extract every known document of the counties in `crawled` whose result is missing, on
+    the local process pool or, with `settings.dask_scheduler`, on a dask cluster. `progress`
+    receives a line every N documents (rate, ETA). Returns each county's known documents (with
+    their report_id and status) and extract_all's counts (executor and workers)."""
     from pipelines.document.batch import Job, extract_all
 
     known = {c: known_documents(frame, previous, c) for c, frame in crawled.items()}
@@ -135,15 +188,18 @@ def extract(settings: Settings, crawled: dict[str, pd.DataFrame],
     ok = docs[docs["sha256"].notna() & docs["crawl_error"].isna()]
     jobs = [Job(r.sha256, r.media_type) for r in ok.itertuples(index=False)]
     t0 = time.perf_counter()
-    out = extract_all(jobs, settings.lake)
+    check_lake(settings.lake)  # an unreachable store fails here, with its reason
+    out = extract_all(jobs, settings.lake, dask_scheduler=settings.dask_scheduler or None,
+                      progress=progress)
     out["seconds"] = round(time.perf_counter() - t0, 2)
     out["documents"] = len({j.sha256 for j in jobs})
     store = ResultStore(settings.lake)
-    done = _published_results(previous) | {d["sha256"]: d for d in out["extracted"]}
+    done = _published_results(previous)
     for county, frame in known.items():
         ids, statuses = [], []
         for sha, err in zip(frame["sha256"], frame["crawl_error"]):
             if isinstance(sha, str) and sha and not isinstance(err, str):
+                # one result at a time from the lake: the driver holds no list of them
                 r = done.get(sha) or _id_and_status(store.get(sha))
             else:
                 r = None
@@ -234,12 +290,17 @@ def all_documents(extracted: dict[str, pd.DataFrame], previous: dict[str, pd.Dat
             else pd.DataFrame(columns=DOC_COLUMNS + ["seen_now"]))
 
 
-def inputs_fingerprint(settings: Settings, docs: pd.DataFrame) -> str:
+def inputs_fingerprint(settings: Settings, docs: pd.DataFrame,
+                       sources: dict[str, pd.DataFrame] | pd.DataFrame | None = None) -> str:
     """What the published warehouse is a function of: the documents, the extractor, the
-    build code, the sources file and the warehouse's own path."""
+    build code, the sources file, the warehouse's own path, and which lists yielded nothing
+    by which pattern (`sources`: the crawl_sources output)."""
     h = hashlib.sha256(f"{EXTRACTOR_VERSION}|{BUILD_CODE_VERSION}|{settings.warehouse}".encode())
     h.update(settings.sources_file.read_bytes())
     h.update(documents_version(docs).encode())
+    # which lists yielded nothing (crawl_empty) and by which pattern each source was read
+    for src in sources_frame(sources).to_dict("records"):
+        h.update(f"{src['county']}|{src['start_url']}|{src['pattern']}|{src['entries'] == 0}".encode())
     return h.hexdigest()[:16]
 
 
@@ -276,7 +337,17 @@ def find_issues(settings: Settings, frames: dict[str, pd.DataFrame]) -> pd.DataF
     frames = dict(frames)
     # The opening narrative of each report, for the narrative-against-table check.
     frames["narratives"] = narratives(frames["reports"], ResultStore(settings.lake))
-    return all_findings(frames)
+    sources = sources_frame(frames.get("crawl_sources"))
+    frames["crawl_sources"] = sources.assign(county_id=[county_id(c) for c in sources["county"]])
+    return with_county(all_findings(frames), frames.get("agencies"))
+
+
+def with_county(findings: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataFrame:
+    """county_id on every finding: its agency's county (crawl findings bring their own)."""
+    by_agency = (dict(zip(agencies["agency_id"], agencies["county_id"]))
+                 if agencies is not None and "county_id" in agencies else {})
+    return findings.assign(county_id=findings["county_id"].where(
+        findings["county_id"].notna(), findings["agency_id"].map(by_agency)))
 
 
 # --- publish: the one DuckDB writer ---------------------------------------------------------

@@ -9,7 +9,7 @@ from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.orchestration.definitions import defs
 from pipelines.stages.steps import BUILD_CODE_VERSION
 
-BUILT = {"extracted_documents", "published_warehouse"}
+BUILT = {"extracted_documents", "published_warehouse", "crawl_sources"}
 FACT_DEPS = {"extracted_documents", "reports", "agencies"}
 TABLES = ("counties", "agencies", "reports", "categories", "fact_applications", "fact_proactive",
           "fact_review_litigation", "fact_applications_superseded", "fact_proactive_superseded",
@@ -19,6 +19,7 @@ SNAPSHOT = {  # asset: (upstream assets, group, code version)
     "published_warehouse": (set(), "warehouse", None),
     "report_index": (set(), "crawl", None),
     "raw_documents": ({"report_index"}, "crawl", None),
+    "crawl_sources": (set(), "crawl", None),
     "extracted_documents": ({"raw_documents", "published_warehouse"}, "extract", X),
     "counties": (BUILT, "warehouse", B),
     "agencies": (BUILT, "warehouse", B),
@@ -36,7 +37,7 @@ SNAPSHOT = {  # asset: (upstream assets, group, code version)
     "quality_issues": ({"fact_applications", "fact_proactive", "fact_review_litigation",
                         "fact_applications_superseded", "fact_proactive_superseded",
                         "fact_review_litigation_superseded", "reports", "agencies",
-                        "unmapped_cells"}, "warehouse", B),
+                        "unmapped_cells", "crawl_sources"}, "warehouse", B),
     "warehouse": (set(TABLES) | {"quality_issues"}, "warehouse", B),
     "county_reports": ({"warehouse", "quality_issues"}, "reports", None),
 }

@@ -10,7 +10,7 @@ from dagster import AssetKey, DagsterInstance
 
 from tests.conftest import SAMPLE
 
-PARTITIONED = {"report_index", "raw_documents", "extracted_documents"}
+PARTITIONED = {"report_index", "raw_documents", "crawl_sources", "extracted_documents"}
 
 
 @pytest.fixture()
