@@ -1,30 +1,24 @@
 """Every data-quality check as a Dagster asset check (data findings: they never block).
 
 The findings are computed once, by the `quality_issues` asset (pipelines.checks.suite over the
-staged tables); one multi-asset check reads them back and reports each check on the asset it
+built tables); one multi-asset check takes them as its input and reports each check on the asset it
 concerns, with the number of findings and the worst offenders (agency, year, document) in its
 metadata. Structural problems are `schema_valid` (blocking), in assets.py.
 """
 
 
 import pandas as pd
-from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue,
+from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetIn, MetadataValue,
                      multi_asset_check)
 
-from pipelines.stages import steps
-from pipelines.checks.findings import CHECKS, FINDING_COLUMNS
-from pipelines.orchestration.resources import GongkaiSettings
+from pipelines.checks.findings import CHECKS
 
 WORST = 5
 
 
-def _names(settings) -> dict[str, str]:
+def _names(reports: pd.DataFrame, agencies: pd.DataFrame) -> dict[str, str]:
     """report_id → "agency name year (document)", for naming offenders."""
-    try:
-        reports = steps.read_stage(settings, "reports")
-        agencies = steps.read_stage(settings, "agencies").set_index("agency_id")["agency_name"]
-    except FileNotFoundError:
-        return {}
+    agencies = agencies.set_index("agency_id")["agency_name"]
     out = {}
     for rid, aid, year, url in reports[["report_id", "agency_id", "report_year",
                                         "document_url"]].itertuples(index=False):
@@ -60,20 +54,15 @@ def check_result(findings: pd.DataFrame, check, names: "dict[str, str] | None" =
 
 @multi_asset_check(
     specs=[AssetCheckSpec(c.name, asset=c.asset, blocking=False, description=c.compares,
-                          additional_deps=[] if c.asset == "quality_issues" else ["quality_issues"])
+                          additional_deps=[d for d in ("quality_issues", "reports", "agencies")
+                                           if d != c.asset])
            for c in CHECKS],
+    ins={"quality_issues": AssetIn(), "reports": AssetIn(), "agencies": AssetIn()},
     description="Reports every data-quality check from the findings quality_issues computed.",
 )
-def data_quality_checks(gongkai: GongkaiSettings):
-    settings = gongkai.settings()
-    try:
-        findings = steps.read_stage(settings, "quality_issues")
-    except FileNotFoundError:
-        findings = pd.DataFrame(columns=FINDING_COLUMNS)
-    names = _names(settings)
-    try:
-        agencies = steps.read_stage(settings, "agencies").set_index("agency_id")["agency_name"].to_dict()
-    except FileNotFoundError:
-        agencies = {}
+def data_quality_checks(quality_issues: pd.DataFrame, reports: pd.DataFrame,
+                        agencies: pd.DataFrame):
+    names = _names(reports, agencies)
+    by_id = agencies.set_index("agency_id")["agency_name"].to_dict()
     for check in CHECKS:
-        yield check_result(findings, check, names, agencies)
+        yield check_result(quality_issues, check, names, by_id)

@@ -17,7 +17,7 @@ from pipelines.core.models import Finding
 @computes("crawl_empty", reads=lambda i: None if i.sources is None else (i.sources,))
 def check_crawl_empty(sources: pd.DataFrame) -> list[Finding]:
     """sources: one row per source (county, county_id, start_url, pattern, entries,
-    empty_reason), as the crawl staged them (pipelines.stages.steps.crawl_sources)."""
+    empty_reason): the crawl asset's crawl_sources output (pipelines.stages.steps.crawl_sources)."""
     out = []
     for s in sources.to_dict("records"):
         if s.get("entries") is None or pd.isna(s["entries"]) or int(s["entries"]) > 0:

@@ -3,41 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import os
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines.core.settings import Settings
 
 
-def _apply(settings: Settings) -> None:
-    """Hand the settings to Dagster's resources (they read the contract's variables)."""
-    os.environ.update(settings.as_env())
+def _dagster_home(settings: Settings) -> Path:
+    """Dagster's home under the data dir, with an explicit (empty) instance config: Dagster's
+    default SQLite storage there, so run history survives restarts of `gongkai ui`."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
-    # An explicit (empty) instance config: Dagster's default SQLite storage under the data
-    # dir, so run history survives restarts of `gongkai ui`.
     (settings.dagster_home / "dagster.yaml").touch()
-    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
-
-
-@contextmanager
-def _run_lock(settings: Settings):
-    """One run per data dir at a time: a second one refuses at once with a clear message."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.data_dir / ".gongkai.lock"
-    with open(path, "w") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SystemExit(f"gongkai: another run is using {settings.data_dir} "
-                             f"(lock {path}); try again when it has finished")
-        f.write(str(os.getpid()))
-        f.flush()
-        yield
+    return settings.dagster_home
 
 
 def _reason(err) -> str:
@@ -64,10 +44,7 @@ def cmd_run(args) -> int:
 
     if invalid_sources(settings.sources_file, "gongkai run"):
         return 2  # before anything starts: no Dagster, no lock, no crawl
-    _apply(settings)
-    from dagster import DagsterInstance
-
-    from pipelines.orchestration.definitions import defs
+    from pipelines.orchestration.lock import RunLocked, run_lock
 
     started = time.perf_counter()
     print(f"gongkai run: sources {settings.sources_file}\n"
@@ -75,6 +52,7 @@ def cmd_run(args) -> int:
           f"             warehouse {settings.warehouse}\n"
           f"             lake {settings.lake}"
           + (f"\n             dask scheduler {settings.dask_scheduler}"
+<<<<<<< HEAD
              if settings.dask_scheduler else "")
           + (f"\n             corrections {settings.corrections_file}"
              if settings.corrections_file.is_file() else ""), flush=True)
@@ -88,6 +66,16 @@ def cmd_run(args) -> int:
             # Progress at INFO (each stage says what it did); Dagster's DEBUG events are in
             # the run's event log for the UI.
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
+=======
+             if settings.dask_scheduler else ""), flush=True)
+    try:
+        # Taken here and again (re-entrantly) by the run's `run_lock` resource, which every
+        # other way of launching a run (the schedule, the UI) takes alone.
+        with run_lock(settings.data_dir):
+            result = _execute(settings)
+    except RunLocked as e:
+        raise SystemExit(f"gongkai: {e}")
+>>>>>>> dagster
     seconds = time.perf_counter() - started
     if not result.success:
         failures = [e for e in result.all_events if e.is_step_failure]
@@ -99,8 +87,35 @@ def cmd_run(args) -> int:
         return 1
     from pipelines.cli.summary import print_summary
 
-    print_summary(settings, seconds)
+    events = {e.asset_key.to_user_string(): e for e in result.get_asset_materialization_events()}
+    extraction = events.get("extracted_documents")
+    print_summary(settings, seconds, unchanged="warehouse" not in events,
+                  extraction=_metadata(extraction) if extraction is not None else None)
     return 0
+
+
+def _metadata(event) -> dict:
+    """A materialisation's metadata as plain values."""
+    mat = event.step_materialization_data.materialization
+    return {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
+
+
+def _execute(settings: Settings):
+    """The nightly job, in this process, with these settings as its resources."""
+    from dagster import DagsterInstance
+
+    from pipelines.orchestration.build import build_definitions
+    from pipelines.orchestration.partitions import all_counties_tags, county_partitions
+    from pipelines.orchestration.resources import GongkaiSettings
+
+    defs = build_definitions(GongkaiSettings.of(settings))
+    with DagsterInstance.from_config(str(_dagster_home(settings))) as instance:
+        return defs.resolve_job_def("nightly").execute_in_process(
+            instance=instance, raise_on_error=False,
+            tags=all_counties_tags(county_partitions(settings)),  # every county, in this one run
+            # Progress at INFO (each stage says what it did); Dagster's DEBUG events are in
+            # the run's event log for the UI.
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
 
 
 def cmd_extract(args) -> int:
@@ -122,13 +137,13 @@ def cmd_extract(args) -> int:
 
 def cmd_ui(args) -> int:
     settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
-    _apply(settings)
+    env = os.environ | settings.as_env() | {"DAGSTER_HOME": str(_dagster_home(settings))}
     dagster = Path(sys.executable).with_name("dagster")
     argv = [str(dagster) if dagster.exists() else "dagster", "dev",
             "-m", "pipelines.orchestration.definitions", "-h", "127.0.0.1", "-p", str(args.port)]
     print(f"gongkai ui: Dagster on http://127.0.0.1:{args.port} (home {settings.dagster_home})",
           flush=True)
-    os.execvp(argv[0], argv)
+    os.execvpe(argv[0], argv, env)
     return 0  # not reached
 
 
@@ -145,7 +160,7 @@ def cmd_report(args) -> int:
     out = Path(args.out) if args.out else settings.data_dir / "reports" / args.county / str(args.year)
     try:
         done = write_report(settings.warehouse, args.county, args.year, out.resolve(),
-                            raw_reader(settings.lake))
+                            documents=raw_reader(settings.lake))
     except UnknownCounty as e:
         print(f"gongkai report: {e}", file=sys.stderr)
         return 2

@@ -9,7 +9,8 @@ from pipelines.core.settings import Settings
 
 
 def _print_sources(settings: Settings) -> None:
-    """Per source: the list pattern its crawl used, what it found, and crawl_empty."""
+    """Per source: the list pattern its crawl used, what it found, and crawl_empty (the crawl's
+    crawl_sources output, as the lake holds it)."""
     from pipelines.stages.steps import crawl_sources
 
     for s in crawl_sources(settings).to_dict("records"):
@@ -23,24 +24,20 @@ def _print_sources(settings: Settings) -> None:
             print(f"  warning crawl_empty: {s['county']}: {s['empty_reason']}; earlier reports kept")
 
 
-def extraction_line(settings: Settings) -> str:
-    """What this run extracted, on which executor and how many workers (stage/extract.json)."""
-    import json
-
-    try:
-        ex = json.loads((settings.stage_dir / "extract.json").read_text())
-    except (OSError, ValueError):
+def extraction_line(extraction: dict | None) -> str:
+    """What this run extracted, on which executor and how many workers (the metadata of the
+    run's extracted_documents materialisation)."""
+    if not extraction:
         return "extraction: no record"
-    info = ex.get("executor") or {}
+    ex = extraction
     return (f"extraction: {ex.get('extracted', 0)} documents extracted, {ex.get('cached', 0)} "
-            f"cached, in {ex.get('seconds', 0)} s; executor {info.get('describe', '?')}, "
-            f"workers {info.get('workers', 0)}")
+            f"cached, in {ex.get('seconds', 0)} s; executor {ex.get('executor', '?')}, "
+            f"workers {ex.get('workers', 0)}")
 
 
-def print_summary(settings: Settings, seconds: float) -> None:
-    from pipelines.stages.steps import unchanged
-
-    same = unchanged(settings)
+def print_summary(settings: Settings, seconds: float, unchanged: bool = False,
+                  extraction: dict | None = None) -> None:
+    same = unchanged
     if same:
         print(f"\nnothing changed since the last published run ({seconds:.1f} s): "
               "the published warehouse was left as it was")
@@ -52,7 +49,7 @@ def print_summary(settings: Settings, seconds: float) -> None:
         head = (f"last published run {run[0]}" if same else f"\nrun {run[0]} done in {seconds:.1f} s")
         print(f"{head}: {run[1]} reports seen, {run[2]} new, {run[3]} changed, "
               f"{run[4]} not readable")
-        print(extraction_line(settings))
+        print(extraction_line(extraction))
         _print_sources(settings)
         print("reports by status: " + ", ".join(
             f"{s} {n}" for s, n in q("SELECT status, count(*) FROM reports GROUP BY 1 ORDER BY 2 DESC")))

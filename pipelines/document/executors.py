@@ -59,9 +59,11 @@ def local_executor(n_jobs: int, workers: int | None = None) -> Iterator[tuple[Ex
         return
     n = min(workers, n_jobs)
     # forkserver: workers start from a clean interpreter with the extractor preloaded, not
-    # from a fork of a process that runs Dagster's threads.
+    # from a fork of a process that runs Dagster's threads. camelot is not preloaded: a worker
+    # imports it with its first PDF (the forkserver itself would otherwise hold a third copy
+    # of camelot, cv2 and pandas, about 170 MiB, for nothing).
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipelines.document.document", "camelot"])
+    ctx.set_forkserver_preload(["pipelines.document.document"])
     with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
         yield pool, ExecutorInfo("process pool", n, n)
 

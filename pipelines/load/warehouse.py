@@ -24,14 +24,19 @@ def read_previous(published: Path) -> dict[str, pd.DataFrame]:
         return {}
     con = duckdb.connect(str(published), read_only=True)
     try:
-        out = {t: con.execute(f"SELECT * FROM {t}").df() for t in PREVIOUS_TABLES}
-        out["names"] = con.execute(
-            "SELECT r.report_id, a.agency_name, c.county FROM reports r "
-            "LEFT JOIN agencies a USING (agency_id) LEFT JOIN counties c ON c.county_id = r.county_id"
-        ).df()
-        return out
+        return read_state(con)
     finally:
         con.close()
+
+
+def read_state(con) -> dict[str, pd.DataFrame]:
+    """What earlier runs saw, from an open (read-only) connection to the published warehouse."""
+    out = {t: con.execute(f"SELECT * FROM {t}").df() for t in PREVIOUS_TABLES}
+    out["names"] = con.execute(
+        "SELECT r.report_id, a.agency_name, c.county FROM reports r "
+        "LEFT JOIN agencies a USING (agency_id) LEFT JOIN counties c ON c.county_id = r.county_id"
+    ).df()
+    return out
 
 
 def build_path(published: Path) -> Path:

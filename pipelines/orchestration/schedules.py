@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dagster import AssetSelection, DefaultScheduleStatus, RunRequest, define_asset_job, schedule
+from dagster import (AssetSelection, DefaultScheduleStatus, RunRequest, ScheduleDefinition,
+                     StaticPartitionsDefinition, define_asset_job, schedule)
 
 from pipelines.orchestration.partitions import all_counties_tags
 
@@ -11,8 +12,12 @@ nightly_job = define_asset_job(
     description="Crawl every source, extract new documents, rebuild and publish the warehouse.",
 )
 
-@schedule(name="nightly_at_2am_shanghai", job=nightly_job, cron_schedule="0 2 * * *",
-          execution_timezone="Asia/Shanghai", default_status=DefaultScheduleStatus.RUNNING)
-def nightly_schedule(context):
-    """One run a night over every county's crawl and extraction, then the whole warehouse."""
-    return RunRequest(tags=all_counties_tags())
+
+def nightly_schedule(partitions: StaticPartitionsDefinition) -> ScheduleDefinition:
+    @schedule(name="nightly_at_2am_shanghai", job=nightly_job, cron_schedule="0 2 * * *",
+              execution_timezone="Asia/Shanghai", default_status=DefaultScheduleStatus.RUNNING)
+    def nightly_at_2am_shanghai(context):
+        """One run a night over every county's crawl and extraction, then the whole warehouse."""
+        return RunRequest(tags=all_counties_tags(partitions))
+
+    return nightly_at_2am_shanghai

@@ -245,10 +245,23 @@ def camelot_grid(table, glyphs: list[Glyph],
                       col_x=[(float(x0), float(x1)) for x0, x1 in table.cols])
 
 
+def _without_camelot_plotting() -> None:
+    """camelot imports its plotting helpers (matplotlib, about 30 MiB in every process that
+    reads a PDF) at import; they are never used here, so an empty module stands in for them."""
+    import sys
+    import types
+
+    if "camelot" not in sys.modules and "camelot.plotting" not in sys.modules:
+        stub = types.ModuleType("camelot.plotting")
+        stub.PlotMethods = lambda: None  # camelot/__init__.py: plot = PlotMethods()
+        sys.modules["camelot.plotting"] = stub
+
+
 def read_tables(data: bytes, read: PdfRead) -> None:
     """Fill read.grids from the pages that hold table words (the others cost nothing)."""
     if not read.table_pages:
         return
+    _without_camelot_plotting()
     import camelot  # heavy import, only where a PDF has tables
 
     import camelot.parsers.lattice as lattice

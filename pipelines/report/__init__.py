@@ -1,8 +1,8 @@
 """The reviewer's report: per county and year, one offline HTML page and its Markdown twin.
 
-    write_report(warehouse, county, year, out_dir, documents=None)
+    write_report(warehouse, county, year, out_dir, findings=None, documents=None)
         → {"html": …, "markdown": …, "excel": …, "agencies": …, "errors": …, "warnings": …}
-    write_all(warehouse, reports_dir, documents=None)  → every county × report year
+    write_all(warehouse, reports_dir, findings=None, documents=None)  → every county × report year
 
 Reads the published warehouse read-only; never imports dagster. `documents` reads a
 document's bytes by sha256 (the raw store) for the evidence beside each finding: page crops of
@@ -67,16 +67,23 @@ def _evidence(cy, documents: DocumentReader | None, out_dir: Path) -> tuple[dict
 
 
 def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
+                 findings=None, _county: dict | None = None,
                  documents: DocumentReader | None = None) -> dict:
-    cy = data.load(Path(warehouse), county, int(year))
+    """`_county`: write_all's per-county memo (the county's data and its chart over the years,
+    the same for each of its years); `documents`: where the evidence crops are read from."""
+    memo = _county if _county is not None else {}
+    cy = data.load(Path(warehouse), county, int(year), findings, memo.get("base"))
+    memo["base"] = cy
     summary = data.summary(cy)
+    if "over_years" not in memo:
+        memo["over_years"] = charts.over_years(data.history(cy))
     out_dir = Path(out_dir)
     if (out_dir / "evidence").is_dir():  # crops of an earlier version of this report
         for old in (out_dir / "evidence").glob("*.png"):
             old.unlink()
     evidence, evidence_files = _evidence(cy, documents, out_dir)
     svgs = {"by_agency": charts.by_agency(summary, cy.year) if len(summary) else None,
-            "over_years": charts.over_years(data.history(cy))}
+            "over_years": memo["over_years"]}
     chart_files = {}
     alt = {"by_agency": "各机构办理结果", "over_years": "历年趋势"}
     for key, svg in svgs.items():
@@ -94,13 +101,20 @@ def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
             "warnings": int((f["severity"] == "warning").sum())}
 
 
-def write_all(warehouse: Path, reports_dir: Path, documents: DocumentReader | None = None) -> list[dict]:
-    """Every county and report year the warehouse holds current reports for."""
+def write_all(warehouse: Path, reports_dir: Path, findings=None,
+              documents: DocumentReader | None = None) -> list[dict]:
+    """Every county and report year the warehouse holds current reports for. `findings`: the
+    run's quality_issues with their cells, when the caller has them (see data.load)."""
     out = []
+    memos: dict[str, dict] = {}
     for row in data.counties(Path(warehouse)).itertuples(index=False):
         if row.report_year is None or row.report_year != row.report_year:
             continue
         target = Path(reports_dir) / row.county / str(int(row.report_year))
+        memo = memos.setdefault(row.county, {})
+        if len(memos) > 1:  # counties come in order: keep only the current one's
+            memos = {row.county: memo}
         out.append({"county": row.county, "year": int(row.report_year)}
-                   | write_report(warehouse, row.county, int(row.report_year), target, documents))
+                   | write_report(warehouse, row.county, int(row.report_year), target, findings,
+                                  memo, documents))
     return out

@@ -55,36 +55,43 @@ def counties(warehouse: Path) -> pd.DataFrame:
         con.close()
 
 
-def load(warehouse: Path, county: str, year: int) -> CountyYear:
+def load(warehouse: Path, county: str, year: int,
+         findings: pd.DataFrame | None = None, base: "CountyYear | None" = None) -> CountyYear:
+    """`findings`: quality_issues as the checks computed them (with `cells` and `page`), when
+    the caller has them; otherwise they are read from the warehouse, whose quality_issues has
+    no cells, and the checks are run again over the county's tables to recover them.
+    `base`: the same county loaded for another year (its agencies, reports and facts are
+    every year's), so a county's years read the warehouse once."""
+    given = findings
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        found = _df(con, "SELECT * FROM counties WHERE county = ?", [county])
-        if found.empty:
-            known = ", ".join(_df(con, "SELECT county FROM counties ORDER BY 1")["county"])
-            raise UnknownCounty(f"no county {county!r} in {warehouse} (known: {known or 'none'})")
-        c = found.iloc[0].to_dict()
-        agencies = _df(con, "SELECT agency_id, agency_name, level FROM agencies WHERE county_id = ?",
-                       [c["county_id"]])
-        ids = list(agencies["agency_id"])
-        reports = _df(con, "SELECT * FROM reports WHERE is_current AND agency_id IN "
-                           "(SELECT unnest(?::VARCHAR[]))", [ids])
-        facts = {}
-        for table in DIMS:
-            facts[table] = _df(con, f"SELECT * FROM {table} WHERE agency_id IN "
-                                    "(SELECT unnest(?::VARCHAR[]))", [ids])
-        findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
-                            "(SELECT unnest(?::VARCHAR[]))", [year, ids])
-        has_county = bool(_df(con, "SELECT 1 FROM information_schema.columns WHERE table_name = "
-                                   "'quality_issues' AND column_name = 'county_id'").shape[0])
-        if has_county:  # the county's crawl findings (crawl_empty): no agency, no year
-            crawl = _df(con, "SELECT * FROM quality_issues WHERE agency_id IS NULL AND "
-                             "report_id IS NULL AND county_id = ?", [c["county_id"]])
-            findings = pd.concat([findings, crawl], ignore_index=True) if len(crawl) else findings
-        try:
-            run = _df(con, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
-            run = run.iloc[0].to_dict() if len(run) else {}
-        except duckdb.Error:
-            run = {}
+        if base is not None and base.county.get("county") == county:
+            c, agencies, reports, facts, run = (base.county, base.agencies, base.reports,
+                                                base.facts, base.run)
+            ids = list(agencies["agency_id"])
+        else:
+            c, agencies, reports, facts, run = _county(con, warehouse, county)
+            ids = list(agencies["agency_id"])
+        if given is None:
+            findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
+                                "(SELECT unnest(?::VARCHAR[]))", [year, ids])
+        else:
+            findings = given[(given["report_year"] == year)
+                             & given["agency_id"].isin(ids)].reset_index(drop=True)
+        # The county's crawl findings (crawl_empty): no agency, no year.
+        if given is None:
+            has_county = bool(_df(con, "SELECT 1 FROM information_schema.columns WHERE table_name = "
+                                       "'quality_issues' AND column_name = 'county_id'").shape[0])
+            crawl = (_df(con, "SELECT * FROM quality_issues WHERE agency_id IS NULL AND "
+                              "report_id IS NULL AND county_id = ?", [c["county_id"]])
+                     if has_county else given)
+        elif "county_id" in given:
+            crawl = given[given["agency_id"].isna() & given["report_id"].isna()
+                          & (given["county_id"] == c["county_id"])].reset_index(drop=True)
+        else:
+            crawl = None
+        if crawl is not None and len(crawl):
+            findings = pd.concat([findings, crawl], ignore_index=True)
         corrections = _optional(con, "SELECT k.*, a.agency_name, r.report_year FROM corrections k "
                                      "LEFT JOIN reports r USING (report_id) "
                                      "LEFT JOIN agencies a ON a.agency_id = r.agency_id "
@@ -110,6 +117,29 @@ def _optional(con, sql: str, params=()) -> pd.DataFrame:
         return _df(con, sql, params)
     except duckdb.CatalogException:
         return pd.DataFrame()
+
+
+def _county(con, warehouse: Path, county: str):
+    found = _df(con, "SELECT * FROM counties WHERE county = ?", [county])
+    if found.empty:
+        known = ", ".join(_df(con, "SELECT county FROM counties ORDER BY 1")["county"])
+        raise UnknownCounty(f"no county {county!r} in {warehouse} (known: {known or 'none'})")
+    c = found.iloc[0].to_dict()
+    agencies = _df(con, "SELECT agency_id, agency_name, level FROM agencies WHERE county_id = ?",
+                   [c["county_id"]])
+    ids = list(agencies["agency_id"])
+    reports = _df(con, "SELECT * FROM reports WHERE is_current AND agency_id IN "
+                       "(SELECT unnest(?::VARCHAR[]))", [ids])
+    facts = {}
+    for table in DIMS:
+        facts[table] = _df(con, f"SELECT * FROM {table} WHERE agency_id IN "
+                                "(SELECT unnest(?::VARCHAR[]))", [ids])
+    try:
+        run = _df(con, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
+        run = run.iloc[0].to_dict() if len(run) else {}
+    except duckdb.Error:
+        run = {}
+    return c, agencies, reports, facts, run
 
 
 def _recover_cells(warehouse: Path, findings: pd.DataFrame) -> pd.DataFrame:
@@ -193,6 +223,23 @@ def cell_value(facts: pd.DataFrame, row: str) -> pd.Series:
     return per_row.groupby(level=0).sum(min_count=1)
 
 
+_MEMO: list[tuple] = []  # (function, frame, result): the last few, frames held so ids stay valid
+
+
+def _memo(fn):
+    def wrapped(frame):
+        for f, held, result in _MEMO:
+            if f is fn and held is frame:
+                return result
+        result = fn(frame)
+        _MEMO.append((fn, frame, result))
+        del _MEMO[:-8]
+        return result
+    wrapped.__doc__, wrapped.__name__ = fn.__doc__, fn.__name__
+    return wrapped
+
+
+@_memo
 def applications_by_report(facts: pd.DataFrame) -> pd.DataFrame:
     """report_id → received, granted, partially_granted, withheld, unavailable, not_processed,
     other, results_total, carried_over, carried_forward."""
@@ -211,6 +258,7 @@ def applications_by_report(facts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@_memo
 def review_by_report(facts: pd.DataFrame) -> pd.DataFrame:
     f = facts.copy()
     if f.empty:

@@ -1,92 +1,112 @@
-"""The pipeline's steps as plain functions: crawl → documents → tables → facts → warehouse.
+"""The pipeline's steps as plain functions: crawl → documents → results → frames → warehouse.
 
-Each step reads the files the step before it wrote under the data dir's `stage/` and writes
-its own; Dagster assets (assets/) are thin wrappers that call these and attach metadata.
-Nothing here imports dagster.
+Each step takes the data the step before it produced and returns its own; the Dagster assets
+(assets/) call these, and Dagster's IO manager stores what they return under the lake root.
+The only files written here are the engine's own: the raw store and per-document results in
+the lake (crawl, extract), the crawler's log and state, and the published warehouse and its
+exports (publish, the one DuckDB writer). Nothing here imports dagster.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from pipelines.checks.suite import all_findings, extraction_findings, narratives
 from pipelines.crawl import crawl_source
-from pipelines.document.batch import Job, extract_all
+from pipelines.crawl.models import CrawlResult, crawl_digest
 from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load import corrections as corr
-from pipelines.load import export, warehouse
-from pipelines.load.build import DOC_COLUMNS, build_frames, county_id
-from pipelines.core.lake import check_lake
+from pipelines.load import export
+from pipelines.load.build import DOC_COLUMNS, county_id
+from pipelines.core.lake import check_lake, lake_path
 from pipelines.core.settings import Settings
 from pipelines.core.sources import load_sources
 
 from pipelines.core.registry import FACT_TABLES  # noqa: E402  (re-exported: the registry's)
+
+# The extractor (pdfium, camelot), the loader (DuckDB) and the checks are imported where a
+# step needs them: a night with nothing new never loads them.
+
+SUPERSEDED_TABLES = tuple(f"{t}_superseded" for t in FACT_TABLES)
 DIMENSION_TABLES = ("counties", "agencies", "reports", "categories")
-
-
-def _stage(settings: Settings, name: str) -> Path:
-    settings.stage_dir.mkdir(parents=True, exist_ok=True)
-    return settings.stage_dir / f"{name}.parquet"
-
-
-def read_stage(settings: Settings, name: str) -> pd.DataFrame:
-    return pd.read_parquet(_stage(settings, name))
-
-
-def write_stage(settings: Settings, name: str, frame: pd.DataFrame) -> Path:
-    path = _stage(settings, name)
-    _write(path, frame)
-    return path
+ALL_TABLES = (DIMENSION_TABLES + FACT_TABLES + SUPERSEDED_TABLES
+              + ("quality_issues", "unmapped_cells", "crawl_log", "runs", "corrections"))
+ENTRY_COLUMNS = ["county", "title", "agency_hint", "year_hint", "published_on", "page_url",
+                 "list_url", "document_url", "sha256", "crawl_error"]
 
 
 # --- crawl: list pages → report index → documents in the raw store --------------------------
 
-def county_dir(settings: Settings, county: str) -> Path:
-    """One county's stage files: a backfill of that county rewrites only these."""
-    return settings.stage_dir / "by_county" / county.replace("/", "_")
+@dataclass
+class CountyCrawl:
+    documents: pd.DataFrame  # DOC_COLUMNS: fetched documents and those that failed to fetch
+    failures: list[dict]
+    requests: int
+    summary: dict
+    result: CrawlResult
+    # SOURCE_COLUMNS: per source of the county, its list pattern, entries, revalidation and
+    # why its list yielded nothing (crawl_empty)
+    sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SOURCE_COLUMNS))
 
+    @property
+    def digest(self) -> str:
+        """What the crawl found (crawl_digest): equal digests, the same input downstream."""
+        return crawl_digest([self.result])
 
-def _write(path: Path, frame: pd.DataFrame) -> None:
-    """A stage file, replaced whole: a reader sees the old one or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    frame.to_parquet(tmp, index=False)
-    tmp.replace(path)
+    @property
+    def entries(self) -> pd.DataFrame:
+        """The report index: one row per annual-report entry of the list pages."""
+        return self.documents.reindex(columns=ENTRY_COLUMNS)
 
 
 SOURCE_COLUMNS = ["county", "start_url", "pattern", "entries", "documents", "failures", "list_pages",
                   "skipped_titles", "revalidated", "replaced", "empty_reason", "seconds"]
 
 
-def crawl_sources(settings: Settings) -> pd.DataFrame:
-    """Per source of the sources file, what its last crawl found (pattern, entries, why a list
-    yielded nothing), from the counties' stage files."""
-    frames = []
-    for county in dict.fromkeys(s.county for s in load_sources(settings.sources_file)):
-        path = county_dir(settings, county) / "crawl_sources.parquet"
-        if path.exists():
-            frames.append(pd.read_parquet(path))
-    frames = [f for f in frames if len(f)]
-    return (pd.concat(frames, ignore_index=True) if frames
+def sources_frame(stored: dict[str, pd.DataFrame] | pd.DataFrame | None,
+                  counties: list[str] | None = None) -> pd.DataFrame:
+    """The crawl_sources output ({county: frame}, as the IO manager hands a partitioned asset
+    over) as one frame, in the order of `counties` (those of the sources file) when given."""
+    if stored is None:
+        stored = {}
+    if isinstance(stored, pd.DataFrame):
+        stored = {c: f for c, f in stored.groupby("county", sort=False)} if len(stored) else {}
+    names = list(counties) if counties is not None else list(stored)
+    frames = [stored[c] for c in names if c in stored and stored[c] is not None and len(stored[c])]
+    return (pd.concat(frames, ignore_index=True).reindex(columns=SOURCE_COLUMNS) if frames
             else pd.DataFrame(columns=SOURCE_COLUMNS))
 
 
-def crawl(settings: Settings, counties: list[str] | None = None) -> dict:
-    """Crawl the sources of `counties` (all when None); stage each county's documents found
-    (and the reports that failed to fetch)."""
+def crawl_sources(settings: Settings) -> pd.DataFrame:
+    """Per source of the sources file, what its last crawl found (pattern, entries, why a list
+    yielded nothing): the crawl_sources asset as the IO manager stored it in the lake
+    (<lake>/assets/crawl_sources/<county>.parquet)."""
+    root = lake_path(settings.lake) / "assets" / "crawl_sources"
+    stored = {}
+    for county in dict.fromkeys(s.county for s in load_sources(settings.sources_file)):
+        path = root / f"{county}.parquet"
+        try:
+            with path.open("rb") as f:
+                stored[county] = pd.read_parquet(f)
+        except (FileNotFoundError, OSError):
+            continue
+    return sources_frame(stored, list(stored))
+
+
+def crawl(settings: Settings, counties: list[str] | None = None) -> dict[str, CountyCrawl]:
+    """Crawl the sources of `counties` (all when None), county by county."""
     sources = [s for s in load_sources(settings.sources_file)
                if counties is None or s.county in counties]
     check_lake(settings.lake)  # the store down: stop now, not one failed report per document
-    docs, failures, per_source = [], [], []
+    out: dict[str, CountyCrawl] = {}
+    per_source: dict[str, list[dict]] = {}
     for source in sources:
         t0 = time.perf_counter()
         result = crawl_source(source, settings.data_dir, lake=settings.lake)
@@ -99,30 +119,31 @@ def crawl(settings: Settings, counties: list[str] | None = None) -> dict:
                        for f in failed if f["stage"] != "list"]
         frame = pd.DataFrame(found + failed_docs, columns=DOC_COLUMNS)
         frame["crawl_error"] = frame["crawl_error"].astype("object")
-        folder = county_dir(settings, source.county)
-        _write(folder / "documents.parquet", frame)
-        _write(folder / "crawl_failures.parquet", pd.DataFrame(failed))
-        _write(folder / "crawl_requests.parquet", pd.DataFrame(result.log))
-        docs += found
-        failures += failed
-        per_source.append({"county": source.county, "start_url": source.start_urls[0],
-                           "pattern": result.pattern, "entries": result.entries,
-                           "documents": len(result.documents),
-                           "failures": len(result.failures), "list_pages": result.list_pages,
-                           "skipped_titles": len(result.skipped_items),
-                           "revalidated": result.revalidated, "replaced": len(result.replaced),
-                           "empty_reason": result.empty_reason,
-                           "seconds": round(time.perf_counter() - t0, 2)})
-    for county in {s["county"] for s in per_source}:
-        _write(county_dir(settings, county) / "crawl_sources.parquet",
-               pd.DataFrame([s for s in per_source if s["county"] == county], columns=SOURCE_COLUMNS))
-    if not docs and sources and all(any(f["county"] == s.county and f["stage"] == "list"
-                                         for f in failures) for s in sources):
+        per_source.setdefault(source.county, []).append({
+            "county": source.county, "start_url": source.start_urls[0],
+            "pattern": result.pattern, "entries": result.entries,
+            "documents": len(result.documents), "failures": len(result.failures),
+            "list_pages": result.list_pages, "skipped_titles": len(result.skipped_items),
+            "revalidated": result.revalidated, "replaced": len(result.replaced),
+            "empty_reason": result.empty_reason, "seconds": round(time.perf_counter() - t0, 2)})
+        out[source.county] = CountyCrawl(
+            frame, failed, len(result.log),
+            {"county": source.county, "documents": len(result.documents),
+             "failures": len(result.failures), "list_pages": result.list_pages,
+             "skipped_titles": len(result.skipped_items), "fetched": result.fetched,
+             "seconds": round(time.perf_counter() - t0, 2)},
+            result)
+    for county, rows in per_source.items():
+        out[county].sources = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    failures = [f for c in out.values() for f in c.failures]
+    if out and not any(len(c.documents) for c in out.values()) and all(
+            any(f["stage"] == "list" for f in c.failures) for c in out.values()):
         reasons = "; ".join(f"{f['url']}: {f['error']}" for f in failures if f["stage"] == "list")
         raise RuntimeError(f"every source failed, nothing to publish ({reasons})")
-    return {"sources": per_source, "documents": len(docs), "failures": failures,
-            "list_failures": [f for f in failures if f["stage"] == "list"]}
+    return out
 
+
+# --- extract: every known document → its per-document result in the lake ---------------------
 
 def _previous_documents(previous: dict[str, pd.DataFrame], county: str,
                         now: pd.DataFrame) -> pd.DataFrame:
@@ -145,49 +166,26 @@ def _previous_documents(previous: dict[str, pd.DataFrame], county: str,
     })
 
 
-def known_documents(settings: Settings, previous: dict[str, pd.DataFrame],
+def known_documents(now: pd.DataFrame | None, previous: dict[str, pd.DataFrame],
                     county: str) -> pd.DataFrame:
     """The county's documents of its last crawl plus those earlier runs fetched that the
     crawl did not see (the warehouse is cumulative)."""
-    path = county_dir(settings, county) / "documents.parquet"
-    now = (pd.read_parquet(path) if path.exists()
-           else pd.DataFrame(columns=DOC_COLUMNS)).assign(seen_now=True)
+    now = (now if now is not None else pd.DataFrame(columns=DOC_COLUMNS)).assign(seen_now=True)
     return pd.concat([now, _previous_documents(previous, county, now)], ignore_index=True)
 
 
-def all_documents(settings: Settings) -> pd.DataFrame:
-    """Every county's known documents as the extract step staged them; a county no run has
-    crawled in this data dir keeps what the published warehouse holds for it."""
-    previous = warehouse.read_previous(settings.warehouse)
-    staged = [s.county for s in load_sources(settings.sources_file)]
-    if previous.get("names") is not None:  # counties since taken out of the sources file
-        staged += [c for c in previous["names"]["county"].dropna().unique() if c not in staged]
-    frames = []
-    empty = pd.DataFrame(columns=DOC_COLUMNS)
-    for county in staged:
-        path = county_dir(settings, county) / "documents_all.parquet"
-        frames.append(pd.read_parquet(path) if path.exists()
-                      else _previous_documents(previous, county, empty))
-    frames = [f for f in frames if len(f)]
-    return (pd.concat(frames, ignore_index=True) if frames
-            else pd.DataFrame(columns=DOC_COLUMNS + ["seen_now"]))
+def extract(settings: Settings, crawled: dict[str, pd.DataFrame],
+            previous: dict[str, pd.DataFrame],
+            progress: Callable[[str], None] | None = None) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Extract every known document of the counties in `crawled` whose result is missing, on
+    the local process pool or, with `settings.dask_scheduler`, on a dask cluster. `progress`
+    receives a line every N documents (rate, ETA). Returns each county's known documents (with
+    their report_id and status) and extract_all's counts (executor and workers)."""
+    from pipelines.document.batch import Job, extract_all
 
-
-# --- extract: every document → its per-document result file ---------------------------------
-
-def extract(settings: Settings, counties: list[str] | None = None,
-            progress: Callable[[str], None] | None = None) -> dict:
-    """Extract every known document of `counties` (all when None) whose result is missing,
-    on the local process pool or, with `settings.dask_scheduler`, on a dask cluster.
-    `progress` receives a line every N documents (rate, ETA)."""
-    previous = warehouse.read_previous(settings.warehouse)
-    names = [s.county for s in load_sources(settings.sources_file)
-             if counties is None or s.county in counties]
-    docs = pd.concat([known_documents(settings, previous, c) for c in names] or
-                     [pd.DataFrame(columns=DOC_COLUMNS)], ignore_index=True)
-    for county in names:
-        _write(county_dir(settings, county) / "documents_all.parquet",
-               docs[docs["county"] == county])
+    known = {c: known_documents(frame, previous, c) for c, frame in crawled.items()}
+    docs = pd.concat(list(known.values()) or [pd.DataFrame(columns=DOC_COLUMNS)],
+                     ignore_index=True)
     ok = docs[docs["sha256"].notna() & docs["crawl_error"].isna()]
     jobs = [Job(r.sha256, r.media_type) for r in ok.itertuples(index=False)]
     t0 = time.perf_counter()
@@ -196,71 +194,130 @@ def extract(settings: Settings, counties: list[str] | None = None,
                       progress=progress)
     out["seconds"] = round(time.perf_counter() - t0, 2)
     out["documents"] = len({j.sha256 for j in jobs})
-    # For the run summary: what extracted and on how many workers.
-    settings.stage_dir.mkdir(parents=True, exist_ok=True)
-    (settings.stage_dir / "extract.json").write_text(json.dumps(
-        {k: out[k] for k in ("executor", "extracted", "cached", "documents", "seconds")}))
-    return out
+    store = ResultStore(settings.lake)
+    done = _published_results(previous)
+    for county, frame in known.items():
+        ids, statuses = [], []
+        for sha, err in zip(frame["sha256"], frame["crawl_error"]):
+            if isinstance(sha, str) and sha and not isinstance(err, str):
+                # one result at a time from the lake: the driver holds no list of them
+                r = done.get(sha) or _id_and_status(store.get(sha))
+            else:
+                r = None
+            ids.append(r.get("report_id") if r else None)
+            statuses.append(str(r["status"]) if r and r.get("status") is not None else None)
+        known[county] = frame.assign(report_id=pd.Series(ids, index=frame.index, dtype="object"),
+                                     status=pd.Series(statuses, index=frame.index, dtype="object"))
+    return known, out
+
+
+def _id_and_status(result) -> dict | None:
+    """report_id and status of a cached result (None when there is none)."""
+    if result is None:
+        return None
+    status = result.status
+    return {"report_id": result.report_id, "status": getattr(status, "value", status)}
+
+
+def _published_results(previous: dict[str, pd.DataFrame]) -> dict[str, dict]:
+    """sha256 → report_id and status, as the published warehouse holds them for documents read
+    by this extractor version (so a night with nothing new reads no result file)."""
+    prev = previous.get("reports")
+    if prev is None or prev.empty or "extractor_version" not in prev:
+        return {}
+    ok = prev[(prev["extractor_version"] == EXTRACTOR_VERSION) & prev["sha256"].notna()
+              & ~prev["report_id"].str.startswith("u")]
+    return {sha: {"report_id": rid, "status": st}
+            for sha, rid, st in ok[["sha256", "report_id", "status"]].itertuples(index=False)}
+
+
+_FINGERPRINT_COLUMNS = ("county", "document_url", "page_url", "title", "published_on",
+                        "crawl_error", "agency_hint", "year_hint", "media_type", "report_id")
+
+
+def _plain(value) -> str:
+    """A value as text whatever the column's dtype (2021, 2021.0 and Int64 2021 are one year;
+    None, NaN and NA are one blank): frames concatenated from several sources vary in dtype."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def documents_version(docs: pd.DataFrame) -> str:
+    """A digest of what a set of known documents gives the build: the documents by their
+    reports' content (so a page's visit counter changes nothing), order-independent."""
+    rows = sorted("|".join(_plain(d.get(k)) for k in _FINGERPRINT_COLUMNS)
+                  for d in docs.to_dict("records"))
+    h = hashlib.sha256(EXTRACTOR_VERSION.encode())
+    for row in rows:
+        h.update(row.encode())
+    return h.hexdigest()[:16]
 
 
 # --- facts and dimensions: per-document results → warehouse frames --------------------------
 
 _PKG = Path(__file__).resolve().parents[1]
 _BUILD_CODE = sorted([*_PKG.joinpath("load").glob("*.py"), *_PKG.joinpath("checks").glob("*.py"),
-                      *_PKG.parent.joinpath("sql").glob("*.sql")])
+                      *_PKG.parent.joinpath("sql").glob("*.sql"), Path(__file__)])
 
 
-def inputs_fingerprint(settings: Settings, docs: pd.DataFrame, store: ResultStore) -> str:
-    """What the published warehouse is a function of: the documents (by their reports'
-    content, so a page's visit counter changes nothing), the extractor, the build code and
-    the sources file."""
-    h = hashlib.sha256(EXTRACTOR_VERSION.encode())
+def _build_code_version() -> str:
+    h = hashlib.sha256()
     for path in _BUILD_CODE:
+        h.update(path.name.encode())
         h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+BUILD_CODE_VERSION = _build_code_version()
+
+
+def all_documents(extracted: dict[str, pd.DataFrame], previous: dict[str, pd.DataFrame],
+                  counties: list[str]) -> pd.DataFrame:
+    """Every county's known documents as extraction handed them on; a county with no
+    extraction here (never crawled in this lake, or since taken out of the sources file)
+    keeps what the published warehouse holds for it."""
+    names = list(counties)
+    if previous.get("names") is not None:
+        names += [c for c in previous["names"]["county"].dropna().unique() if c not in names]
+    names += [c for c in extracted if c not in names]
+    empty = pd.DataFrame(columns=DOC_COLUMNS)
+    frames = [extracted[c] if c in extracted else _previous_documents(previous, c, empty)
+              for c in names]
+    frames = [f for f in frames if len(f)]
+    return (pd.concat(frames, ignore_index=True) if frames
+            else pd.DataFrame(columns=DOC_COLUMNS + ["seen_now"]))
+
+
+def inputs_fingerprint(settings: Settings, docs: pd.DataFrame,
+                       sources: dict[str, pd.DataFrame] | pd.DataFrame | None = None) -> str:
+    """What the published warehouse is a function of: the documents, the extractor, the
+    build code, the sources file, the warehouse's own path, and which lists yielded nothing
+    by which pattern (`sources`: the crawl_sources output)."""
+    h = hashlib.sha256(f"{EXTRACTOR_VERSION}|{BUILD_CODE_VERSION}|{settings.warehouse}".encode())
     h.update(settings.sources_file.read_bytes())
     if settings.corrections_file.is_file():  # a changed corrections file is a new warehouse
         h.update(b"corrections:" + settings.corrections_file.read_bytes())
-    rows = []
-    for d in docs.to_dict("records"):
-        result = store.get(d["sha256"]) if isinstance(d.get("sha256"), str) else None
-        rid = result.report_id if result is not None else None
-        rows.append("|".join(str(d.get(k)) for k in ("county", "document_url", "page_url", "title",
-                                                      "published_on", "crawl_error", "agency_hint",
-                                                      "year_hint", "media_type")) + f"|{rid}")
-    for row in sorted(rows):
-        h.update(row.encode())
+    h.update(documents_version(docs).encode())
     # which lists yielded nothing (crawl_empty) and by which pattern each source was read
-    for src in crawl_sources(settings).to_dict("records"):
+    for src in sources_frame(sources).to_dict("records"):
         h.update(f"{src['county']}|{src['start_url']}|{src['pattern']}|{src['entries'] == 0}".encode())
-    return h.hexdigest()
+    return h.hexdigest()[:16]
 
 
-def _published_state(settings: Settings) -> dict:
-    path = settings.data_dir / "published.json"
-    try:
-        state = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    return state if state.get("warehouse") == str(settings.warehouse) else {}
+def unchanged(settings: Settings, fingerprint: str, last_published: str | None) -> bool:
+    """A no-change night: the published warehouse (and its exports) came from these inputs."""
+    return (last_published == fingerprint and settings.warehouse.exists()
+            and export.exports_path(settings.warehouse).exists())
 
 
-def unchanged(settings: Settings) -> bool:
-    """True when this run decided there is nothing new to publish (see `build`)."""
-    plan = settings.stage_dir / "plan.json"
-    return plan.exists() and json.loads(plan.read_text()).get("unchanged", False)
+def build(settings: Settings, docs: pd.DataFrame, previous: dict[str, pd.DataFrame],
+          run_id: str | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the warehouse but quality_issues, as frames (runs with this run)."""
+    from pipelines.load.build import build_frames
 
-
-def build(settings: Settings, run_id: str | None = None) -> dict:
-    previous = warehouse.read_previous(settings.warehouse)
-    docs = all_documents(settings)
-    fingerprint = inputs_fingerprint(settings, docs, ResultStore(settings.lake))
-    stage_complete = all(_stage(settings, n).exists() for n in ALL_TABLES)
-    same = (_published_state(settings).get("fingerprint") == fingerprint
-            and settings.warehouse.exists() and stage_complete)
-    (settings.stage_dir / "plan.json").write_text(json.dumps(
-        {"unchanged": same, "fingerprint": fingerprint}))
-    if same:  # a no-change night: the published warehouse stays exactly as it is
-        return {"unchanged": True}
     sources = load_sources(settings.sources_file)
     log_path = settings.data_dir / "crawl" / "log.jsonl"
     crawl_log = (pd.read_json(log_path, lines=True, dtype=False) if log_path.exists()
@@ -268,36 +325,29 @@ def build(settings: Settings, run_id: str | None = None) -> dict:
     frames = build_frames(docs, ResultStore(settings.lake), sources, previous,
                           run_id or uuid.uuid4().hex[:12], pd.Timestamp.now(), crawl_log,
                           corr.read_file(settings.corrections_file))
-    for name, frame in frames.tables.items():
-        write_stage(settings, name, _parquet_safe(frame))
-    (settings.stage_dir / "run.json").write_text(json.dumps(frames.run, default=str))
-    return {name: len(frame) for name, frame in frames.tables.items()}
+    return {name: _parquet_safe(frame) for name, frame in frames.tables.items()}
 
 
 def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({c: "object" for c in frame.columns if frame[c].dtype == "object"})
 
 
-def stage_frames(settings: Settings, names) -> dict[str, pd.DataFrame]:
-    return {n: read_stage(settings, n) for n in names}
+# --- checks: findings over the built frames -------------------------------------------------
 
+def find_issues(settings: Settings, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """`frames`: the fact tables, their superseded twins, reports, agencies, unmapped_cells."""
+    from pipelines.checks.suite import all_findings, narratives
 
-# --- checks: findings over the staged facts -------------------------------------------------
-
-def find_issues(settings: Settings) -> pd.DataFrame:
-    if unchanged(settings):
-        return read_stage(settings, "quality_issues")
-    names = [t for t in FACT_TABLES] + [f"{t}_superseded" for t in FACT_TABLES]
-    frames = stage_frames(settings, names + ["reports", "agencies", "unmapped_cells"])
+    frames = dict(frames)
     # The opening narrative of each report, for the narrative-against-table check.
     frames["narratives"] = narratives(frames["reports"], ResultStore(settings.lake))
+    from pipelines.checks.suite import extraction_findings
+
     frames["extraction_findings"] = extraction_findings(frames["reports"],
                                                         ResultStore(settings.lake))
-    sources = crawl_sources(settings)
+    sources = sources_frame(frames.get("crawl_sources"))
     frames["crawl_sources"] = sources.assign(county_id=[county_id(c) for c in sources["county"]])
-    findings = with_county(all_findings(frames), frames["agencies"])
-    write_stage(settings, "quality_issues", findings)
-    return findings
+    return with_county(all_findings(frames), frames.get("agencies"))
 
 
 def with_county(findings: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataFrame:
@@ -310,28 +360,24 @@ def with_county(findings: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.Dat
 
 # --- publish: the one DuckDB writer ---------------------------------------------------------
 
-ALL_TABLES = (DIMENSION_TABLES + FACT_TABLES + tuple(f"{t}_superseded" for t in FACT_TABLES)
-              + ("quality_issues", "unmapped_cells", "crawl_log", "runs", "corrections"))
+def publish(settings: Settings, tables: dict[str, pd.DataFrame]) -> dict:
+    """Write every table into a new DuckDB file, build its Parquet exports, rename both over
+    the published ones (the warehouse first)."""
+    from pipelines.load import warehouse
 
-
-def publish(settings: Settings) -> dict:
+    missing = [n for n in ALL_TABLES if n not in tables]
+    if missing:
+        raise ValueError(f"publish: tables missing: {missing}")
+    tables = dict(tables)
+    runs = tables["runs"].copy()
+    run = runs.iloc[-1].to_dict()  # this run's row (build_frames appends it)
+    runs.loc[runs.index[-1], "finished_at"] = pd.Timestamp.now()
+    tables["runs"] = runs
     exports_link = export.exports_path(settings.warehouse)
-    if unchanged(settings):
-        if not exports_link.exists():  # exports lost or never made: from the published file
-            export.publish(export.build(settings.warehouse, exports_link), exports_link)
-        return {"warehouse": str(settings.warehouse), "unchanged": True, "run": {}, "tables": {}}
-    tables = stage_frames(settings, ALL_TABLES)
-    run = json.loads((settings.stage_dir / "run.json").read_text())
-    runs = tables["runs"]
-    runs.loc[runs["run_id"] == run["run_id"], "finished_at"] = pd.Timestamp.now()
     built = warehouse.build_path(settings.warehouse)
     warehouse.write(tables, built)
     exports = export.build(built, exports_link)  # Parquet beside it, swapped just after it
     warehouse.publish(built, settings.warehouse)
     export.publish(exports, exports_link)
-    plan = json.loads((settings.stage_dir / "plan.json").read_text())
-    (settings.data_dir / "published.json").write_text(json.dumps(
-        {"warehouse": str(settings.warehouse), "fingerprint": plan["fingerprint"],
-         "run_id": run["run_id"]}))
     return {"warehouse": str(settings.warehouse), "run": run,
             "tables": {n: len(f) for n, f in tables.items()}}

@@ -87,7 +87,8 @@ def test_report_asset_and_checks_are_in_the_graph():
 
     graph = defs.resolve_asset_graph()
     node = graph.get(AssetKey("county_reports"))
-    assert {p.to_user_string() for p in node.parent_keys} == {"warehouse"}
+    # After the publish; its findings (with their cells) come from quality_issues.
+    assert {p.to_user_string() for p in node.parent_keys} == {"warehouse", "quality_issues"}
     assert node.group_name == "reports"
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     assert {(c.asset, c.name) for c in CHECKS} <= checks

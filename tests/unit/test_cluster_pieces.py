@@ -42,11 +42,19 @@ def test_dask_scheduler_setting_from_option_or_environment(monkeypatch, tmp_path
 
 
 def test_dagster_resource_carries_the_scheduler(monkeypatch, tmp_path):
+    from dagster import EnvVar
+
     from pipelines.orchestration.resources import GongkaiSettings
 
     monkeypatch.setenv("GONGKAI_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("GONGKAI_DASK_SCHEDULER", "tcp://127.0.0.1:8786")
-    assert GongkaiSettings.from_env().settings().dask_scheduler == "tcp://127.0.0.1:8786"
+    resource = GongkaiSettings.from_env()  # an EnvVar, resolved by Dagster when a run starts
+    assert resource.dask_scheduler == EnvVar("GONGKAI_DASK_SCHEDULER")
+    resolved = resource.process_config_and_initialize()
+    assert resolved.settings().dask_scheduler == "tcp://127.0.0.1:8786"
+    # `gongkai run` hands its resolved options over as explicit values
+    s = Settings.resolve(data_dir=str(tmp_path), dask_scheduler="tcp://h:1")
+    assert GongkaiSettings.of(s).settings().dask_scheduler == "tcp://h:1"
 
 
 def test_local_default_executor_names_itself():

@@ -10,7 +10,7 @@ from dagster import AssetKey, DagsterInstance
 
 from tests.conftest import SAMPLE
 
-PARTITIONED = {"report_index", "raw_documents", "extracted_documents"}
+PARTITIONED = {"report_index", "raw_documents", "crawl_sources", "extracted_documents"}
 
 
 @pytest.fixture()
@@ -64,14 +64,16 @@ def test_a_backfill_of_one_county_touches_only_that_county(two_counties):
         "dagster/asset_partition_range_start": "青山县",
         "dagster/asset_partition_range_end": "白河县"})
     assert both.success
-    stage = tmp / "data" / "stage" / "by_county"
-    before = {p: p.stat().st_mtime_ns for p in stage.rglob("*.parquet")}
-    assert {p.parent.name for p in before} == {"青山县", "白河县"}
+    stored = tmp / "data" / "lake" / "assets"  # the IO manager's files: <asset>/<county>.parquet
+    before = {p: p.stat().st_mtime_ns for p in stored.rglob("*.parquet")}
+    assert {p.parent.name for p in before} == PARTITIONED
+    assert {p.stem for p in before} == {"青山县", "白河县"}
 
     one = job.execute_in_process(instance=instance, asset_selection=keys, partition_key="白河县")
     assert one.success
-    after = {p: p.stat().st_mtime_ns for p in stage.rglob("*.parquet")}
-    changed = {p.parent.name for p in after if after[p] != before.get(p)}
-    assert changed == {"白河县"}
+    after = {p: p.stat().st_mtime_ns for p in stored.rglob("*.parquet")}
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert {p.stem for p in changed} == {"白河县"}
+    assert {p.parent.name for p in changed} == PARTITIONED
     materialized = instance.get_materialized_partitions(AssetKey("extracted_documents"))
     assert materialized == {"青山县", "白河县"}

@@ -1,0 +1,106 @@
+"""The assets' outputs in the lake: `<lake>/assets/<asset>.parquet`, or
+`<lake>/assets/<asset>/<county>.parquet` for a county-partitioned asset.
+
+On universal-pathlib (`UPathIOManager`), so the lake root may be a local folder or an fsspec
+URL (s3://…). Every file is written whole (`write_atomic`: temp file and rename locally, one
+PUT on object storage), so a reader sees the previous output or the new one. A step that covers
+several partitions (the single-run backfill of every county) returns `{county: frame}`, and each
+county's file is written on its own; a partitioned input is always handed over as
+`{county: frame}`, without the partitions never materialised.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from dagster import (ConfigurableIOManagerFactory, InputContext, IOManager, MetadataValue,
+                     OutputContext, UPathIOManager)
+from upath import UPath
+
+from pipelines.core.lake import lake_path, write_atomic
+from pipelines.orchestration.resources import GongkaiSettings, published_db
+
+
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns stay object columns (pyarrow would otherwise guess per file)."""
+    return frame.astype({c: "object" for c in frame.columns if frame[c].dtype == "object"})
+
+
+class LakeIOManager(UPathIOManager):
+    extension = ".parquet"
+
+    def dump_to_path(self, context: OutputContext, obj, path: UPath) -> None:
+        if not isinstance(obj, pd.DataFrame):
+            raise TypeError(f"{context.asset_key.to_user_string()}: the lake stores DataFrames, "
+                            f"got {type(obj).__name__}")
+        buf = io.BytesIO()
+        _safe(obj).to_parquet(buf, index=False)
+        write_atomic(path, buf.getvalue())
+
+    def load_from_path(self, context: InputContext, path: UPath) -> pd.DataFrame:
+        with path.open("rb") as f:
+            return pd.read_parquet(f)
+
+    def make_directory(self, path: UPath) -> None:
+        pass  # write_atomic makes local folders; object stores have none
+
+    def handle_output(self, context: OutputContext, obj) -> None:
+        if obj is None:
+            return
+        if not (context.has_asset_partitions and len(context.asset_partition_keys) > 1):
+            return super().handle_output(context, obj)
+        paths = self._get_paths_for_partitions(context)
+        if not isinstance(obj, dict) or set(obj) != set(paths):
+            raise TypeError(f"{context.asset_key.to_user_string()}: a step over several "
+                            "partitions returns {partition: frame} for each of them")
+        for key, path in paths.items():
+            self.dump_to_path(context, obj[key], path)
+        context.add_output_metadata({"path": MetadataValue.path(str(next(iter(paths.values())).parent))})
+
+    def load_input(self, context: InputContext):
+        if not (context.has_asset_key and context.has_asset_partitions):
+            return super().load_input(context)
+        out = {}
+        for key, path in self._get_paths_for_partitions(context).items():
+            if path.exists():
+                out[key] = self.load_from_path(context, path)
+            else:  # a county never materialised here: the caller falls back on the warehouse
+                context.log.debug(f"no stored partition {key} of {context.asset_key.to_user_string()}")
+        return out
+
+
+class LakeIOManagerFactory(ConfigurableIOManagerFactory):
+    """Outputs under `<lake>/assets/` (the lake root of the settings)."""
+
+    gongkai: GongkaiSettings
+
+    def create_io_manager(self, context) -> LakeIOManager:
+        return LakeIOManager(base_path=lake_path(self.gongkai.settings().lake) / "assets")
+
+
+class PublishedWarehouseIOManager(ConfigurableIOManagerFactory):
+    """Loads `published_warehouse`: what earlier runs recorded in the published file
+    (reports, agencies, counties, runs), read-only through dagster-duckdb."""
+
+    gongkai: GongkaiSettings
+
+    def create_io_manager(self, context) -> IOManager:
+        return _PublishedReader(self.gongkai)
+
+
+class _PublishedReader(IOManager):
+    def __init__(self, gongkai: GongkaiSettings) -> None:
+        self.gongkai = gongkai
+
+    def handle_output(self, context: OutputContext, obj) -> None:
+        raise NotImplementedError("the published warehouse is written by the `warehouse` asset")
+
+    def load_input(self, context: InputContext) -> dict[str, pd.DataFrame]:
+        from pipelines.load.warehouse import read_state
+
+        settings = self.gongkai.settings()
+        if not settings.warehouse.exists():
+            return {}
+        with published_db(settings).get_connection() as con:
+            return read_state(con)
