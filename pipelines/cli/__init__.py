@@ -52,22 +52,9 @@ def cmd_run(args) -> int:
           f"             warehouse {settings.warehouse}\n"
           f"             lake {settings.lake}"
           + (f"\n             dask scheduler {settings.dask_scheduler}"
-<<<<<<< HEAD
              if settings.dask_scheduler else "")
           + (f"\n             corrections {settings.corrections_file}"
              if settings.corrections_file.is_file() else ""), flush=True)
-    with _run_lock(settings):
-        instance = DagsterInstance.get()
-        from pipelines.orchestration.partitions import all_counties_tags
-
-        result = defs.resolve_job_def("nightly").execute_in_process(
-            instance=instance, raise_on_error=False,
-            tags=all_counties_tags(),  # every county partition, in this one run
-            # Progress at INFO (each stage says what it did); Dagster's DEBUG events are in
-            # the run's event log for the UI.
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
-=======
-             if settings.dask_scheduler else ""), flush=True)
     try:
         # Taken here and again (re-entrantly) by the run's `run_lock` resource, which every
         # other way of launching a run (the schedule, the UI) takes alone.
@@ -75,7 +62,6 @@ def cmd_run(args) -> int:
             result = _execute(settings)
     except RunLocked as e:
         raise SystemExit(f"gongkai: {e}")
->>>>>>> dagster
     seconds = time.perf_counter() - started
     if not result.success:
         failures = [e for e in result.all_events if e.is_step_failure]

@@ -16,7 +16,7 @@ from pipelines.orchestration.lock import RunLocked, run_lock
 # field → the contract's environment variable
 ENV = {"sources_file": "GONGKAI_SOURCES", "data_dir": "GONGKAI_DATA_DIR",
        "warehouse": "GONGKAI_WAREHOUSE", "lake": "GONGKAI_LAKE",
-       "dask_scheduler": "GONGKAI_DASK_SCHEDULER"}
+       "dask_scheduler": "GONGKAI_DASK_SCHEDULER", "corrections": "GONGKAI_CORRECTIONS"}
 
 
 class GongkaiSettings(ConfigurableResource):
@@ -28,6 +28,7 @@ class GongkaiSettings(ConfigurableResource):
     warehouse: Optional[str] = None
     lake: Optional[str] = None
     dask_scheduler: Optional[str] = None  # GONGKAI_DASK_SCHEDULER: extract on this dask cluster
+    corrections: Optional[str] = None  # GONGKAI_CORRECTIONS: the reviewer's corrections CSV
 
     @classmethod
     def from_env(cls) -> "GongkaiSettings":
@@ -40,11 +41,13 @@ class GongkaiSettings(ConfigurableResource):
         """Explicit values (`gongkai run` passes its resolved options this way)."""
         return cls(sources_file=str(settings.sources_file), data_dir=str(settings.data_dir),
                    warehouse=str(settings.warehouse), lake=settings.lake,
-                   dask_scheduler=settings.dask_scheduler or None)
+                   dask_scheduler=settings.dask_scheduler or None,
+                   corrections=str(settings.corrections) if settings.corrections else None)
 
     def settings(self) -> Settings:
         return Settings.resolve(self.sources_file, self.warehouse, self.data_dir, self.lake or None,
-                                 self.dask_scheduler or None)
+                                dask_scheduler=self.dask_scheduler or None,
+                                corrections=self.corrections or None)
 
 
 class RunLock(ConfigurableResource):
