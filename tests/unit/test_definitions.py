@@ -13,7 +13,7 @@ BUILT = {"extracted_documents", "published_warehouse", "crawl_sources"}
 FACT_DEPS = {"extracted_documents", "reports", "agencies"}
 TABLES = ("counties", "agencies", "reports", "categories", "fact_applications", "fact_proactive",
           "fact_review_litigation", "fact_applications_superseded", "fact_proactive_superseded",
-          "fact_review_litigation_superseded", "unmapped_cells", "crawl_log", "runs")
+          "fact_review_litigation_superseded", "unmapped_cells", "crawl_log", "runs", "corrections")
 B, X = "build", "extractor"  # code versions: the build code's digest, the extractor's digest
 SNAPSHOT = {  # asset: (upstream assets, group, code version)
     "published_warehouse": (set(), "warehouse", None),
@@ -34,6 +34,7 @@ SNAPSHOT = {  # asset: (upstream assets, group, code version)
     "unmapped_cells": ({"extracted_documents", "reports"}, "warehouse", B),
     "crawl_log": (BUILT, "warehouse", B),
     "runs": (BUILT, "warehouse", B),
+    "corrections": (BUILT, "warehouse", B),
     "quality_issues": ({"fact_applications", "fact_proactive", "fact_review_litigation",
                         "fact_applications_superseded", "fact_proactive_superseded",
                         "fact_review_litigation_superseded", "reports", "agencies",
