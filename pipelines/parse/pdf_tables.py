@@ -69,13 +69,16 @@ def _check_container(data: bytes) -> None:
 
 def _glyphs(textpage) -> list[Glyph]:
     """The page's drawn characters with their boxes; pdfium's invented spaces left out, and a
-    glyph drawn again at nearly the same place (WPS's fake bold) kept once."""
+    glyph drawn again at nearly the same place (WPS's fake bold) kept once, whatever the order
+    it was drawn in (glyph by glyph, or the whole string twice)."""
     out: list[Glyph] = []
     raw = textpage.raw
     # Loose boxes: the font's full height for every glyph, spaces included, so a line's glyphs
     # share one vertical band. Raw calls with one reused struct: thousands of glyphs a page.
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
+    # (char, x bucket, y bucket) → glyphs kept there: a doubled glyph is found by position.
+    near: dict[tuple[str, int, int], list[Glyph]] = {}
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
         if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
             continue
@@ -87,8 +90,19 @@ def _glyphs(textpage) -> list[Glyph]:
         g = Glyph(chr(code), rect.left, rect.bottom, rect.right, rect.top)
         if out and _same_glyph(out[-1], g):
             continue
+        if g.char.isspace():
+            out.append(g)
+            continue
+        bx, by = int(g.left // _BUCKET), int(g.bottom // _BUCKET)
+        if any(_same_glyph(k, g) for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+               for k in near.get((g.char, bx + dx, by + dy), ())):
+            continue
+        near.setdefault((g.char, bx, by), []).append(g)
         out.append(g)
     return out
+
+
+_BUCKET = 3.0  # points: a fake-bold copy is drawn well under this far from the first
 
 
 def _same_glyph(a: Glyph, b: Glyph) -> bool:
@@ -97,7 +111,8 @@ def _same_glyph(a: Glyph, b: Glyph) -> bool:
         return False
     w = max(a.right - a.left, b.right - b.left, 1.0)
     h = max(a.top - a.bottom, b.top - b.bottom, 1.0)
-    return abs(a.left - b.left) < 0.35 * w and abs(a.bottom - b.bottom) < 0.35 * h
+    return (abs(a.left - b.left) < min(0.35 * w, _BUCKET)
+            and abs(a.bottom - b.bottom) < min(0.35 * h, _BUCKET))
 
 
 def read_text(data: bytes) -> PdfRead:
@@ -166,41 +181,77 @@ def _ruling_only(doc, pages: list[int]) -> bytes:
         out.close()
 
 
-def _lines_text(glyphs: list[Glyph]) -> str:
-    """Glyphs of one cell as lines top to bottom, each left to right."""
-    if not glyphs:
-        return ""
-    glyphs = sorted(glyphs, key=lambda g: (-g.cy, g.left))
-    lines: list[list[Glyph]] = []
-    low = high = 0.0
+def _vertical_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Runs of glyphs written top to bottom (vertical text, Identity-V or one character per
+    line): consecutive in drawing order, one above the next with no gap wider than half a
+    glyph, their centres on one vertical line. Runs of three glyphs or more."""
+    runs: list[list[Glyph]] = []
+    cur: list[Glyph] = []
     for g in glyphs:
-        if lines and low <= g.cy <= high:
-            lines[-1].append(g)
-            low, high = min(low, g.bottom), max(high, g.top)
-        else:
-            lines.append([g])
-            low, high = g.bottom, g.top
-    return "\n".join("".join(g.char for g in sorted(line, key=lambda g: g.left)).strip()
-                     for line in lines).strip()
+        if g.char.isspace():
+            continue
+        if cur:
+            p = cur[-1]
+            w = max(p.right - p.left, g.right - g.left, 1.0)
+            h = max(p.top - p.bottom, g.top - g.bottom, 1.0)
+            below = g.top <= p.bottom + 0.25 * h and p.bottom - g.top <= 0.5 * h
+            if below and abs(g.cx - p.cx) <= 0.25 * w:
+                cur.append(g)
+                continue
+            if len(cur) >= 3:
+                runs.append(cur)
+        cur = [g]
+    if len(cur) >= 3:
+        runs.append(cur)
+    return runs
 
 
-def _glyphs_by_cell(glyphs: list[Glyph], table) -> dict[tuple[int, int], list[Glyph]]:
-    """Each glyph to the grid position its centre falls in (one pass, by bisection)."""
+def _lines_text(glyphs: list[Glyph], runs: list[list[Glyph]] = ()) -> str:
+    """A cell's text, line by line: glyphs grouped into lines by baseline (within half a glyph
+    height of the line's first glyph: a glyph never chains two lines together), lines top to
+    bottom, glyphs left to right; a vertical run is a line of its own, read top to bottom."""
+    lines: list[tuple[float, str]] = [(max(g.top for g in run), "".join(g.char for g in run))
+                                      for run in runs]
+    if glyphs:
+        ordered = sorted(glyphs, key=lambda g: (-g.bottom, g.left))
+        current: list[Glyph] = []
+        for g in ordered:
+            if current:
+                first = current[0]
+                tol = 0.5 * min(first.top - first.bottom, g.top - g.bottom)
+                if first.bottom - g.bottom <= max(tol, 0.5):
+                    current.append(g)
+                    continue
+                lines.append(_line(current))
+            current = [g]
+        lines.append(_line(current))
+    lines.sort(key=lambda tl: -tl[0])
+    return "\n".join(t.strip() for _, t in lines).strip()
+
+
+def _line(glyphs: list[Glyph]) -> tuple[float, str]:
+    return (max(g.top for g in glyphs),
+            "".join(g.char for g in sorted(glyphs, key=lambda g: g.left)))
+
+
+def _position(table, x: float, y: float) -> tuple[int, int] | None:
     lefts = [float(x0) for x0, _ in table.cols]
     tops = [-float(y0) for y0, _ in table.rows]  # rows run top to bottom, PDF y grows upwards
-    out: dict[tuple[int, int], list[Glyph]] = {}
-    for g in glyphs:
-        c = bisect.bisect_right(lefts, g.cx) - 1
-        r = bisect.bisect_right(tops, -g.cy) - 1
-        if c < 0 or r < 0 or g.cx > table.cols[c][1] or g.cy < table.rows[r][1]:
-            continue
-        out.setdefault((r, c), []).append(g)
-    return out
+    c = bisect.bisect_right(lefts, x) - 1
+    r = bisect.bisect_right(tops, -y) - 1
+    if c < 0 or r < 0 or x > table.cols[c][1] or y < table.rows[r][1]:
+        return None
+    return r, c
 
 
 def camelot_grid(table, glyphs: list[Glyph]) -> Grid:
     """camelot's cells → one grid cell per merged region (cells with no ruling between them),
-    its text from pdfium's glyphs (camelot reads a text-free copy of the page)."""
+    its text from pdfium's glyphs (camelot reads a text-free copy of the page).
+
+    A glyph belongs to the region its centre falls in. A vertical run is placed whole: when its
+    glyphs fall in several regions (its boxes pushed over the ruling into the next column, as
+    pdfium reports some producers' Identity-V text), it belongs to the nearest region whose
+    rows hold the whole run, so none of its glyphs joins a neighbouring cell's text."""
     cells = table.cells
     n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
     parent = list(range(n_rows * n_cols))
@@ -221,16 +272,63 @@ def camelot_grid(table, glyphs: list[Glyph]) -> Grid:
     for r in range(n_rows):
         for c in range(n_cols):
             regions.setdefault(find(r * n_cols + c), []).append((r, c))
-    placed = _glyphs_by_cell(glyphs, table)
+    text_of: dict[int, list[Glyph]] = {}
+    runs_of: dict[int, list[list[Glyph]]] = {}
+    in_run: set[int] = set()
+    for run in _vertical_runs(glyphs):
+        where = {_position(table, g.cx, g.cy) for g in run}
+        if None in where:
+            continue
+        owner = _run_owner(table, run, where, find, n_cols)
+        if owner is None:
+            continue  # placed glyph by glyph, by centre
+        runs_of.setdefault(owner, []).append(run)
+        in_run.update(id(g) for g in run)
+    for g in glyphs:
+        if id(g) in in_run:
+            continue
+        pos = _position(table, g.cx, g.cy)
+        if pos is not None:
+            text_of.setdefault(find(pos[0] * n_cols + pos[1]), []).append(g)
     spans = []
-    for members in regions.values():
+    for root, members in regions.items():
         rows = [m[0] for m in members]
         cols = [m[1] for m in members]
-        text = _lines_text([g for m in members for g in placed.get(m, ())])
+        text = _lines_text(text_of.get(root, []), runs_of.get(root, ()))
         spans.append((min(rows), min(cols), max(rows) - min(rows) + 1,
                       max(cols) - min(cols) + 1, text))
     return from_spans(spans, n_rows, n_cols, page=int(table.page),
                       col_x=[(float(x0), float(x1)) for x0, x1 in table.cols])
+
+
+def _run_owner(table, run, where, find, n_cols: int) -> int | None:
+    """The region a vertical run belongs to: one region holding all the rows the run crosses.
+
+    A run whose glyph boxes all straddle one column ruling belongs to one of the two columns:
+    the one whose single region holds the whole run (the side of the centres first)."""
+    rows = range(min(r for r, _ in where), max(r for r, _ in where) + 1)
+
+    def whole(c: int) -> int | None:
+        if not 0 <= c < n_cols:
+            return None
+        roots = {find(r * n_cols + c) for r in rows}
+        return roots.pop() if len(roots) == 1 else None
+
+    cols = {c for _, c in where}
+    if len(cols) > 1:
+        return None
+    col = cols.pop()
+    left, right = (float(x) for x in table.cols[col])
+    sides = []
+    if all(g.left < left < g.right for g in run):
+        sides.append(col - 1)
+    if all(g.left < right < g.right for g in run):
+        sides.append(col + 1)
+    for c in [col, *sides]:
+        owner = whole(c)
+        if owner is not None:
+            return owner
+    return None
 
 
 def read_tables(data: bytes, read: PdfRead) -> None:
