@@ -6,40 +6,14 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.checks.findings import DIMS, LABELS, SECTION_ZH, TABLE_OF, cells_ref, finding
-from pipelines.core.spec import APPLICANTS, APPLICATION_ROWS, OUTCOMES, PROCEEDINGS
+from pipelines.core.spec import OTHER_SUB_ROWS, template_cells
+
+__all__ = ["template_cells", "OTHER_SUB_ROWS", "check_format", "check_unreadable",
+           "check_sections_and_rows"]
 
 READABLE = ("ok", "partial")
 UNREADABLE = {"failed": "无法读取", "needs_ocr": "只有图片、没有文字层（需OCR）",
               "unsupported": "文件类型无法处理"}
-OTHER_SUB_ROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
-
-# Section 二's grid per format: (items, measures) per block of 第二十条.
-_PROACTIVE_GRID = {
-    "2019": ((("regulations", "normative_documents"), ("newly_made", "newly_published",
-                                                       "total_published")),
-             (("administrative_licensing", "other_external_services"),
-              ("previous_year_items", "change", "decisions")),
-             (("administrative_penalty", "administrative_coercion"),
-              ("previous_year_items", "change", "decisions")),
-             (("administrative_fees",), ("previous_year_items", "change")),
-             (("centralized_procurement",), ("procurement_items", "procurement_amount"))),
-    "2021": ((("regulations", "normative_documents"), ("issued", "abolished", "in_force")),
-             (("administrative_licensing",), ("decisions",)),
-             (("administrative_penalty", "administrative_coercion"), ("decisions",)),
-             (("administrative_fees",), ("fee_amount",))),
-}
-
-
-def template_cells(section: str, fmt: str) -> list[tuple[str, str]]:
-    """Every cell the national template of `fmt` prints in `section`, in template order."""
-    if section == "proactive":
-        return [(i, m) for items, measures in _PROACTIVE_GRID[fmt] for i in items
-                for m in measures]
-    if section == "applications":
-        rows = [c.code for c in APPLICATION_ROWS if fmt in c.formats]
-        return [(r, a.code) for r in rows for a in APPLICANTS]
-    return [(p.code, o.code) for p in PROCEEDINGS for o in OUTCOMES]
-
 
 def _present(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, set]]:
     """section → report_id → {(dim1, dim2)} printed."""

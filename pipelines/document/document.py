@@ -19,7 +19,7 @@ from pipelines.core.charset import decode_html
 from pipelines.parse import docx_tables, html_tables, pdf_tables
 from pipelines.core.media import sniff_media_type
 from pipelines.document.version import EXTRACTOR_VERSION
-from pipelines.normalise.model import as_records
+from pipelines.normalise.model import EXTRA_ROW, as_records
 from pipelines.normalise.sections import READERS, normalise
 from pipelines.core.text import norm
 
@@ -33,12 +33,17 @@ def _title_from_text(text: str) -> str | None:
 
 
 def _status(normalised, grids_read: int, where: str) -> tuple[str, str | None]:
+    """ok, or partial when a table of the template is missing or a printed cell of the template
+    could not be placed. Empty cells of unused areas, tables that are not the template's (the
+    detail page's metadata, the narrative's own) and rows the template does not have are in
+    unmapped_cells but do not make a report partial."""
     if not normalised.sections:
         return "failed", (f"no table of the national template found ({grids_read} tables read"
                           f"{where})")
     problems = [f"section {SECTION_NAMES[s]} table not found" for s in READERS
                 if s not in normalised.sections]
-    placed_unmapped = [u for u in normalised.unmapped if u.section != "other"]
+    placed_unmapped = [u for u in normalised.unmapped if u.section != "other"
+                       and not u.reason.startswith(EXTRA_ROW)]
     if placed_unmapped:
         problems.append(f"{len(placed_unmapped)} cells could not be placed "
                         "(see unmapped_cells)")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from pipelines.parse.grid import Cell, Grid, aligned_columns
+from pipelines.parse.grid import Cell, Grid, aligned_columns, dominant
 from pipelines.normalise.labels import NoMatch, leading_chinese_number, leading_number, match_code
-from pipelines.normalise.model import Fact, Unmapped, make_fact
+from pipelines.normalise.model import EXTRA_ROW, Fact, Unmapped, make_fact
 from pipelines.core.spec import APPLICANTS, APPLICATION_ROWS, RESULT_GROUPS, SUB_ITEM_GROUPS
 from pipelines.core.text import norm, parse_value
 
 SECTION = "applications"
 HOLES = "row has fewer cells than the table is wide (empty cells dropped?): its values cannot be placed"
+SHIFTED = ("a number in a label column: the row's cells are shifted, its values cannot be placed "
+           "by their columns")
 _TOP_LEVEL = tuple(c for c in APPLICATION_ROWS if c.group is None)
 _GROUP_CODES = {group: words for group, words in RESULT_GROUPS.values()}
 _GROUP_BY_NUMBER = {num: group for num, (group, _) in RESULT_GROUPS.items()}
@@ -114,6 +116,19 @@ def _sub_item(group: str | None, rest: list[str], joined: str) -> tuple[str, str
     return code.code, group
 
 
+def _category_only(own: list[Cell]) -> bool:
+    """The row's own label cells (not merged ones beside it) name a result category that has
+    sub-items, and nothing else: the category printed as a row above its sub-items. No template
+    row is printed this way (（六）其他处理, a template row of its own, is dealt with once the
+    table is read); a row whose own sub-item label is empty is not this (a missing label)."""
+    return bool(own) and all(norm(c.text) and (_is_results_header(c.text)
+                                               or _group_of_safe(c.text) in _SUB_GROUPS)
+                             for c in own) and any(not _is_results_header(c.text) for c in own)
+
+
+_SUB_GROUPS = tuple(g for g in SUB_ITEM_GROUPS if g != "other")
+
+
 def _group_of_safe(segment: str) -> str | None:
     try:
         return _group_of(segment)
@@ -142,11 +157,12 @@ def _header_rows(grid: Grid) -> int:
 
 def _is_tail(labels: list[str], values: list[Cell]) -> bool:
     """The rest of a row the page break cut: label pieces only (the end of its sub-item label,
-    maybe its category cell running on), no numbering of its own, no values."""
+    maybe its category cell running on), no numbering of its own, no values; or nothing at all
+    but the merged cells running on (a one-line label the break left empty below)."""
     if any(norm(c.text) for c in values):
         return False
     text = [t for t in labels if norm(t) and not _is_results_header(t) and _group_of_safe(t) is None]
-    return bool(text) and all(
+    return not text or all(
         leading_number(t) is None and leading_chinese_number(t) is None
         and not any(w in norm(t) for c in _TOP_LEVEL for w in c.words) for t in text)
 
@@ -253,12 +269,16 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
     seen: set[int] = set()
     last_row: dict | None = None  # the grid's last row, for a row the page break split
 
-    def place(code: str, label: str, values: list[Cell], page: int | None) -> None:
+    def place(code: str, label: str, values: list[Cell], page: int | None,
+              grid: Grid | None = None) -> None:
         for cell in values:
             # A value cell spanning several grid columns is placed only when one header
-            # stands over all of them (a thin extra column from a converted .doc).
+            # stands over all of them (a thin extra column from a converted .doc), or over
+            # all but a sliver of it (a value row ruled a little apart from the header).
             codes = {colmap.get(c) for c in range(cell.col, cell.last_col + 1)}
             applicant = codes.pop() if len(codes) == 1 else None
+            if applicant is None and len(codes) > 1 and grid is not None:
+                applicant = dominant(grid, cell, colmap.get)
             if applicant is None:
                 why = ("value cell spans columns of different applicants" if cell.colspan > 1
                        else "column has no recognised applicant header")
@@ -302,6 +322,7 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
         for r in range(n_header, grid.n_rows):
             cells = grid.row_cells(r)
             labels = [c.text for c in cells if c.last_col < value_start]
+            raw_labels = [c.text for c in cells if c.last_col < value_start and c.row == r]
             stray = [c for c in cells if c.last_col < value_start and id(c) not in seen
                      and parse_value(c.text).kind == "number"]
             seen.update(id(c) for c in stray)
@@ -318,20 +339,37 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
                 continue
             if r == n_header and last_row is not None and _is_tail(labels, values):
                 # The page break cut a row: its values stayed above, its label ran on here.
-                if last_row["failed"]:
-                    tail = [t for t in labels if norm(t) and _group_of_safe(t) is None][-1]
+                pieces = [t for t in labels if norm(t) and _group_of_safe(t) is None]
+                if last_row["failed"] and not any(not _is_results_header(t) for t in pieces):
+                    unmapped.extend(last_row["unmapped"])
+                elif last_row["failed"]:
+                    tail = pieces[-1]
                     joined = last_row["labels"][:-1] + [last_row["labels"][-1] + tail]
                     try:
                         code, group = match_row(joined, last_row["group"])
                     except NoMatch:
                         unmapped.extend(last_row["unmapped"])
                     else:
-                        place(code, " ".join(joined), last_row["values"], last_row["page"])
+                        place(code, " ".join(joined), last_row["values"], last_row["page"],
+                              last_row["grid"])
                 last_row = None
                 continue
             if last_row is not None and last_row["failed"]:
                 unmapped.extend(last_row["unmapped"])
             last_row = None
+            if _category_only([c for c in cells if c.last_col < value_start and c.row == r
+                                and c.rowspan == 1]):
+                # Nothing of the template here: an empty row is an unused area; figures of
+                # the category's own (a subtotal) are a row the template does not have.
+                group = row_group(labels) or group
+                unmapped.extend(Unmapped(SECTION, label, c.text, grid.page,
+                                         f"{EXTRA_ROW}: a result category's own row above its "
+                                         "sub-items") for c in values if norm(c.text))
+                continue
+            if any(parse_value(t).kind == "number" for t in raw_labels):
+                unmapped.extend(Unmapped(SECTION, label, c.text, grid.page, SHIFTED)
+                                for c in values)
+                continue
             group = row_group(labels) or group
             group_before = group
             try:
@@ -339,17 +377,36 @@ def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
             except NoMatch as e:
                 lost = [Unmapped(SECTION, label, c.text, grid.page, str(e)) for c in values]
                 if r == grid.n_rows - 1:  # may be completed by the next page's first row
-                    last_row = {"failed": True, "labels": labels, "values": values,
+                    last_row = {"failed": True, "labels": labels, "values": values, "grid": grid,
                                 "page": grid.page, "group": group_before, "unmapped": lost}
                 else:
                     unmapped.extend(lost)
                 continue
-            place(code, label, values, grid.page)
+            place(code, label, values, grid.page, grid)
             if r == grid.n_rows - 1:
                 last_row = {"failed": False}
     if last_row is not None and last_row["failed"]:
         unmapped.extend(last_row["unmapped"])
-    return facts, unmapped
+    return _other_above_subitems(facts, unmapped)
+
+
+def _other_above_subitems(facts: list[Fact], unmapped: list[Unmapped]):
+    """（六）其他处理 printed as a row above its own sub-items (1. 2. 3.) is their category, not
+    the single （六） row: its empty cells are an unused area, its figures a row the template
+    does not have."""
+    rows = {f.dim1 for f in facts}
+    if "other_total" not in rows or not rows & {"other_no_correction", "other_unpaid_fee",
+                                                  "other_other"}:
+        return facts, unmapped
+    kept = []
+    for f in facts:
+        if f.dim1 != "other_total":
+            kept.append(f)
+        elif norm(f.raw_text):
+            unmapped.append(Unmapped(SECTION, "（六）其他处理", f.raw_text, f.page,
+                                     f"{EXTRA_ROW}: a result category's own row above its "
+                                     "sub-items"))
+    return kept, unmapped
 
 
 def _new_cells(grid: Grid, r: int, seen: set[int]) -> list[Cell]:

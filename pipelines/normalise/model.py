@@ -26,6 +26,12 @@ class Fact:
     kind: str  # number | blank | text (text: a finding, the value stays NULL)
 
 
+# The reason of a cell in a row the template does not have (其他主动公开文件, a category's own
+# subtotal row): reported in unmapped_cells, but no template cell is missing for it, so it does
+# not make the report partial.
+EXTRA_ROW = "row the template does not have"
+
+
 @dataclass
 class Unmapped:
     section: str

@@ -69,16 +69,13 @@ def _check_container(data: bytes) -> None:
 
 def _glyphs(textpage) -> list[Glyph]:
     """The page's drawn characters with their boxes; pdfium's invented spaces left out, and a
-    glyph drawn again at nearly the same place (WPS's fake bold) kept once, whatever the order
-    it was drawn in (glyph by glyph, or the whole string twice)."""
+    glyph drawn again at nearly the same place (WPS's fake bold) kept once."""
     out: list[Glyph] = []
     raw = textpage.raw
     # Loose boxes: the font's full height for every glyph, spaces included, so a line's glyphs
     # share one vertical band. Raw calls with one reused struct: thousands of glyphs a page.
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
-    # (char, x bucket, y bucket) → glyphs kept there: a doubled glyph is found by position.
-    near: dict[tuple[str, int, int], list[Glyph]] = {}
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
         if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
             continue
@@ -87,7 +84,18 @@ def _glyphs(textpage) -> list[Glyph]:
             continue
         if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, ref):
             continue
-        g = Glyph(chr(code), rect.left, rect.bottom, rect.right, rect.top)
+        out.append(Glyph(chr(code), rect.left, rect.bottom, rect.right, rect.top))
+    return dedupe_glyphs(out)
+
+
+def dedupe_glyphs(glyphs: list[Glyph]) -> list[Glyph]:
+    """A glyph drawn again at nearly the same place (fake bold) kept once, whatever order it
+    was drawn in (glyph by glyph, or the whole string again): found by position, never by
+    collapsing repeated characters ("11" and "1100" are real)."""
+    out: list[Glyph] = []
+    # (char, x bucket, y bucket) → glyphs kept there
+    near: dict[tuple[str, int, int], list[Glyph]] = {}
+    for g in glyphs:
         if out and _same_glyph(out[-1], g):
             continue
         if g.char.isspace():
@@ -210,7 +218,8 @@ def _lines_text(glyphs: list[Glyph], runs: list[list[Glyph]] = ()) -> str:
     """A cell's text, line by line: glyphs grouped into lines by baseline (within half a glyph
     height of the line's first glyph: a glyph never chains two lines together), lines top to
     bottom, glyphs left to right; a vertical run is a line of its own, read top to bottom."""
-    lines: list[tuple[float, str]] = [(max(g.top for g in run), "".join(g.char for g in run))
+    # (baseline, text): a line by its baseline, a vertical run by its first glyph's
+    lines: list[tuple[float, str]] = [(run[0].bottom, "".join(g.char for g in run))
                                       for run in runs]
     if glyphs:
         ordered = sorted(glyphs, key=lambda g: (-g.bottom, g.left))
@@ -230,7 +239,7 @@ def _lines_text(glyphs: list[Glyph], runs: list[list[Glyph]] = ()) -> str:
 
 
 def _line(glyphs: list[Glyph]) -> tuple[float, str]:
-    return (max(g.top for g in glyphs),
+    return (glyphs[0].bottom,
             "".join(g.char for g in sorted(glyphs, key=lambda g: g.left)))
 
 
