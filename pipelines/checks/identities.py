@@ -46,16 +46,24 @@ def _differ(a: float, b: float) -> bool:
     return abs(a - b) > 1e-9
 
 
-def check_applications(apps: pd.DataFrame, incomplete: set | frozenset = frozenset()) -> list[dict]:
+def check_applications(apps: pd.DataFrame, incomplete: set | frozenset = frozenset(),
+                       missing: dict | None = None) -> list[dict]:
     """I2 (per row) and blank totals, then I3 and I1 (per applicant column).
 
-    `incomplete`: reports with section 三 cells that could not be placed. Their result rows
-    are not all known, so I3 (the sum of the result rows) is not compared there: a missing
-    row is the extractor's finding (`template_rows_missing`), not the report's arithmetic."""
+    `missing`: report_id → the (row_code, applicant) cells its template expects that were not
+    placed (`pipelines.checks.template.missing_cells`). A comparison involving one of them is
+    not made: the gap is the extractor's finding (`template_rows_missing`), never the report's
+    arithmetic. `incomplete`: reports whose template is not known (format unknown) but with
+    section 三 cells that could not be placed: their result rows are not all known, so I3 is
+    not compared there."""
     findings = []
     meta = fact_meta(apps)
+    missing = missing or {}
     for rid, cells in _cells(apps, "row_code", "applicant").items():
         m = meta[rid]
+        gap = missing.get(rid, frozenset())
+        gap_rows = {r for r, _ in gap}
+        gap_cols = {a for _, a in gap}
         rows = {r for r, _ in cells}
         blank_rows = set()  # rows whose 总计 is blank while their parts are not
         for row in sorted(rows):
@@ -70,8 +78,8 @@ def check_applications(apps: pd.DataFrame, incomplete: set | frozenset = frozens
                         f"{ROW[row]}：总计栏空白，而各申请人列之和为 {parts:g}", parts, None,
                         cells_ref(APPS, [(row, "total")] + [k for k in parts_keys if cells[k]])))
                 continue
-            if total is ABSENT or not parts_keys:
-                continue  # no total, or no applicant columns printed: nothing to compare
+            if total is ABSENT or not parts_keys or row in gap_rows:
+                continue  # no total, no applicant columns printed, or a cell of the row not read
             if _differ(parts, total):
                 listed = " + ".join(f"{COL[k[1]]} {fmt(cells[k])}" for k in parts_keys if cells[k])
                 findings.append(finding(
@@ -86,7 +94,8 @@ def check_applications(apps: pd.DataFrame, incomplete: set | frozenset = frozens
                 continue  # a blank total is reported once, by blank_total
             result_rows = [r for r in RESULT_ROWS if (r, col) in cells]
             skip_total = col == "total"  # a blank 总计 among the rows: not compared
-            if (result_rows and rid not in incomplete
+            result_gap = any((r, col) in gap for r in RESULT_ROWS + ("results_total",))
+            if (result_rows and rid not in incomplete and not result_gap
                     and not (skip_total and blank_rows & set(result_rows))):
                 parts = _sum(cells, [(r, col) for r in result_rows])
                 if _differ(parts, printed):
@@ -101,6 +110,8 @@ def check_applications(apps: pd.DataFrame, incomplete: set | frozenset = frozens
                 involved = ("new_received", "carried_over", "results_total", "carried_forward")
                 if skip_total and blank_rows & set(involved):
                     continue
+                if any((r, col) in gap for r in involved):
+                    continue
                 left = _sum(cells, [("new_received", col), ("carried_over", col)])
                 right = printed + (cells.get(("carried_forward", col)) or 0.0)
                 if _differ(left, right):
@@ -114,16 +125,19 @@ def check_applications(apps: pd.DataFrame, incomplete: set | frozenset = frozens
     return findings
 
 
-def check_review_litigation(review: pd.DataFrame) -> list[dict]:
-    """I4: in each block 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
+def check_review_litigation(review: pd.DataFrame, missing: dict | None = None) -> list[dict]:
+    """I4: in each block 总计 = 维持 + 纠正 + 其他 + 尚未审结; not compared in a block where a
+    cell the template expects was not placed (`missing`: report_id → (proceeding, outcome))."""
     findings = []
+    missing = missing or {}
     meta = fact_meta(review)
     parts_of = ("upheld", "corrected", "other", "pending")
     names = LABELS["proceeding"]
     outs = LABELS["outcome"]
     for rid, cells in _cells(review, "proceeding", "outcome").items():
+        gap = missing.get(rid, frozenset())
         for proceeding in ("review", "lawsuit_direct", "lawsuit_after_review"):
-            if (proceeding, "total") not in cells:
+            if (proceeding, "total") not in cells or any(p == proceeding for p, _ in gap):
                 continue
             total = cells[(proceeding, "total")]
             keys = [(proceeding, p) for p in parts_of if (proceeding, p) in cells]
@@ -150,7 +164,8 @@ def check_review_litigation(review: pd.DataFrame) -> list[dict]:
 def check_carry_over(apps: pd.DataFrame) -> list[dict]:
     """Year N's 二 (carried over) against year N−1's 四 (carried forward), same agency.
 
-    Give it the current reports' facts: one report per agency and year."""
+    Give it the current reports' facts: one report per agency and year. Only cells both
+    reports printed and placed are compared (a cell not placed has no row to join)."""
     findings = []
     a = apps[apps["agency_id"].notna() & apps["report_year"].notna()]
     over = a[a["row_code"] == "carried_over"]

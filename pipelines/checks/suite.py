@@ -37,13 +37,22 @@ def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     unmapped = frames.get("unmapped_cells")
     incomplete = (set(unmapped.loc[unmapped["section"].isin(["applications", "unplaced_part"]),
                                    "report_id"]) if unmapped is not None else set())
-    found = (identities.check_applications(every["fact_applications"], incomplete)
-             + identities.check_review_litigation(every["fact_review_litigation"])
+    reports = frames.get("reports")
+    missing = (template.missing_cells(reports, every) if reports is not None and len(reports)
+               else {})
+    # Where the template is known, `missing` says which comparisons cannot be made; the
+    # fallback (any unplaced cell of 三) stays for reports whose format is unknown.
+    known = (set(reports.loc[reports["format"].isin(["2019", "2021"]), "report_id"])
+             if reports is not None and len(reports) else set())
+    found = (identities.check_applications(every["fact_applications"], incomplete - known,
+                                           missing.get("fact_applications"))
+             + identities.check_review_litigation(every["fact_review_litigation"],
+                                                  missing.get("fact_review_litigation"))
              + identities.check_carry_over(current["fact_applications"])
              + identities.check_not_numbers(every)
              + plausibility.check_negative(every)
              + plausibility.check_history(current))
-    reports, agencies = frames.get("reports"), frames.get("agencies")
+    agencies = frames.get("agencies")
     if reports is not None and len(reports):
         found += (template.check_format(reports) + template.check_unreadable(reports)
                   + template.check_sections_and_rows(reports, every, frames.get("unmapped_cells"))

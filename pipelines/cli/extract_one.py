@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.checks.identities import FINDING_COLUMNS, check_applications, check_review_litigation
+from pipelines.checks.template import check_sections_and_rows, missing_cells
 from pipelines.document.document import extract_document
 from pipelines.load.build import FACT_KEYS
 from pipelines.normalise.model import TABLE_OF_SECTION
@@ -42,8 +43,22 @@ def extract_one(target: str) -> dict:
         facts[table].append(row)
     frames = {t: pd.DataFrame(rows, columns=["report_id", *FACT_KEYS[t], "value", "raw_text", "page"])
               .assign(agency_id=None, report_year=None) for t, rows in facts.items()}
-    findings = (check_applications(frames["fact_applications"])
-                + check_review_litigation(frames["fact_review_litigation"]))
+    # The pipeline's rule: no comparison involving a cell the template expects but that was not
+    # placed (the gap is template_rows_missing); where the format is unknown, no I3 on a
+    # report with unplaced cells of 三.
+    report = pd.DataFrame([{"report_id": rid, "agency_id": None, "report_year": None,
+                            "status": result["status"], "format": result["format"]}])
+    missing = missing_cells(report, frames)
+    unplaced = {u["section"] for u in result["unmapped"]}
+    incomplete = ({rid} if result["format"] not in ("2019", "2021")
+                  and unplaced & {"applications", "unplaced_part"} else set())
+    unmapped = pd.DataFrame([{"report_id": rid, "section": u["section"]} for u in result["unmapped"]],
+                            columns=["report_id", "section"])
+    findings = (check_applications(frames["fact_applications"], incomplete,
+                                   missing.get("fact_applications"))
+                + check_review_litigation(frames["fact_review_litigation"],
+                                          missing.get("fact_review_litigation"))
+                + check_sections_and_rows(report, frames, unmapped))
     return {
         "document": target, "report_id": rid, "sha256": result["sha256"],
         "media_type": result["media_type"], "status": result["status"], "error": result["error"],

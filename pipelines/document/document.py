@@ -19,6 +19,7 @@ from pipelines.core.charset import decode_html
 from pipelines.parse import docx_tables, html_tables, pdf_tables
 from pipelines.core.media import sniff_media_type
 from pipelines.document.version import EXTRACTOR_VERSION
+from pipelines.normalise.metadata import split_metadata
 from pipelines.normalise.model import EXTRA_ROW, as_records
 from pipelines.normalise.sections import READERS, normalise
 from pipelines.core.text import norm
@@ -70,7 +71,7 @@ def failed_result(sha: str, media_type: str | None, error: str | None = None) ->
         "sha256": sha, "extractor_version": EXTRACTOR_VERSION, "media_type": media_type,
         "status": "failed", "error": error, "format": "unknown", "pages": None,
         "report_id": sha, "title": None, "sections": [], "table_pages": [],
-        "facts": [], "unmapped": [], "timings": {}, "narrative": None,
+        "facts": [], "unmapped": [], "timings": {}, "narrative": None, "metadata": {},
     }
 
 
@@ -140,6 +141,8 @@ def _extract_into(result: dict, data: bytes, media_type: str) -> None:
         result["status"] = "unsupported"
         result["error"] = f"unsupported document type ({media_type})"
         return
+    # The detail page's metadata table (索引号, 发布机构 …) is about the report, not of it.
+    result["metadata"], grids = split_metadata(grids)
     normalised = normalise(grids)
     result["format"] = normalised.format
     result["sections"] = normalised.sections

@@ -74,7 +74,11 @@ def _report_rows(docs: pd.DataFrame, store: ResultStore, now: pd.Timestamp,
             "format": result.get("format") or "unknown", "title": doc.get("title") or result.get("title"),
             "page_url": doc.get("page_url"), "document_url": doc.get("document_url"),
             "media_type": media, "sha256": doc.get("sha256") or None, "pages": result.get("pages"),
-            "published_on": doc.get("published_on") or None, "fetched_at": doc.get("fetched_at"),
+            # the list's date first; else the date of the detail page's metadata table
+            "published_on": (doc.get("published_on") or (result.get("metadata") or {}).get(
+                "published_on") or None), "fetched_at": doc.get("fetched_at"),
+            **{k: (result.get("metadata") or {}).get(k) for k in ("publisher", "index_no",
+                                                                   "doc_no")},
             "status": result["status"], "error": result.get("error"),
             "extractor_version": result.get("extractor_version"),
             "facts_placed": sum(f["kind"] == "number" for f in result["facts"]),
