@@ -41,7 +41,7 @@ def _run_lock(settings: Settings):
 
 
 def cmd_run(args) -> int:
-    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
+    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir, args.lake)
     if not settings.sources_file.exists():
         print(f"gongkai: sources file not found: {settings.sources_file}", file=sys.stderr)
         return 2
@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_run = sub.add_parser("run", help="crawl, extract, load, check and publish, in-process")
     _common(p_run)
+    p_run.add_argument("--lake", help="raw documents and per-document results: a folder or an "
+                                      "fsspec URL such as s3://bucket/prefix (env GONGKAI_LAKE; "
+                                      "default <data-dir>/lake)")
     p_run.set_defaults(func=cmd_run)
     p_ex = sub.add_parser("extract", help="extract one report (PDF/HTML/DOCX file or URL)")
     p_ex.add_argument("target", help="a file path or an http(s) URL")

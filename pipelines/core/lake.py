@@ -1,4 +1,11 @@
-"""Content-addressed store of fetched bytes: raw/<sha[:2]>/<sha>.
+"""The lake: where raw documents and per-document results live, local or in object storage.
+
+The root is any fsspec URL (a local folder by default, `<data-dir>/lake`; `s3://bucket/prefix`
+for a cluster), handled through universal-pathlib, so the crawler, the extraction workers and
+the loader address the same files whatever the store. Layout:
+
+    raw/<sha256[:2]>/<sha256>                  documents, content-addressed
+    extracted/<extractor version>/<sha256>.json  per-document results (immutable)
 
 Content addressing makes a document linked twice one file, and lets a 304 or an unchanged
 list entry reuse what an earlier run fetched.
@@ -11,22 +18,61 @@ import os
 import tempfile
 from pathlib import Path
 
+from upath import UPath
+
+
+def lake_path(root: str | os.PathLike) -> UPath:
+    """A lake root as a path object: URLs as they are, local paths made absolute."""
+    text = os.fspath(root)
+    if "://" in text and not text.startswith("file://"):
+        return UPath(text)
+    if text.startswith("file://"):
+        text = text[len("file://"):]
+    return UPath(Path(text).expanduser().resolve())
+
+
+def is_local(path: UPath) -> bool:
+    return path.protocol in ("", "file", "local")
+
+
+def write_atomic(path: UPath, data: bytes) -> None:
+    """Write a whole file so that a reader sees the old one or the new one, never half.
+
+    Local: a temp file in the same folder, then rename. Object stores: a PUT is already atomic.
+    """
+    if not is_local(path):
+        path.write_bytes(data)
+        return
+    target = Path(path.path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:8]}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
 
 class RawStore:
-    def __init__(self, data_dir: str | Path) -> None:
-        self.data_dir = Path(data_dir)
-        self.root = self.data_dir / "raw"
+    """Documents by content: raw/<sha[:2]>/<sha> under the lake root."""
+
+    def __init__(self, lake: str | os.PathLike) -> None:
+        self.lake = lake_path(lake)
+        self.root = self.lake / "raw"
 
     @staticmethod
     def sha256(content: bytes) -> str:
         return hashlib.sha256(content).hexdigest()
 
-    def path(self, sha: str) -> Path:
-        return self.root / sha[:2] / sha
-
-    def relpath(self, sha: str) -> str:
-        """The path relative to the data dir, with forward slashes (stored in metadata)."""
+    @staticmethod
+    def relpath(sha: str) -> str:
+        """The path relative to the lake root, with forward slashes (stored in metadata)."""
         return f"raw/{sha[:2]}/{sha}"
+
+    def path(self, sha: str) -> UPath:
+        return self.root / sha[:2] / sha
 
     def has(self, sha: str) -> bool:
         return self.path(sha).is_file()
@@ -37,17 +83,6 @@ class RawStore:
     def put(self, content: bytes) -> str:
         sha = self.sha256(content)
         target = self.path(sha)
-        if target.is_file():
-            return sha
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Temp file in the same folder + os.replace: a reader never sees a half-written file,
-        # and two writers of the same content both end with the same complete file.
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{sha[:8]}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if not target.is_file():  # two writers of one content end with the same file
+            write_atomic(target, content)
         return sha

@@ -16,6 +16,12 @@ class Settings:
     sources_file: Path
     data_dir: Path
     warehouse: Path
+    # Raw documents and per-document results: a folder or an fsspec URL (s3://bucket/prefix).
+    lake: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.lake:
+            object.__setattr__(self, "lake", str(self.data_dir / "lake"))
 
     @property
     def stage_dir(self) -> Path:
@@ -27,13 +33,16 @@ class Settings:
 
     @classmethod
     def resolve(cls, sources: str | None = None, warehouse: str | None = None,
-                data_dir: str | None = None) -> "Settings":
+                data_dir: str | None = None, lake: str | None = None) -> "Settings":
         env = os.environ
         data = Path(data_dir or env.get("GONGKAI_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
         src = Path(sources or env.get("GONGKAI_SOURCES") or DEFAULT_SOURCES).resolve()
         wh = Path(warehouse or env.get("GONGKAI_WAREHOUSE") or data / "warehouse.duckdb").resolve()
-        return cls(src, data, wh)
+        lake = lake or env.get("GONGKAI_LAKE") or ""
+        if lake and "://" not in lake:
+            lake = str(Path(lake).resolve())
+        return cls(src, data, wh, lake)
 
     def as_env(self) -> dict[str, str]:
         return {"GONGKAI_SOURCES": str(self.sources_file), "GONGKAI_DATA_DIR": str(self.data_dir),
-                "GONGKAI_WAREHOUSE": str(self.warehouse)}
+                "GONGKAI_WAREHOUSE": str(self.warehouse), "GONGKAI_LAKE": self.lake}

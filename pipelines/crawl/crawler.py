@@ -48,17 +48,20 @@ def _holds_report(res: FetchResult) -> bool:
     return parse_detail_page(text, res.final_url).inline
 
 
-def crawl_source(source: Source, data_dir: Path, *,
+def crawl_source(source: Source, data_dir: Path, *, lake: str | None = None,
                  client_factory: Callable[[], httpx.Client] | None = None) -> CrawlResult:
-    """Crawl one source. Never raises for a portal's faults: they are in result.failures."""
-    return _SourceCrawl(source, Path(data_dir), client_factory).run()
+    """Crawl one source. Never raises for a portal's faults: they are in result.failures.
+
+    Documents go to the lake's raw store (default `<data_dir>/lake`); the crawl log and the
+    per-source state stay under the data dir."""
+    return _SourceCrawl(source, Path(data_dir), client_factory, lake).run()
 
 
 class _SourceCrawl:
-    def __init__(self, source: Source, data_dir: Path, client_factory) -> None:
+    def __init__(self, source: Source, data_dir: Path, client_factory, lake=None) -> None:
         self.source = source
         self.options = CrawlOptions.from_source_options(source.options)
-        self.store = RawStore(data_dir)
+        self.store = RawStore(lake or data_dir / "lake")
         self.log = CrawlLog(data_dir)
         self.state = SourceState(data_dir, source)
         self.fetcher = Fetcher(source, self.options, self.store, validators=self.log.validators,

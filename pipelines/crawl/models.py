@@ -12,7 +12,7 @@ class DocumentRef:
     """One fetched report document: an attachment, or the detail page holding the report inline."""
 
     sha256: str  # of the bytes in the raw store
-    raw_path: str  # relative to the data dir: raw/<sha[:2]>/<sha>
+    raw_path: str  # relative to the lake root: raw/<sha[:2]>/<sha>
     media_type: str  # pdf | html | docx | doc | other, by magic bytes first
     document_url: str  # the attachment URL, or the detail page URL for an inline report
     page_url: str  # the detail page (the list page when the list links the file directly)

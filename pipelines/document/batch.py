@@ -12,16 +12,15 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
+from pipelines.core.lake import RawStore
 from pipelines.document.document import extract_document, failed_result
 from pipelines.document.results import ResultStore
 
 
 @dataclass(frozen=True)
 class Job:
-    sha256: str
-    raw_path: str  # absolute
+    sha256: str  # the document, in the lake's raw store
     media_type: str | None
 
 
@@ -31,10 +30,11 @@ def summary(result: dict) -> dict:
         "facts": len(result["facts"]), "unmapped": len(result["unmapped"])}
 
 
-def run_job(job: Job, data_dir: str) -> dict:
-    data = Path(job.raw_path).read_bytes()
+def run_job(job: Job, lake: str) -> dict:
+    """On a worker: read the document from the lake, extract it, write its result there."""
+    data = RawStore(lake).read(job.sha256)
     result = extract_document(data, job.media_type)
-    ResultStore(Path(data_dir)).put(result)
+    ResultStore(lake).put(result)
     return summary(result)
 
 
@@ -66,18 +66,18 @@ def default_executor(n_jobs: int, workers: int | None = None):
         yield pool
 
 
-def extract_all(jobs: list[Job], data_dir: Path, executor: Executor | None = None) -> dict:
+def extract_all(jobs: list[Job], lake: str, executor: Executor | None = None) -> dict:
     """Extract every job whose result for this extractor version is missing.
 
     Returns {"extracted": [summaries], "cached": n}. Results are read back from the store.
     """
-    store = ResultStore(data_dir)
+    store = ResultStore(lake)
     todo = [j for j in {j.sha256: j for j in jobs}.values() if not store.has(j.sha256)]
     out = {"extracted": [], "cached": len({j.sha256 for j in jobs}) - len(todo)}
     if not todo:
         return out
     with (default_executor(len(todo)) if executor is None else _given(executor)) as ex:
-        futures = [ex.submit(run_job, j, str(data_dir)) for j in todo]
+        futures = [ex.submit(run_job, j, str(lake)) for j in todo]
         for job, fut in zip(todo, futures):
             try:
                 out["extracted"].append(fut.result())

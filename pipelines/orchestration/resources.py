@@ -13,12 +13,13 @@ class GongkaiSettings(ConfigurableResource):
     sources_file: str
     data_dir: str
     warehouse: str
+    lake: str = ""
 
     @classmethod
     def from_env(cls) -> "GongkaiSettings":
         s = Settings.resolve()
         return cls(sources_file=str(s.sources_file), data_dir=str(s.data_dir),
-                   warehouse=str(s.warehouse))
+                   warehouse=str(s.warehouse), lake=s.lake)
 
     def settings(self) -> Settings:
-        return Settings.resolve(self.sources_file, self.warehouse, self.data_dir)
+        return Settings.resolve(self.sources_file, self.warehouse, self.data_dir, self.lake or None)

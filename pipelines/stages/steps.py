@@ -68,7 +68,7 @@ def crawl(settings: Settings, counties: list[str] | None = None) -> dict:
     docs, failures, per_source = [], [], []
     for source in sources:
         t0 = time.perf_counter()
-        result = crawl_source(source, settings.data_dir)
+        result = crawl_source(source, settings.data_dir, lake=settings.lake)
         found = [asdict(d) | {"county": source.county} for d in result.documents]
         failed = [asdict(f) | {"county": source.county} for f in result.failures]
         failed_docs = [{"county": f["county"], "document_url": f["url"], "page_url": f["page_url"],
@@ -158,10 +158,9 @@ def extract(settings: Settings, counties: list[str] | None = None) -> dict:
         _write(county_dir(settings, county) / "documents_all.parquet",
                docs[docs["county"] == county])
     ok = docs[docs["sha256"].notna() & docs["crawl_error"].isna()]
-    jobs = [Job(r.sha256, str(settings.data_dir / r.raw_path), r.media_type)
-            for r in ok.itertuples(index=False)]
+    jobs = [Job(r.sha256, r.media_type) for r in ok.itertuples(index=False)]
     t0 = time.perf_counter()
-    out = extract_all(jobs, settings.data_dir)
+    out = extract_all(jobs, settings.lake)
     out["seconds"] = round(time.perf_counter() - t0, 2)
     out["documents"] = len({j.sha256 for j in jobs})
     return out
@@ -211,7 +210,7 @@ def unchanged(settings: Settings) -> bool:
 def build(settings: Settings, run_id: str | None = None) -> dict:
     previous = warehouse.read_previous(settings.warehouse)
     docs = all_documents(settings)
-    fingerprint = inputs_fingerprint(settings, docs, ResultStore(settings.data_dir))
+    fingerprint = inputs_fingerprint(settings, docs, ResultStore(settings.lake))
     stage_complete = all(_stage(settings, n).exists() for n in ALL_TABLES)
     same = (_published_state(settings).get("fingerprint") == fingerprint
             and settings.warehouse.exists() and stage_complete)
@@ -223,7 +222,7 @@ def build(settings: Settings, run_id: str | None = None) -> dict:
     log_path = settings.data_dir / "crawl" / "log.jsonl"
     crawl_log = (pd.read_json(log_path, lines=True, dtype=False) if log_path.exists()
                  and log_path.stat().st_size else pd.DataFrame())
-    frames = build_frames(docs, ResultStore(settings.data_dir), sources, previous,
+    frames = build_frames(docs, ResultStore(settings.lake), sources, previous,
                           run_id or uuid.uuid4().hex[:12], pd.Timestamp.now(), crawl_log)
     for name, frame in frames.tables.items():
         write_stage(settings, name, _parquet_safe(frame))
@@ -247,7 +246,7 @@ def find_issues(settings: Settings) -> pd.DataFrame:
     names = [t for t in FACT_TABLES] + [f"{t}_superseded" for t in FACT_TABLES]
     frames = stage_frames(settings, names + ["reports", "agencies", "unmapped_cells"])
     # The opening narrative of each report, for the narrative-against-table check.
-    frames["narratives"] = narratives(frames["reports"], ResultStore(settings.data_dir))
+    frames["narratives"] = narratives(frames["reports"], ResultStore(settings.lake))
     findings = all_findings(frames)
     write_stage(settings, "quality_issues", findings)
     return findings

@@ -65,7 +65,7 @@ def test_discovery_over_paginated_list(portal, tmp_path):
     assert a.inline and a.media_type == "html" and a.note is None  # GBK table was read
     assert (a.agency_hint, a.year_hint, a.published_on) == ("柱濮镇人民政府", 2020, "2021-01-20")
     assert a.document_url == a.page_url == portal.url("/art/a.html") and a.list_url == portal.url("/nb/index.html")
-    assert (tmp_path / a.raw_path).is_file()
+    assert (tmp_path / "lake" / a.raw_path).is_file()
     (b,) = docs[report("孝义市教育局")]
     assert (b.media_type, b.inline, b.document_url) == ("pdf", False, portal.url("/files/b.pdf"))
     c = docs["2022年政府信息公开工作年度报告（兑镇镇）"]

@@ -145,7 +145,7 @@ def test_a_second_run_over_an_unchanged_portal_changes_nothing(sample_run):
     """The nightly no-change run: conditional requests, nothing re-extracted, no publish."""
     warehouse = sample_run["work"] / "data" / "warehouse.duckdb"
     before = warehouse.stat()
-    results = sorted((sample_run["work"] / "data" / "extracted").rglob("*.json"))
+    results = sorted((sample_run["work"] / "data" / "lake" / "extracted").rglob("*.json"))
     log_path = sample_run["work"] / "data" / "crawl" / "log.jsonl"
     n_before = len(log_path.read_text(encoding="utf-8").splitlines())
     proc = _run(["run", "--sources", str(sample_run["sources"]),
@@ -154,7 +154,7 @@ def test_a_second_run_over_an_unchanged_portal_changes_nothing(sample_run):
     assert "nothing changed" in proc.stdout
     after = warehouse.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    assert sorted((sample_run["work"] / "data" / "extracted").rglob("*.json")) == results
+    assert sorted((sample_run["work"] / "data" / "lake" / "extracted").rglob("*.json")) == results
     second = pd.read_json(log_path, lines=True).iloc[n_before:]
     pages = second[~second["url"].str.endswith("/robots.txt")]
     assert len(pages) > 0 and set(pages["status"]) <= {304}, pages[["url", "status"]]
