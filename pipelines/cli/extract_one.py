@@ -64,6 +64,9 @@ def extract_one(target: str) -> dict:
         "media_type": result["media_type"], "status": result["status"], "error": result["error"],
         "format": result["format"], "pages": result["pages"], "title": result["title"],
         "extractor_version": result["extractor_version"], "timings": result["timings"],
+        # the detail page's metadata table, where the document is one (HTML) and has it
+        **{k: (result.get("metadata") or {}).get(k) for k in ("publisher", "index_no", "doc_no",
+                                                                "published_on")},
         **facts,
         "unmapped_cells": [{"report_id": rid, **{k: u[k] for k in ("section", "label", "raw_text",
                                                                      "page", "reason")}}
