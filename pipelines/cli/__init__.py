@@ -45,16 +45,18 @@ def cmd_run(args) -> int:
     if not settings.sources_file.exists():
         print(f"gongkai: sources file not found: {settings.sources_file}", file=sys.stderr)
         return 2
-    _apply(settings)
-    from dagster import DagsterInstance
-
-    from pipelines.orchestration.definitions import defs
-
     started = time.perf_counter()
-    print(f"gongkai run: sources {settings.sources_file}\n"
-          f"             data dir {settings.data_dir}\n"
-          f"             warehouse {settings.warehouse}", flush=True)
+    # The lock first, before the heavy imports: a second run on the same data dir refuses at
+    # once, and two runs started together cannot both get past the imports.
     with _run_lock(settings):
+        _apply(settings)
+        from dagster import DagsterInstance
+
+        from pipelines.orchestration.definitions import defs
+
+        print(f"gongkai run: sources {settings.sources_file}\n"
+              f"             data dir {settings.data_dir}\n"
+              f"             warehouse {settings.warehouse}", flush=True)
         instance = DagsterInstance.get()
         from pipelines.orchestration.partitions import all_counties_tags
 
