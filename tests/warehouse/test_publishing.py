@@ -185,3 +185,37 @@ def test_two_runs_started_at_once_one_refuses_and_nothing_is_corrupted(work):
         assert con.execute("SELECT count(*) FROM v_agency_year").fetchone()[0] > 0
     finally:
         con.close()
+
+
+CORRUPT = textwrap.dedent("""
+    import sys
+    import pipelines.stages.steps as steps
+    how = {how!r}
+    original = steps.build_frames
+    def corrupted(*args, **kwargs):
+        frames = original(*args, **kwargs)
+        t = frames.tables["fact_applications"]
+        if how == "duplicate_key":
+            import pandas
+            frames.tables["fact_applications"] = pandas.concat([t, t.head(1)], ignore_index=True)
+        else:
+            t.loc[t.index[0], "row_code"] = "not_a_template_row"
+        return frames
+    steps.build_frames = corrupted
+    from pipelines.cli import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+@pytest.mark.parametrize("how", ["duplicate_key", "unknown_code"])
+def test_a_blocking_schema_check_stops_the_publish(work, how):
+    """schema_valid is blocking: a duplicated fact key or a code outside the template stops
+    the run before the publish; the published warehouse and exports stay as they were."""
+    warehouse = work / "warehouse.duckdb"
+    (work / "published.json").unlink(missing_ok=True)  # so the run has work to publish
+    before, exports_before = _digest(warehouse), os.readlink(work / "exports")
+    proc = _run(work, wrapper=CORRUPT.format(how=how))
+    assert proc.returncode != 0, proc.stdout[-2000:]
+    assert "schema_valid" in proc.stderr or "not replaced" in proc.stderr, proc.stderr[-2000:]
+    assert _digest(warehouse) == before
+    assert os.readlink(work / "exports") == exports_before
