@@ -5,8 +5,9 @@
 
 The DDL is executed into an in-memory DuckDB and read back from its catalogue (column types,
 NOT NULL, keys, CHECKs and the COMMENT ON texts); the categories are the rows the loader writes
-into `categories` (pipelines/spec.py). tests/warehouse/test_data_dictionary.py fails when the
-committed file differs from what this script makes, so they cannot drift apart.
+into `categories` (pipelines/core/registry.py, from the codes of pipelines/core/spec.py).
+tests/warehouse/test_schema.py fails when the committed file differs from what this script
+makes, so they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -20,18 +21,21 @@ import pandas as pd
 SQL = Path(__file__).resolve().parent
 REPO = SQL.parent
 OUT = SQL / "DATA_DICTIONARY.md"
-TABLE_ORDER = ("counties", "agencies", "reports", "fact_applications", "fact_proactive",
-               "fact_review_litigation", "fact_applications_superseded",
-               "fact_proactive_superseded", "fact_review_litigation_superseded", "categories",
-               "quality_issues", "unmapped_cells", "crawl_log", "runs")
+
+sys.path.insert(0, str(REPO))
+from pipelines.core.registry import FACT_TABLES, SUPERSEDED_TABLES  # noqa: E402
+
+TABLE_ORDER = (("counties", "agencies", "reports") + FACT_TABLES + SUPERSEDED_TABLES
+               + ("categories", "quality_issues", "unmapped_cells", "crawl_log", "runs"))
 
 
 def _catalogue() -> duckdb.DuckDBPyConnection:
     sys.path.insert(0, str(REPO))
-    from pipelines.core.spec import categories_rows
+    from pipelines.core.registry import categories_rows
+    from pipelines.load.ddl import schema_sql
 
     con = duckdb.connect()
-    con.execute((SQL / "schema.sql").read_text(encoding="utf-8"))
+    con.execute(schema_sql())  # schema.sql with its code lists from the registry
     con.register("cats", pd.DataFrame(categories_rows()))
     con.execute("INSERT INTO categories SELECT section, dimension, code, label_zh, formats, "
                 "sort_order FROM cats")

@@ -3,8 +3,10 @@
 -- analysts open the published file read-only. The COMMENT ON statements at the end are the
 -- source of sql/DATA_DICTIONARY.md (python sql/make_data_dictionary.py regenerates it).
 --
--- Code columns carry CHECK constraints listing the template's codes (pipelines/spec.py, the
--- `categories` table); tests/warehouse/test_schema.py fails when the two drift apart.
+-- Code columns carry CHECK constraints listing the template's codes and the contract's enums.
+-- Those lists are generated from the registry (pipelines/core/registry.py, spec.py, models.py):
+-- `python -m pipelines.load.ddl` rewrites them here, the loader executes the generated text, and
+-- tests/unit/test_registry.py fails when this file is not current. Do not edit them by hand.
 
 CREATE TABLE counties (
     county_id      VARCHAR PRIMARY KEY,
@@ -83,8 +85,8 @@ CREATE TABLE fact_proactive (
         'administrative_fees', 'centralized_procurement')),
     measure     VARCHAR NOT NULL CHECK (measure IN (
         'newly_made', 'newly_published', 'total_published', 'previous_year_items', 'change',
-        'decisions', 'procurement_items', 'procurement_amount', 'issued', 'abolished',
-        'in_force', 'fee_amount')),
+        'decisions', 'procurement_items', 'procurement_amount', 'issued', 'abolished', 'in_force',
+        'fee_amount')),
     value       DOUBLE,
     unit        VARCHAR,
     raw_text    VARCHAR NOT NULL,
@@ -164,7 +166,8 @@ CREATE TABLE quality_issues (
     expected    DOUBLE,
     actual      DOUBLE,
     cells       VARCHAR,                         -- the cells involved: 'fact_applications:granted/total;granted/natural_person'
-    page        INTEGER                          -- the source page of those cells (NULL for HTML)
+    page        INTEGER,                         -- the source page of those cells (NULL for HTML)
+    county_id   VARCHAR                          -- the county (crawl findings have no agency)
 );
 
 CREATE TABLE unmapped_cells (
@@ -189,7 +192,9 @@ CREATE TABLE crawl_log (
     county        VARCHAR,
     stage         VARCHAR,
     content_type  VARCHAR,
-    note          VARCHAR
+    note          VARCHAR,
+    pattern       VARCHAR,
+    method        VARCHAR
 );
 
 CREATE TABLE runs (
@@ -299,6 +304,7 @@ COMMENT ON COLUMN quality_issues.detail IS 'What disagrees, in words.';
 COMMENT ON COLUMN quality_issues.expected IS 'The value the identity asks for.';
 COMMENT ON COLUMN quality_issues.actual IS 'The value printed.';
 COMMENT ON COLUMN quality_issues.cells IS 'The printed cells the finding involves, as table:dim1/dim2 pairs separated by semicolons.';
+COMMENT ON COLUMN quality_issues.county_id IS 'The county of the finding (for crawl_empty, which has no report or agency, the source''s county).';
 COMMENT ON COLUMN quality_issues.page IS 'The source page of those cells; NULL for HTML reports or when no single page holds them.';
 
 COMMENT ON TABLE unmapped_cells IS 'Every table cell or row the normaliser could not place: nothing read is silently dropped. Its report is partial.';
@@ -322,7 +328,9 @@ COMMENT ON COLUMN crawl_log.elapsed_ms IS 'Time the request took.';
 COMMENT ON COLUMN crawl_log.county IS 'The source (county) whose crawl made the request.';
 COMMENT ON COLUMN crawl_log.stage IS 'list, detail, attachment or robots: what the request was for.';
 COMMENT ON COLUMN crawl_log.content_type IS 'The Content-Type the server sent.';
-COMMENT ON COLUMN crawl_log.note IS 'What the body turned out to be when it was not what its name promised (e.g. an HTML error page under a .pdf name).';
+COMMENT ON COLUMN crawl_log.note IS 'What the body turned out to be when it was not what its name promised (e.g. an HTML error page under a .pdf name); on the list pages of a source whose lists yielded no report, crawl_empty: and why.';
+COMMENT ON COLUMN crawl_log.pattern IS 'The list pattern the source''s crawl used: plain, trs, hanweb, json_api (several joined by +).';
+COMMENT ON COLUMN crawl_log.method IS 'POST for the requests of a Hanweb data proxy or a POST list API; NULL for GET.';
 
 COMMENT ON TABLE runs IS 'One row per pipeline run that published.';
 COMMENT ON COLUMN runs.run_id IS 'The run''s id.';

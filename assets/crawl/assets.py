@@ -29,8 +29,10 @@ def crawl(context: AssetExecutionContext, gongkai: GongkaiSettings):
     summary = steps.crawl(gongkai.settings(), list(context.partition_keys))
     seconds = round(time.perf_counter() - t0, 2)
     for s in summary["sources"]:
-        context.log.info(f"{s['county']}: {s['list_pages']} list pages, {s['documents']} documents, "
-                         f"{s['failures']} failures in {s['seconds']} s")
+        context.log.info(f"{s['county']}: pattern {s['pattern']}, {s['list_pages']} list pages, "
+                         f"{s['documents']} documents, {s['failures']} failures in {s['seconds']} s")
+        if s["entries"] == 0:
+            context.log.warning(f"crawl_empty: {s['county']} ({s['start_url']}): {s['empty_reason']}")
     yield MaterializeResult(asset_key="report_index", metadata={
         "sources": MetadataValue.json(summary["sources"]),
         "list_page_failures": len(summary["list_failures"]),

@@ -50,7 +50,7 @@ def check_result(findings: pd.DataFrame, check, names: "dict[str, str] | None" =
         severity=AssetCheckSeverity.ERROR if check.severity == "error" else AssetCheckSeverity.WARN,
         description=check.compares,
         metadata={"findings": len(mine),
-                  "severity": check.severity,
+                  "severity": str(check.severity),
                   "reports_affected": int(mine["report_id"].nunique()),
                   "agencies_affected": int(mine["agency_id"].nunique()),
                   "worst_offenders": MetadataValue.json({str(k): int(v) for k, v in worst.items()}),

@@ -16,7 +16,8 @@ import unicodedata
 
 import pandas as pd
 
-from pipelines.checks.findings import cells_ref, finding
+from pipelines.checks.findings import cells_ref, computes, finding
+from pipelines.core.models import Finding
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
@@ -93,7 +94,9 @@ def _row_total(cells: pd.DataFrame, row: str) -> float | None:
     return float(pd.to_numeric(c.loc[c["applicant"] != "total", "value"]).fillna(0).sum())
 
 
-def check_narrative(narratives: pd.DataFrame, apps: pd.DataFrame) -> list[dict]:
+@computes("narrative_mismatch", reads=lambda i: None if i.narratives is None
+          else (i.narratives, i.every["fact_applications"]))
+def check_narrative(narratives: pd.DataFrame, apps: pd.DataFrame) -> list[Finding]:
     """narratives: report_id, narrative; apps: the fact_applications rows of those reports."""
     if narratives is None or narratives.empty or apps is None or apps.empty:
         return []

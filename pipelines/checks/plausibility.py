@@ -7,17 +7,23 @@ import statistics
 
 import pandas as pd
 
-from pipelines.checks.findings import DIMS, LABELS, cells_ref, finding, fmt
+from pipelines.checks.findings import DIMS, LABELS, cells_ref, computes, finding, fmt
+from pipelines.core.models import Finding
+from pipelines.core.registry import BY_TABLE
 
-SECTION_OF = {"fact_applications": "applications", "fact_proactive": "proactive",
-              "fact_review_litigation": "review_litigation"}
+SECTION_OF = {table: s.key for table, s in BY_TABLE.items() if table == s.table}
 LOCAL_LEVELS = {"town": "镇", "township": "乡", "subdistrict": "街道"}
 SIGNED_MEASURES = {"change"}  # 本年增/减 is negative when the count went down
 OUTLIER_FACTOR = 10.0
 OUTLIER_MIN_OTHER_YEARS = 2
 
 
-def check_negative(facts: dict[str, pd.DataFrame]) -> list[dict]:
+def _has_reports(i) -> bool:
+    return i.reports is not None and len(i.reports) > 0
+
+
+@computes("negative_count", reads=lambda i: (i.every,))
+def check_negative(facts: dict[str, pd.DataFrame]) -> list[Finding]:
     """A negative value where none can be negative: every cell but 本年增/减."""
     findings = []
     for table, section in SECTION_OF.items():
@@ -37,7 +43,9 @@ def check_negative(facts: dict[str, pd.DataFrame]) -> list[dict]:
     return findings
 
 
-def check_town_regulations(proactive: pd.DataFrame, agencies: pd.DataFrame) -> list[dict]:
+@computes("town_regulations", reads=lambda i: None if i.agencies is None
+          else (i.every["fact_proactive"], i.agencies))
+def check_town_regulations(proactive: pd.DataFrame, agencies: pd.DataFrame) -> list[Finding]:
     """Towns, townships and sub-districts cannot issue 规章: a nonzero 规章 figure is wrong."""
     if proactive is None or proactive.empty or agencies is None or agencies.empty:
         return []
@@ -76,7 +84,8 @@ def _outlier_cells(facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out[out["value"].notna() & out["agency_id"].notna() & out["report_year"].notna()]
 
 
-def check_history(facts: dict[str, pd.DataFrame]) -> list[dict]:
+@computes("history_outlier", reads=lambda i: (i.current,))
+def check_history(facts: dict[str, pd.DataFrame]) -> list[Finding]:
     """A value more than 10× the agency's median of its other years (≥ 2 other years).
 
     Give it the current reports' facts. A median of 0 counts as 1, so 0, 0 → 3 is not
@@ -107,7 +116,8 @@ def check_history(facts: dict[str, pd.DataFrame]) -> list[dict]:
     return findings
 
 
-def check_coverage(reports: pd.DataFrame, agencies: pd.DataFrame) -> list[dict]:
+@computes("coverage_gap", reads=lambda i: (i.reports, i.agencies) if _has_reports(i) else None)
+def check_coverage(reports: pd.DataFrame, agencies: pd.DataFrame) -> list[Finding]:
     """An agency with a report in year N−1 and none in year N, for the years its county
     published reports in (so a year still being published does not raise it for everyone)."""
     if reports is None or reports.empty or agencies is None or agencies.empty:

@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.core.spec import DIMENSIONS
-
-KEYS = {
-    "fact_applications": ("applications", "row_code", "applicant"),
-    "fact_proactive": ("proactive", "item", "measure"),
-    "fact_review_litigation": ("review_litigation", "proceeding", "outcome"),
-}
+from pipelines.core.registry import BY_TABLE
 
 
 def fact_problems(table: str, frame: pd.DataFrame) -> list[str]:
-    section, d1, d2 = KEYS[table.removesuffix("_superseded")]
-    codes = {(d.section, d.dimension): {c.code for c in d.codes} for d in DIMENSIONS}
+    """Codes outside the registry's lists, NULL keys, duplicated keys: derived from the one
+    registry of sections (pipelines.core.registry), like the DDL's CHECK lists."""
+    section = BY_TABLE[table]
+    d1, d2 = section.columns
     problems = []
-    for dim in (d1, d2):
-        bad = set(frame[dim].dropna()) - codes[(section, dim)]
+    for dim in section.dims:
+        bad = set(frame[dim.column].dropna()) - set(dim.code_list)
         if bad:
-            problems.append(f"{table}.{dim} has codes outside the template: {sorted(bad)}")
+            problems.append(f"{table}.{dim.column} has codes outside the template: {sorted(bad)}")
     for col in ("report_id", d1, d2, "raw_text"):
         n = int(frame[col].isna().sum())
         if n:

@@ -15,54 +15,58 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.checks import identities, narrative, plausibility, template
-from pipelines.checks.findings import FINDING_COLUMNS, add_pages
+from pipelines.checks import crawl, identities, narrative, plausibility, template  # noqa: F401 (they register their checks)
+from pipelines.checks.findings import FINDING_COLUMNS, CheckInputs, add_pages, registered
+from pipelines.core.models import Format
+from pipelines.core.registry import FACT_TABLES
 
-FACTS = ("fact_applications", "fact_proactive", "fact_review_litigation")
+FACTS = FACT_TABLES
+INCOMPLETE_SECTIONS = ("applications", "unplaced_part")  # unplaced cells that may be a 三 row
 
 
 def narratives(reports: pd.DataFrame, store) -> pd.DataFrame:
     """report_id → the report's opening text, from the per-document results (a ResultStore)."""
     rows = []
     for rid, sha in reports[["report_id", "sha256"]].itertuples(index=False):
-        if isinstance(sha, str) and store.has(sha):
-            rows.append({"report_id": rid, "narrative": store.get(sha).get("narrative")})
+        result = store.get(sha) if isinstance(sha, str) else None
+        if result is not None:
+            rows.append({"report_id": rid, "narrative": result.narrative})
     return pd.DataFrame(rows, columns=["report_id", "narrative"])
 
 
-def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    current = {t: frames[t] for t in FACTS}
+def inputs(frames: dict[str, pd.DataFrame]) -> CheckInputs:
+    """The staged frames as the checks read them."""
     every = {t: pd.concat([frames[t], frames[f"{t}_superseded"]], ignore_index=True)
              for t in FACTS}
     unmapped = frames.get("unmapped_cells")
-    incomplete = (set(unmapped.loc[unmapped["section"].isin(["applications", "unplaced_part"]),
-                                   "report_id"]) if unmapped is not None else set())
+    incomplete = (frozenset(unmapped.loc[unmapped["section"].isin(INCOMPLETE_SECTIONS),
+                                         "report_id"]) if unmapped is not None else frozenset())
     reports = frames.get("reports")
-    missing = (template.missing_cells(reports, every) if reports is not None and len(reports)
-               else {})
-    # Where the template is known, `missing` says which comparisons cannot be made; the
-    # fallback (any unplaced cell of 三) stays for reports whose format is unknown.
-    known = (set(reports.loc[reports["format"].isin(["2019", "2021"]), "report_id"])
-             if reports is not None and len(reports) else set())
-    found = (identities.check_applications(every["fact_applications"], incomplete - known,
-                                           missing.get("fact_applications"))
-             + identities.check_review_litigation(every["fact_review_litigation"],
-                                                  missing.get("fact_review_litigation"))
-             + identities.check_carry_over(current["fact_applications"])
-             + identities.check_not_numbers(every)
-             + plausibility.check_negative(every)
-             + plausibility.check_history(current))
-    agencies = frames.get("agencies")
+    missing: dict = {}
     if reports is not None and len(reports):
-        found += (template.check_format(reports) + template.check_unreadable(reports)
-                  + template.check_sections_and_rows(reports, every, frames.get("unmapped_cells"))
-                  + plausibility.check_coverage(reports, agencies))
-    if agencies is not None:
-        found += plausibility.check_town_regulations(every["fact_proactive"], agencies)
-    if frames.get("narratives") is not None:
-        found += narrative.check_narrative(frames["narratives"], every["fact_applications"])
-    out = pd.DataFrame(found, columns=FINDING_COLUMNS)
-    out = add_pages(out, every)
+        missing = template.missing_cells(reports, every)
+        # Where the template is known, `missing` says which comparisons cannot be made; the
+        # fallback (any unplaced cell of 三) stays for reports whose format is unknown.
+        known = set(reports.loc[reports["format"].isin([str(Format.F2019), str(Format.F2021)]),
+                                "report_id"])
+        incomplete = incomplete - known
+    return CheckInputs(every=every, current={t: frames[t] for t in FACTS},
+                       reports=reports, agencies=frames.get("agencies"),
+                       unmapped=unmapped, narratives=frames.get("narratives"),
+                       incomplete=frozenset(incomplete), sources=frames.get("crawl_sources"),
+                       missing=missing)
+
+
+def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every registered check over the staged frames, as quality_issues' rows (sorted)."""
+    given = inputs(frames)
+    found = []
+    for check in registered():
+        args = check.reads(given)
+        if args is not None:
+            found += check.function(*args)
+    out = pd.DataFrame([f.row() for f in found], columns=FINDING_COLUMNS)
+    out = add_pages(out, given.every)
     out["report_year"] = out["report_year"].astype("Int64")
     for col in ("expected", "actual"):
         out[col] = out[col].astype("float64")

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.checks.findings import DIMS, LABELS, SECTION_ZH, TABLE_OF, cells_ref, finding
+from pipelines.checks.findings import (DIMS, LABELS, SECTION_ZH, TABLE_OF, cells_ref, computes,
+                                       finding)
+from pipelines.core.models import Finding, Format, Status
 from pipelines.core.spec import OTHER_SUB_ROWS, expected_cells, template_cells
 
 __all__ = ["template_cells", "OTHER_SUB_ROWS", "check_format", "check_unreadable",
            "check_sections_and_rows", "missing_cells"]
 
-READABLE = ("ok", "partial")
-UNREADABLE = {"failed": "无法读取", "needs_ocr": "只有图片、没有文字层（需OCR）",
-              "unsupported": "文件类型无法处理"}
+READABLE = (Status.OK, Status.PARTIAL)
+UNREADABLE = {Status.FAILED: "无法读取", Status.NEEDS_OCR: "只有图片、没有文字层（需OCR）",
+              Status.UNSUPPORTED: "文件类型无法处理"}
+
+
+def _with_reports(i):
+    return i.reports is not None and len(i.reports) > 0
+
 
 def _present(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, set]]:
     """section → report_id → {(dim1, dim2)} printed."""
@@ -37,21 +44,23 @@ def missing_cells(reports: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> dic
     arithmetic error)."""
     present = _present(frames)
     out: dict[str, dict] = {t: {} for t in TABLE_OF.values()}
-    r = reports[reports["status"].isin(READABLE) & reports["format"].isin(["2019", "2021"])]
+    r = reports[reports["status"].isin([str(s) for s in READABLE])
+                & reports["format"].isin([str(Format.F2019), str(Format.F2021)])]
     for rid, fmt in r[["report_id", "format"]].itertuples(index=False):
         for section, table in TABLE_OF.items():
             got = present[section].get(rid)
             if not got:
                 continue
-            gap = {c for c in expected_cells(section, fmt, got) if c not in got}
+            gap = {c for c in expected_cells(section, str(fmt), got) if c not in got}
             if gap:
                 out[table][rid] = gap
     return out
 
 
-def check_format(reports: pd.DataFrame) -> list[dict]:
+@computes("format_outdated", reads=lambda i: (i.reports,) if _with_reports(i) else None)
+def check_format(reports: pd.DataFrame) -> list[Finding]:
     """A report on 2021 or later whose tables are the 2019 format."""
-    r = reports[reports["status"].isin(READABLE) & (reports["format"] == "2019")
+    r = reports[reports["status"].isin([str(s) for s in READABLE]) & (reports["format"] == "2019")
                 & (pd.to_numeric(reports["report_year"], errors="coerce") >= 2021)]
     return [finding(row, "format_outdated", "report",
                     f"{int(row['report_year'])} 年度报告仍使用 2019 版统计表格"
@@ -59,17 +68,21 @@ def check_format(reports: pd.DataFrame) -> list[dict]:
                     2021, 2019) for row in r.to_dict("records")]
 
 
-def check_unreadable(reports: pd.DataFrame) -> list[dict]:
+@computes("report_unreadable", reads=lambda i: (i.reports,) if _with_reports(i) else None)
+def check_unreadable(reports: pd.DataFrame) -> list[Finding]:
     """The report that stands for its agency and year could not be read: nothing was checked."""
-    r = reports[reports["is_current"].astype(bool) & reports["status"].isin(list(UNREADABLE))]
+    r = reports[reports["is_current"].astype(bool)
+                & reports["status"].isin([str(s) for s in UNREADABLE])]
     return [finding(row, "report_unreadable", "report",
                     f"报告{UNREADABLE[row['status']]}，未能核对其数据"
                     + (f"（{row['error']}）" if isinstance(row.get("error"), str) else ""))
             for row in r.to_dict("records")]
 
 
+@computes("section_missing", "template_rows_missing",
+          reads=lambda i: (i.reports, i.every, i.unmapped) if _with_reports(i) else None)
 def check_sections_and_rows(reports: pd.DataFrame, frames: dict[str, pd.DataFrame],
-                            unmapped: pd.DataFrame | None = None) -> list[dict]:
+                            unmapped: pd.DataFrame | None = None) -> list[Finding]:
     """Whole tables missing (section_missing); template rows and columns missing
     (template_rows_missing), one finding per report and section."""
     findings = []
@@ -77,7 +90,7 @@ def check_sections_and_rows(reports: pd.DataFrame, frames: dict[str, pd.DataFram
     lost: dict[tuple[str, str], int] = {}
     if unmapped is not None and len(unmapped):
         lost = unmapped.groupby(["report_id", "section"]).size().to_dict()
-    r = reports[reports["status"].isin(READABLE)]
+    r = reports[reports["status"].isin([str(s) for s in READABLE])]
     for row in r.to_dict("records"):
         rid, fmt = row["report_id"], row["format"]
         for section, table in TABLE_OF.items():
@@ -90,7 +103,7 @@ def check_sections_and_rows(reports: pd.DataFrame, frames: dict[str, pd.DataFram
                 findings.append(finding(row, "section_missing", section,
                                         f"报告中没有{SECTION_ZH[section]}的统计表{note}"))
                 continue
-            if fmt not in ("2019", "2021"):
+            if fmt not in (Format.F2019, Format.F2021):
                 continue
             want = expected_cells(section, fmt, got)
             if section == "applications" and fmt == "2021":

@@ -40,11 +40,29 @@ def _run_lock(settings: Settings):
         yield
 
 
+def _reason(err) -> str:
+    """The step's own exception, not Dagster's wrapper around it ("Error occurred while
+    executing op ..."): the first non-Dagster error of the chain, e.g. the lake's LakeError
+    (its own cause, a botocore error, is already in its message)."""
+    if err is None:
+        return ""
+    chain = [err]
+    while getattr(chain[-1], "cause", None) is not None:
+        chain.append(chain[-1].cause)
+    own = next((e for e in chain if not (e.cls_name or "").startswith("Dagster")), chain[-1])
+    return own.message.strip()
+
+
 def cmd_run(args) -> int:
-    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir, args.lake)
+    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir, args.lake,
+                                args.dask_scheduler)
     if not settings.sources_file.exists():
         print(f"gongkai: sources file not found: {settings.sources_file}", file=sys.stderr)
         return 2
+    from pipelines.cli.sources_cmd import invalid_sources
+
+    if invalid_sources(settings.sources_file, "gongkai run"):
+        return 2  # before anything starts: no Dagster, no lock, no crawl
     started = time.perf_counter()
     # The lock first, before the heavy imports: a second run on the same data dir refuses at
     # once, and two runs started together cannot both get past the imports.
@@ -56,7 +74,10 @@ def cmd_run(args) -> int:
 
         print(f"gongkai run: sources {settings.sources_file}\n"
               f"             data dir {settings.data_dir}\n"
-              f"             warehouse {settings.warehouse}", flush=True)
+              f"             warehouse {settings.warehouse}\n"
+              f"             lake {settings.lake}"
+              + (f"\n             dask scheduler {settings.dask_scheduler}"
+                 if settings.dask_scheduler else ""), flush=True)
         instance = DagsterInstance.get()
         from pipelines.orchestration.partitions import all_counties_tags
 
@@ -71,8 +92,7 @@ def cmd_run(args) -> int:
         failures = [e for e in result.all_events if e.is_step_failure]
         for event in failures:
             err = event.step_failure_data.error
-            print(f"gongkai: step {event.step_key} failed: {err.message.strip() if err else ''}",
-                  file=sys.stderr)
+            print(f"gongkai: step {event.step_key} failed: {_reason(err)}", file=sys.stderr)
         print(f"gongkai: run failed after {seconds:.1f} s; the published warehouse was not "
               "replaced", file=sys.stderr)
         return 1
@@ -149,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--lake", help="raw documents and per-document results: a folder or an "
                                       "fsspec URL such as s3://bucket/prefix (env GONGKAI_LAKE; "
                                       "default <data-dir>/lake)")
+    p_run.add_argument("--dask-scheduler", metavar="ADDRESS",
+                       help="extract on this dask.distributed scheduler (tcp://host:8786) "
+                            "instead of the local process pool; its workers need the lake "
+                            "(env GONGKAI_DASK_SCHEDULER)")
     p_run.set_defaults(func=cmd_run)
     p_ex = sub.add_parser("extract", help="extract one report (PDF/HTML/DOCX file or URL)")
     p_ex.add_argument("target", help="a file path or an http(s) URL")
@@ -164,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     p_rep.add_argument("--out", help="output folder (default <data-dir>/reports/<county>/<year>)")
     _common(p_rep)
     p_rep.set_defaults(func=cmd_report)
+    from pipelines.cli.sources_cmd import add_commands
+
+    add_commands(sub, _common)
     args = parser.parse_args(argv)
     return args.func(args)
 

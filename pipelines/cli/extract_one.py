@@ -8,9 +8,10 @@ import pandas as pd
 
 from pipelines.checks.identities import FINDING_COLUMNS, check_applications, check_review_litigation
 from pipelines.checks.template import check_sections_and_rows, missing_cells
+from pipelines.core.models import Format
+from pipelines.core.registry import SECTION, SECTIONS
 from pipelines.document.document import extract_document
-from pipelines.load.build import FACT_KEYS
-from pipelines.normalise.model import TABLE_OF_SECTION
+from pipelines.load.build import fact_columns, fact_rows
 
 _HINTS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx",
           ".doc": "doc", ".wps": "wps"}
@@ -31,48 +32,44 @@ def _read(target: str) -> tuple[bytes, str | None]:
 def extract_one(target: str) -> dict:
     data, hint = _read(target)
     result = extract_document(data, hint)
-    rid = result["report_id"]
-    facts: dict[str, list[dict]] = {t: [] for t in FACT_KEYS}
-    for f in result["facts"]:
-        table = TABLE_OF_SECTION[f["section"]]
-        d1, d2 = FACT_KEYS[table]
-        row = {"report_id": rid, d1: f["dim1"], d2: f["dim2"], "value": f["value"],
-               "raw_text": f["raw_text"], "page": f["page"]}
-        if table == "fact_proactive":
-            row["unit"] = f["unit"]
-        facts[table].append(row)
-    frames = {t: pd.DataFrame(rows, columns=["report_id", *FACT_KEYS[t], "value", "raw_text", "page"])
-              .assign(agency_id=None, report_year=None) for t, rows in facts.items()}
+    rid = result.report_id
+    facts = fact_rows(result, rid)
+    frames = {s.table: pd.DataFrame(facts[s.table], columns=fact_columns(s, context=False))
+              .assign(agency_id=None, report_year=None) for s in SECTIONS}
+    apps, review = SECTION["applications"].table, SECTION["review_litigation"].table
     # The pipeline's rule: no comparison involving a cell the template expects but that was not
     # placed (the gap is template_rows_missing); where the format is unknown, no I3 on a
     # report with unplaced cells of 三.
     report = pd.DataFrame([{"report_id": rid, "agency_id": None, "report_year": None,
-                            "status": result["status"], "format": result["format"]}])
+                            "status": str(result.status), "format": str(result.format)}])
     missing = missing_cells(report, frames)
-    unplaced = {u["section"] for u in result["unmapped"]}
-    incomplete = ({rid} if result["format"] not in ("2019", "2021")
+    unplaced = {u.section for u in result.unmapped}
+    incomplete = ({rid} if result.format not in (Format.F2019, Format.F2021)
                   and unplaced & {"applications", "unplaced_part"} else set())
-    unmapped = pd.DataFrame([{"report_id": rid, "section": u["section"]} for u in result["unmapped"]],
+    unmapped = pd.DataFrame([{"report_id": rid, "section": u.section} for u in result.unmapped],
                             columns=["report_id", "section"])
-    findings = (check_applications(frames["fact_applications"], incomplete,
-                                   missing.get("fact_applications"))
-                + check_review_litigation(frames["fact_review_litigation"],
-                                          missing.get("fact_review_litigation"))
+    findings = (check_applications(frames[apps], incomplete, missing.get(apps))
+                + check_review_litigation(frames[review], missing.get(review))
                 + check_sections_and_rows(report, frames, unmapped))
     return {
-        "document": target, "report_id": rid, "sha256": result["sha256"],
-        "media_type": result["media_type"], "status": result["status"], "error": result["error"],
-        "format": result["format"], "pages": result["pages"], "title": result["title"],
-        "extractor_version": result["extractor_version"], "timings": result["timings"],
+        "document": target, "report_id": rid, "sha256": result.sha256,
+        "media_type": _plain(result.media_type), "status": str(result.status),
+        "error": result.error, "format": str(result.format), "pages": result.pages,
+        "title": result.title, "extractor_version": result.extractor_version,
+        "timings": result.timings,
         # the detail page's metadata table, where the document is one (HTML) and has it
-        **{k: (result.get("metadata") or {}).get(k) for k in ("publisher", "index_no", "doc_no",
-                                                                "published_on")},
+        "publisher": result.publisher, "index_no": result.index_no, "doc_no": result.doc_no,
+        "published_on": result.published_on,
         **facts,
-        "unmapped_cells": [{"report_id": rid, **{k: u[k] for k in ("section", "label", "raw_text",
-                                                                     "page", "reason")}}
-                           for u in result["unmapped"]],
-        "quality_issues": [{k: f[k] for k in FINDING_COLUMNS} for f in findings],
+        "unmapped_cells": [{"report_id": rid, "section": u.section, "label": u.label,
+                            "raw_text": u.raw_text, "page": u.page, "reason": u.reason}
+                           for u in result.unmapped],
+        "quality_issues": [{k: f.row()[k] for k in FINDING_COLUMNS} for f in findings],
     }
+
+
+def _plain(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def print_human(out: dict) -> None:
@@ -80,7 +77,7 @@ def print_human(out: dict) -> None:
           f"  report_id {out['report_id'][:16]}…")
     if out["error"]:
         print(f"  error: {out['error']}")
-    for table in FACT_KEYS:
+    for table in (s.table for s in SECTIONS):
         rows = out[table]
         print(f"\n{table} ({len(rows)} cells)")
         if rows:

@@ -4,7 +4,37 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines.core.registry import FACT_TABLES
 from pipelines.core.settings import Settings
+
+
+def _print_sources(settings: Settings) -> None:
+    """Per source: the list pattern its crawl used, what it found, and crawl_empty."""
+    from pipelines.stages.steps import crawl_sources
+
+    for s in crawl_sources(settings).to_dict("records"):
+        line = (f"  source {s['county']} ({s['start_url']}): pattern {s['pattern']}, "
+                f"{s['list_pages']} list pages, {s['entries']} report entries, "
+                f"{s['documents']} documents, {s['failures']} failures")
+        if s.get("revalidated"):
+            line += f", {s['revalidated']} revalidated ({s['replaced']} replaced)"
+        print(line)
+        if s["entries"] == 0:
+            print(f"  warning crawl_empty: {s['county']}: {s['empty_reason']}; earlier reports kept")
+
+
+def extraction_line(settings: Settings) -> str:
+    """What this run extracted, on which executor and how many workers (stage/extract.json)."""
+    import json
+
+    try:
+        ex = json.loads((settings.stage_dir / "extract.json").read_text())
+    except (OSError, ValueError):
+        return "extraction: no record"
+    info = ex.get("executor") or {}
+    return (f"extraction: {ex.get('extracted', 0)} documents extracted, {ex.get('cached', 0)} "
+            f"cached, in {ex.get('seconds', 0)} s; executor {info.get('describe', '?')}, "
+            f"workers {info.get('workers', 0)}")
 
 
 def print_summary(settings: Settings, seconds: float) -> None:
@@ -22,9 +52,11 @@ def print_summary(settings: Settings, seconds: float) -> None:
         head = (f"last published run {run[0]}" if same else f"\nrun {run[0]} done in {seconds:.1f} s")
         print(f"{head}: {run[1]} reports seen, {run[2]} new, {run[3]} changed, "
               f"{run[4]} not readable")
+        print(extraction_line(settings))
+        _print_sources(settings)
         print("reports by status: " + ", ".join(
             f"{s} {n}" for s, n in q("SELECT status, count(*) FROM reports GROUP BY 1 ORDER BY 2 DESC")))
-        for table in ("fact_applications", "fact_proactive", "fact_review_litigation"):
+        for table in FACT_TABLES:
             n, v = q(f"SELECT count(*), count(value) FROM {table}")[0]
             print(f"  {table:<24} {n:>6} cells ({v} with a number)")
         n_unmapped = q("SELECT count(*) FROM unmapped_cells")[0][0]

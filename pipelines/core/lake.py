@@ -16,16 +16,54 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from upath import UPath
+
+
+class LakeError(RuntimeError):
+    """The lake (a folder or an object store) could not be read or written.
+
+    Not a property of one document: the run stops with this reason instead of recording
+    every document as failed, and the published warehouse stays as it was. Plain message
+    only, so it crosses process and cluster boundaries (pickle) unchanged.
+    """
+
+
+@contextmanager
+def lake_io(what: str, where) -> Iterator[None]:
+    """Turn a storage failure while doing `what` at `where` into a LakeError with both named.
+
+    FileNotFoundError stays itself (a missing object is an answer, not an outage)."""
+    try:
+        yield
+    except (FileNotFoundError, LakeError):
+        raise
+    except Exception as e:  # OSError, botocore/aiohttp errors of an unreachable store, ...
+        raise LakeError(f"the lake is unreachable or failing: cannot {what} {where}: "
+                        f"{type(e).__name__}: {e}") from e
+
+
+def storage_options(url: str) -> dict:
+    """fsspec options for a lake URL. S3: standard AWS credentials (environment, profile,
+    instance role) through botocore; an S3-compatible store (MinIO, Ceph, moto) by
+    AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_S3), passed on explicitly so that an s3fs or
+    botocore too old to read the variable itself still honours it."""
+    if url.startswith(("s3://", "s3a://")):
+        endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+        if endpoint:
+            return {"client_kwargs": {"endpoint_url": endpoint}}
+    return {}
 
 
 def lake_path(root: str | os.PathLike) -> UPath:
     """A lake root as a path object: URLs as they are, local paths made absolute."""
     text = os.fspath(root)
     if "://" in text and not text.startswith("file://"):
-        return UPath(text)
+        return UPath(text, **storage_options(text))
     if text.startswith("file://"):
         text = text[len("file://"):]
     return UPath(Path(text).expanduser().resolve())
@@ -55,6 +93,20 @@ def write_atomic(path: UPath, data: bytes) -> None:
         raise
 
 
+def check_lake(root: str | os.PathLike) -> UPath:
+    """Fail early, with the reason, when the lake cannot be written and read back.
+
+    Writes and reads one small probe object (`_probe/<random>`) and removes it."""
+    lake = lake_path(root)
+    probe = lake / "_probe" / uuid.uuid4().hex
+    with lake_io("write and read back a probe at", lake):
+        write_atomic(probe, b"gongkai")
+        if probe.read_bytes() != b"gongkai":
+            raise OSError("probe read back differs")
+        probe.unlink()
+    return lake
+
+
 class RawStore:
     """Documents by content: raw/<sha[:2]>/<sha> under the lake root."""
 
@@ -75,14 +127,17 @@ class RawStore:
         return self.root / sha[:2] / sha
 
     def has(self, sha: str) -> bool:
-        return self.path(sha).is_file()
+        with lake_io("look up", self.path(sha)):
+            return self.path(sha).is_file()
 
     def read(self, sha: str) -> bytes:
-        return self.path(sha).read_bytes()
+        with lake_io("read", self.path(sha)):
+            return self.path(sha).read_bytes()
 
     def put(self, content: bytes) -> str:
         sha = self.sha256(content)
         target = self.path(sha)
-        if not target.is_file():  # two writers of one content end with the same file
-            write_atomic(target, content)
+        with lake_io("write", target):
+            if not target.is_file():  # two writers of one content end with the same file
+                write_atomic(target, content)
         return sha

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 DOCUMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps")
 DOCUMENT_MEDIA = frozenset({"pdf", "doc", "docx"})
@@ -63,11 +63,47 @@ def by_magic(content: bytes) -> str | None:
     return None
 
 
-def media_type(content: bytes, content_type: str | None, url: str) -> tuple[str, str | None]:
-    """(media type, note) where note says when the body is not what its name promised."""
-    expected = by_extension(url)
+_DISPOSITION_NAME = re.compile(
+    r"""filename\*\s*=\s*(?:[\w-]*'[^']*')?"?([^";]+)"?|filename\s*=\s*"?([^";]+)"?""", re.I)
+
+
+def disposition_name(value: str | None) -> str | None:
+    """The file name a Content-Disposition header gives (RFC 6266 filename* preferred)."""
+    if not value:
+        return None
+    names = [a or b for a, b in _DISPOSITION_NAME.findall(value)]
+    return unquote(names[0].strip()) if names and names[0].strip() else None
+
+
+def _name_extension(name: str) -> str:
+    name = name.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def expected_type(url: str, disposition: str | None = None) -> tuple[str | None, str, str]:
+    """(media type, extension, how) that the response's name promises: the Content-Disposition
+    file name first, then the URL's path, then a document name in its query (a download script
+    such as downfile.jsp?filename=….pdf)."""
+    name = disposition_name(disposition)
+    if name and _name_extension(name) in _EXTENSIONS:
+        ext = _name_extension(name)
+        return _EXTENSIONS[ext], ext, "by Content-Disposition"
+    ext = url_extension(url)
+    if ext not in DOCUMENT_EXTENSIONS:
+        for _, value in parse_qsl(urlsplit(url).query):
+            if _name_extension(value) in DOCUMENT_EXTENSIONS:
+                ext = _name_extension(value)
+                return _EXTENSIONS[ext], ext, "by file name in the URL"
+    return _EXTENSIONS.get(ext), ext, "by extension"
+
+
+def media_type(content: bytes, content_type: str | None, url: str,
+               disposition: str | None = None) -> tuple[str, str | None]:
+    """(media type, note) where note says when the body is not what its name promised.
+    `disposition`: the response's Content-Disposition, whose file name beats the URL's."""
+    expected, ext, how = expected_type(url, disposition)
     kind = by_magic(content)
-    if kind == "doc" and url_extension(url) in ("xls", "et", "ppt", "dps"):
+    if kind == "doc" and ext in ("xls", "et", "ppt", "dps"):
         kind = "other"
     if kind is None and content_type:
         kind = _CONTENT_TYPES.get(content_type.split(";")[0].strip().lower())
@@ -75,7 +111,7 @@ def media_type(content: bytes, content_type: str | None, url: str) -> tuple[str,
         kind = expected or "other"
     note = None
     if expected in DOCUMENT_MEDIA and kind != expected:
-        note = f"expected {url_extension(url)} (by extension), got {kind}"
+        note = f"expected {ext} ({how}), got {kind}"
         if kind == "html":
             note += " (probably an error page)"
     return kind, note

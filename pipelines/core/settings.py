@@ -18,6 +18,9 @@ class Settings:
     warehouse: Path
     # Raw documents and per-document results: a folder or an fsspec URL (s3://bucket/prefix).
     lake: str = ""
+    # Extract on this dask.distributed scheduler (tcp://host:8786) instead of the local
+    # process pool; empty: the local pool.
+    dask_scheduler: str = ""
 
     def __post_init__(self) -> None:
         if not self.lake:
@@ -33,7 +36,8 @@ class Settings:
 
     @classmethod
     def resolve(cls, sources: str | None = None, warehouse: str | None = None,
-                data_dir: str | None = None, lake: str | None = None) -> "Settings":
+                data_dir: str | None = None, lake: str | None = None,
+                dask_scheduler: str | None = None) -> "Settings":
         env = os.environ
         data = Path(data_dir or env.get("GONGKAI_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
         src = Path(sources or env.get("GONGKAI_SOURCES") or DEFAULT_SOURCES).resolve()
@@ -41,8 +45,10 @@ class Settings:
         lake = lake or env.get("GONGKAI_LAKE") or ""
         if lake and "://" not in lake:
             lake = str(Path(lake).resolve())
-        return cls(src, data, wh, lake)
+        scheduler = dask_scheduler or env.get("GONGKAI_DASK_SCHEDULER") or ""
+        return cls(src, data, wh, lake, scheduler)
 
     def as_env(self) -> dict[str, str]:
         return {"GONGKAI_SOURCES": str(self.sources_file), "GONGKAI_DATA_DIR": str(self.data_dir),
-                "GONGKAI_WAREHOUSE": str(self.warehouse), "GONGKAI_LAKE": self.lake}
+                "GONGKAI_WAREHOUSE": str(self.warehouse), "GONGKAI_LAKE": self.lake,
+                "GONGKAI_DASK_SCHEDULER": self.dask_scheduler}

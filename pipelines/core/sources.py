@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,6 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 REQUIRED_KEYS = ("county", "start_urls")
-_NAMED_KEYS = ("county", "prefecture", "province", "division_code", "start_urls", "allowed_hosts")
 
 # Public suffixes with two labels that Chinese portals live under. Without them "www.x.gov.cn"
 # would give the site "gov.cn" and allow every government host in the country.
@@ -139,45 +137,21 @@ def _resolve_start_url(url: str, base_dir: Path) -> str:
 
 
 def load_sources(path: str | Path) -> list[Source]:
+    """The sources of a sources file, checked first (pipelines/core/sources_schema.py):
+    SourcesError (a ValueError) naming file, line, key and what is expected otherwise."""
+    from pipelines.core.sources_schema import NAMED_KEYS, validate_file
+
     path = Path(path)
-    with path.open("rb") as fh:
-        try:
-            data = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path}: not valid TOML: {exc}") from exc
-    entries = data.get("source", [])
-    if not isinstance(entries, list):
-        raise ValueError(f"{path}: 'source' must be an array of tables ([[source]])")
     base_dir = path.resolve().parent
     sources = []
-    for i, entry in enumerate(entries):
-        where = f"{path}: [[source]] #{i} (0-based)"
-        for key in REQUIRED_KEYS:
-            if key not in entry or entry[key] in ("", [], None):
-                raise ValueError(f"{where} is missing required key '{key}'")
-        urls = entry["start_urls"]
-        if isinstance(urls, str):
-            urls = [urls]
-        if not all(isinstance(u, str) and u for u in urls):
-            raise ValueError(f"{where}: start_urls must be a list of URLs")
-        hosts = entry.get("allowed_hosts") or []
-        if isinstance(hosts, str):
-            hosts = [hosts]
-        options = {k: v for k, v in entry.items() if k not in _NAMED_KEYS}
+    for raw, entry in validate_file(path):
+        options = {k: raw[k] for k in raw if k not in NAMED_KEYS}
         if isinstance(options.get("file_root"), str):
             options["file_root"] = str((base_dir / options["file_root"]).resolve())
-        try:
-            sources.append(
-                Source(
-                    county=str(entry["county"]),
-                    prefecture=entry.get("prefecture"),
-                    province=entry.get("province"),
-                    division_code=(str(entry["division_code"]) if entry.get("division_code") else None),
-                    start_urls=tuple(_resolve_start_url(u, base_dir) for u in urls),
-                    allowed_hosts=tuple(hosts),
-                    options=options,
-                )
-            )
-        except ValueError as exc:
-            raise ValueError(f"{where}: {exc}") from exc
+        sources.append(Source(
+            county=entry.county, prefecture=entry.prefecture, province=entry.province,
+            division_code=None if entry.division_code is None else str(entry.division_code),
+            start_urls=tuple(_resolve_start_url(u, base_dir) for u in entry.start_urls),
+            allowed_hosts=tuple(entry.allowed_hosts or ()), options=options,
+        ))
     return sources

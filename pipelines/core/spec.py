@@ -1,6 +1,7 @@
 """The national report templates (2019 and 2021 formats), as data.
 
-The normaliser, the checks and the `categories` table all read this module, so a new
+The normaliser, the checks and the `categories` table all read this module (the sections'
+registry, pipelines.core.registry, says which code list belongs to which table and column), so a new
 label variant or a third format is a change here and nowhere else.
 
 Matching words are written in normalised form (see `pipelines.core.text.norm`): NFKC,
@@ -9,7 +10,7 @@ simplified characters, no spaces, ASCII brackets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 FORMATS = ("2019", "2021")
 
@@ -210,39 +211,6 @@ SECTION_WORDS = {
 }
 
 BLANK_MARKS = ("/", "-", "—", "－", "--", "——", "\\", "／", "–")
-
-
-@dataclass(frozen=True)
-class Dimension:
-    section: str
-    dimension: str
-    codes: tuple[Code, ...] = field(default=())
-
-
-DIMENSIONS = (
-    Dimension("proactive", "item", PROACTIVE_ITEMS),
-    Dimension("proactive", "measure", PROACTIVE_MEASURES),
-    Dimension("applications", "row_code", APPLICATION_ROWS),
-    Dimension("applications", "applicant", APPLICANTS),
-    Dimension("review_litigation", "proceeding", PROCEEDINGS),
-    Dimension("review_litigation", "outcome", OUTCOMES),
-)
-
-
-def categories_rows() -> list[dict]:
-    """The `categories` table: every code list with its Chinese label, in template order."""
-    return [
-        {
-            "section": dim.section,
-            "dimension": dim.dimension,
-            "code": c.code,
-            "label_zh": c.label_zh,
-            "formats": ",".join(c.formats),
-            "sort_order": i,
-        }
-        for dim in DIMENSIONS
-        for i, c in enumerate(dim.codes, start=1)
-    ]
 
 
 def by_code(codes: tuple[Code, ...]) -> dict[str, Code]:

@@ -25,7 +25,34 @@ _QUOTED_DOC_URL = re.compile(rf"""['"]([^'"<>\s]+?\.(?:{_DOC_EXT}))(?:\?[^'"<>\s
 _QUOTED_URL = re.compile(r"""(?:window\.open|location(?:\.href)?\s*=|location\.assign)\s*\(?\s*['"]([^'"]+)['"]""")
 _PAGE_EXT = ("html", "htm", "shtml", "")
 _SOURCE_LABEL = re.compile(r"(?:来源|发布机构|发文机关|信息来源|发布单位)\s*[:：]\s*([^\s:：|｜]{2,40})")
-_DATE_LABEL = re.compile(r"(?:发布|成文|公开|印发)?(?:日期|时间)\s*[:：]?\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})")
+_DATE_VALUE = r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+_DATE_LABEL = re.compile(r"(?:发布|成文|公开|印发)?(?:日期|时间)\s*[:：]?\s*" + _DATE_VALUE)
+# The publication date proper, before any other dated label (成文日期 is when it was written).
+_PUBLISHED_LABEL = re.compile(r"(?:发布|公开|公布)(?:日期|时间)\s*[:：]?\s*" + _DATE_VALUE)
+# A line that is only a date: the signature date at the end of a report ("2022年1月20日").
+_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+_BLOCKS = ("p", "div", "span", "td", "li", "font", "strong", "b")
+
+
+def stated_date(root: etree._Element, text: str) -> str | None:
+    """The date the page states for the document: its 发布日期 (metadata table or a line),
+    else another dated label (成文日期, 日期：), else the last line that is only a date (the
+    report's signature date). None when the page states none."""
+    for pattern in (_PUBLISHED_LABEL, _DATE_LABEL):
+        m = pattern.search(text)
+        if m and find_date(m.group(1)):
+            return find_date(m.group(1))
+    # metadata tables: <td>发布日期</td><td>2022-01-20</td> (no label and value in one text)
+    for td in root.iter("td", "th", "span", "label", "b", "strong"):
+        label = clean_text(td.text_content()).replace(" ", "").rstrip(":：")
+        if label in ("发布日期", "发布时间", "公开日期", "成文日期"):
+            nxt = td.getnext()
+            if nxt is not None and find_date(nxt.text_content() or ""):
+                return find_date(nxt.text_content())
+    lines = [clean_text(el.text_content()) for el in root.iter(*_BLOCKS)
+             if len(el) == 0 or el.tag in ("p", "div")]
+    dated = [ln for ln in lines if _DATE_LINE.match(ln)]
+    return find_date(dated[-1]) if dated else None
 
 
 @dataclass
@@ -115,7 +142,6 @@ def parse_detail_page(html: str, url: str) -> DetailPage:
     base = urljoin(url, (root.xpath("//base/@href") or [url])[0])
     title_el = root.find(".//title")
     text = clean_text(root.text_content())
-    m = _DATE_LABEL.search(text)
     meta = {(el.get("name") or "").lower(): clean_text(el.get("content"))
             for el in root.iter("meta") if el.get("name") and el.get("content")}
     h1 = root.find(".//h1")
@@ -128,7 +154,7 @@ def parse_detail_page(html: str, url: str) -> DetailPage:
         attachments=find_attachments(root, base),
         inline=has_inline_report(root),
         title=clean_text(title_el.text_content()) if title_el is not None else None,
-        published_on=find_date(m.group(1)) if m else None,
+        published_on=stated_date(root, text),
         heading=heading or None,
         source=source or None,
     )

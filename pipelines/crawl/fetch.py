@@ -67,6 +67,7 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False  # a 304: content is the stored copy
+    content_disposition: str | None = None  # the file name a download script gives
 
 
 @dataclass
@@ -160,10 +161,17 @@ class Fetcher:
         self.close()
 
     # -- public ----------------------------------------------------------------------------
-    def fetch(self, url: str, *, stage: str, conditional: bool = True) -> FetchResult:
-        """The body at `url`; raises FetchError with a specific message otherwise."""
+    def fetch(self, url: str, *, stage: str, conditional: bool = True, method: str = "GET",
+              data: dict | None = None, json_body: object = None) -> FetchResult:
+        """The body at `url`; raises FetchError with a specific message otherwise.
+
+        method "POST" sends `data` as a form (or `json_body` as JSON); POSTs are never
+        conditional, and a redirect after one is followed with GET (as browsers do)."""
         if urlsplit(url).scheme.lower() == "file":
+            if method != "GET":
+                raise FetchError(f"{method} to a file: URL")
             return self._fetch_file(url, stage)
+        body = None if method == "GET" else {"data": data, "json": json_body}
         if not self.source.allows(url):
             raise FetchError(f"host {urlsplit(url).netloc} not allowed")
         chain = [strip_fragment(url)]
@@ -175,11 +183,12 @@ class Fetcher:
                 delay = self.robots.crawl_delay(current)
                 if delay:
                     self.throttle.set_interval(urlsplit(current).netloc, min(delay, 60.0))
-            known = self.validators(current) if conditional else None
+            known = self.validators(current) if conditional and body is None else None
             if known and not self.store.has(known.get("sha256") or ""):
                 known = None  # a 304 would be useless without the stored bytes
-            resp = self._request(current, stage, known)
+            resp = self._request(current, stage, known, body)
             if resp.status in REDIRECT_STATUSES:
+                body = None
                 try:
                     current = self._next_hop(current, resp, chain)
                 except FetchError as exc:
@@ -214,9 +223,10 @@ class Fetcher:
             raise FetchError("HTTP 304 to an unconditional request", status=304)
         sha = self.store.put(resp.content)
         return FetchResult(url, final, resp.status, resp.content, resp.headers.get("content-type"), sha,
-                           resp.headers.get("etag"), resp.headers.get("last-modified"))
+                           resp.headers.get("etag"), resp.headers.get("last-modified"),
+                           content_disposition=resp.headers.get("content-disposition"))
 
-    def _request(self, url: str, stage: str, known: dict | None) -> _Response:
+    def _request(self, url: str, stage: str, known: dict | None, body: dict | None = None) -> _Response:
         retrying = Retrying(
             stop=stop_after_attempt(self.options.max_attempts),
             wait=self._wait,
@@ -226,7 +236,7 @@ class Fetcher:
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._request_once(url, stage, known)
+                    return self._request_once(url, stage, known, body)
         except FetchError as exc:
             attempts = retrying.statistics.get("attempt_number", 1)
             if attempts > 1:
@@ -242,7 +252,7 @@ class Fetcher:
         base = self.options.backoff_seconds * 2 ** (retry_state.attempt_number - 1)
         return min(base, self.options.backoff_max_seconds) + random.uniform(0, self.options.backoff_seconds)
 
-    def _request_once(self, url: str, stage: str, known: dict | None) -> _Response:
+    def _request_once(self, url: str, stage: str, known: dict | None, body: dict | None = None) -> _Response:
         headers = {"User-Agent": self.options.user_agent, "Accept": "*/*",
                    "Accept-Language": "zh-CN,zh;q=0.9"}
         if known and known.get("etag"):
@@ -251,9 +261,11 @@ class Fetcher:
             headers["If-Modified-Since"] = known["last_modified"]
         self.throttle.wait(urlsplit(url).netloc)
         row = self._row(url, stage)
+        if body is not None:
+            row["method"] = "POST"
         started = time.monotonic()
         try:
-            resp = self._stream(url, headers)
+            resp = self._stream(url, headers, body)
             row.update(status=resp.status, etag=resp.headers.get("etag"),
                        last_modified=resp.headers.get("last-modified"), bytes=len(resp.content))
             if resp.status == 304 and known:
@@ -271,11 +283,12 @@ class Fetcher:
             row["elapsed_ms"] = round((time.monotonic() - started) * 1000)
             self.log.append(row)
 
-    def _stream(self, url: str, headers: dict) -> _Response:
+    def _stream(self, url: str, headers: dict, body: dict | None = None) -> _Response:
         cap = self.options.max_bytes
+        extra = {} if body is None else {k: v for k, v in body.items() if v is not None}
         try:
-            with self.client.stream("GET", url, headers=headers, timeout=self.timeout,
-                                    follow_redirects=False) as r:
+            with self.client.stream("GET" if body is None else "POST", url, headers=headers,
+                                    timeout=self.timeout, follow_redirects=False, **extra) as r:
                 if r.status_code in REDIRECT_STATUSES or r.status_code == 304:
                     return _Response(r.status_code, r.headers)
                 if r.status_code >= 400:

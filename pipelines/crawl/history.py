@@ -33,7 +33,8 @@ class CrawlLog:
                     self._remember(row)
 
     def _remember(self, row: dict) -> None:
-        if row.get("sha256") and row.get("status") in (200, 203, 304) and not row.get("error"):
+        if (row.get("sha256") and row.get("status") in (200, 203, 304) and not row.get("error")
+                and row.get("method", "GET") == "GET"):
             self._validators[row["url"]] = {
                 "etag": row.get("etag"), "last_modified": row.get("last_modified"),
                 "sha256": row["sha256"], "content_type": row.get("content_type"),
@@ -85,9 +86,18 @@ class SourceState:
             return None
         return docs
 
-    def record(self, page_url: str, title: str, list_date: str | None, docs: list[DocumentRef], complete: bool) -> None:
+    def checked_at(self, page_url: str) -> str | None:
+        """When the page's documents were last fetched or revalidated (UTC, ISO-8601)."""
+        entry = self.pages.get(page_url) or {}
+        if entry.get("checked_at"):
+            return entry["checked_at"]
+        times = [d.get("fetched_at") for d in entry.get("documents", []) if d.get("fetched_at")]
+        return min(times) if times else None
+
+    def record(self, page_url: str, title: str, list_date: str | None, docs: list[DocumentRef],
+               complete: bool, checked_at: str | None = None) -> None:
         self.pages[page_url] = {
-            "title": title, "list_date": list_date, "complete": complete,
+            "title": title, "list_date": list_date, "complete": complete, "checked_at": checked_at,
             "documents": [{**d.to_dict(), "reused": False} for d in docs],
         }
 

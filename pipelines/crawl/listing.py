@@ -41,6 +41,7 @@ class ListPage:
     items: list[ListItem] = field(default_factory=list)
     page_urls: list[str] = field(default_factory=list)  # other pages of the same list
     links: int = 0  # <a href> seen: 0 means the page is not a usable list page
+    script_pager: bool = False  # its other pages come from a script pager (TRS createPageHTML …)
 
 
 def clean_text(text: str | None) -> str:
@@ -126,8 +127,7 @@ def _is_pager_link(url: str, text: str, current: str) -> bool:
 def _script_pages(html: str, base_url: str, limit: int) -> list[str]:
     """Pages a script pager would write: TRS createPageHTML or `var countPage = N`."""
     total = prefix = ext = None
-    m = _TRS_PAGER.search(html)
-    if m:
+    for m in _TRS_PAGER.finditer(html):  # the call, not the function's own definition
         args = [a.strip().strip("'\"") for a in m.group(1).split(",")]
         ints = [int(a) for a in args if a.isdigit()]
         strs = [a for a in args if a and not a.isdigit()]
@@ -136,6 +136,7 @@ def _script_pages(html: str, base_url: str, limit: int) -> list[str]:
             total, ext = ints[0], exts[0]
             before = strs[: strs.index(ext)]
             prefix = before[-1] if before else "index"
+            break
     if total is None:
         m = _COUNT_PAGE.search(html)
         if m:
@@ -173,7 +174,9 @@ def parse_list_page(html: str, url: str, *, max_generated: int = 200) -> ListPag
             continue
         seen.add(target)
         page.items.append(ListItem(target, title, _date_near(a)))
-    pages += _script_pages(html, base, max_generated)
+    scripted = _script_pages(html, base, max_generated)
+    page.script_pager = bool(scripted)
+    pages += scripted
     own = strip_fragment(url)
     page.page_urls = [p for i, p in enumerate(pages) if p != own and p not in pages[:i]]
     return page

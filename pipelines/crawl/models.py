@@ -4,36 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 
-
-@dataclass
-class DocumentRef:
-    """One fetched report document: an attachment, or the detail page holding the report inline."""
-
-    sha256: str  # of the bytes in the raw store
-    raw_path: str  # relative to the lake root: raw/<sha[:2]>/<sha>
-    media_type: str  # pdf | html | docx | doc | other, by magic bytes first
-    document_url: str  # the attachment URL, or the detail page URL for an inline report
-    page_url: str  # the detail page (the list page when the list links the file directly)
-    list_url: str
-    title: str
-    county: str
-    agency_hint: str | None
-    year_hint: int | None
-    published_on: str | None  # YYYY-MM-DD: the list page's date, else the detail page's
-    fetched_at: str  # ISO-8601 UTC of the fetch that produced these bytes
-    inline: bool
-    note: str | None = None  # e.g. "expected pdf (by extension), got html (probably an error page)"
-    reused: bool = False  # rebuilt from an earlier run's state: its list entry had not changed
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "DocumentRef":
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+from pipelines.core.models import DocumentRef  # the document reference is a core model
 
 
 @dataclass
@@ -59,6 +32,11 @@ class CrawlResult:
     skipped_items: list[str] = field(default_factory=list)  # titles judged not annual reports
     fetched: int = 0  # documents whose bytes were fetched this run (the others were reused)
     previous_digest: str | None = None  # the digest the source's previous crawl ended with
+    pattern: str = "none"  # the list pattern(s) met: json_api, hanweb, trs, plain ("trs+plain")
+    entries: int = 0  # annual-report entries found on the lists
+    empty_reason: str | None = None  # set when the lists yielded no report (crawl_empty)
+    revalidated: int = 0  # known reports asked for again because revalidate_days had passed
+    replaced: list[str] = field(default_factory=list)  # of those, pages whose documents changed
 
     @property
     def digest(self) -> str:

@@ -27,6 +27,7 @@ class CrawlOptions:
     max_redirects: int = 10
     verify_tls: bool = True  # some portals serve broken certificates: set false for those
     user_agent: str = USER_AGENT
+    revalidate_days: float = 7.0  # known documents are asked for again (conditionally) this often
     robots_user_agent: str = "gongkai"  # the token matched against robots.txt groups
 
     @classmethod

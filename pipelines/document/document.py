@@ -16,15 +16,16 @@ import traceback
 from pathlib import Path
 
 from pipelines.core.charset import decode_html
-from pipelines.parse import docx_tables, html_tables, pdf_tables
 from pipelines.core.media import sniff_media_type
+from pipelines.core.models import ExtractionResult, Format, MediaType, Status
+from pipelines.core.registry import SECTION
+from pipelines.core.text import norm
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.normalise.metadata import split_metadata
-from pipelines.normalise.model import EXTRA_ROW, as_records
+from pipelines.normalise.model import EXTRA_ROW
 from pipelines.normalise.sections import READERS, normalise
-from pipelines.core.text import norm
+from pipelines.parse import docx_tables, html_tables, pdf_tables
 
-SECTION_NAMES = {"proactive": "二", "applications": "三", "review_litigation": "四"}
 _TITLE = re.compile(r"[^\n。]{0,60}?[0-9０-９]{4}\s*年度?[^\n。]{0,30}?年度?报告")
 
 
@@ -33,22 +34,22 @@ def _title_from_text(text: str) -> str | None:
     return re.sub(r"\s+", "", m.group(0)) if m else None
 
 
-def _status(normalised, grids_read: int, where: str) -> tuple[str, str | None]:
+def _status(normalised, grids_read: int, where: str) -> tuple[Status, str | None]:
     """ok, or partial when a table of the template is missing or a printed cell of the template
     could not be placed. Empty cells of unused areas, tables that are not the template's (the
     detail page's metadata, the narrative's own) and rows the template does not have are in
     unmapped_cells but do not make a report partial."""
     if not normalised.sections:
-        return "failed", (f"no table of the national template found ({grids_read} tables read"
-                          f"{where})")
-    problems = [f"section {SECTION_NAMES[s]} table not found" for s in READERS
+        return Status.FAILED, (f"no table of the national template found ({grids_read} tables "
+                               f"read{where})")
+    problems = [f"section {SECTION[s].number} table not found" for s in READERS
                 if s not in normalised.sections]
     placed_unmapped = [u for u in normalised.unmapped if u.section != "other"
                        and not u.reason.startswith(EXTRA_ROW)]
     if placed_unmapped:
         problems.append(f"{len(placed_unmapped)} cells could not be placed "
                         "(see unmapped_cells)")
-    return ("partial", "; ".join(problems)) if problems else ("ok", None)
+    return (Status.PARTIAL, "; ".join(problems)) if problems else (Status.OK, None)
 
 
 def _legacy_to_docx(data: bytes, suffix: str) -> bytes | None:
@@ -65,14 +66,22 @@ def _legacy_to_docx(data: bytes, suffix: str) -> bytes | None:
         return out.read_bytes() if out.exists() else None
 
 
-def failed_result(sha: str, media_type: str | None, error: str | None = None) -> dict:
-    """The shape of every result; as it stands, that of a document nothing could be read from."""
-    return {
-        "sha256": sha, "extractor_version": EXTRACTOR_VERSION, "media_type": media_type,
-        "status": "failed", "error": error, "format": "unknown", "pages": None,
-        "report_id": sha, "title": None, "sections": [], "table_pages": [],
-        "facts": [], "unmapped": [], "timings": {}, "narrative": None, "metadata": {},
-    }
+def failed_result(sha: str | None, media_type: str | None,
+                  error: str | None = None) -> ExtractionResult:
+    """A result as it stands before anything is read: that of a document nothing could be
+    read from."""
+    return ExtractionResult(sha256=sha, extractor_version=EXTRACTOR_VERSION,
+                            media_type=_media(media_type), status=Status.FAILED, error=error,
+                            format=Format.UNKNOWN, report_id=sha)
+
+
+def _media(value: str | None) -> MediaType | None:
+    if value is None:
+        return None
+    try:
+        return MediaType(value)
+    except ValueError:
+        return MediaType.OTHER
 
 
 NARRATIVE_CHARS = 4000  # section 一 and the start of 二: where the narrative states its totals
@@ -84,70 +93,76 @@ def _narrative(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()[:NARRATIVE_CHARS]
 
 
-def extract_document(data: bytes, media_type_hint: str | None = None) -> dict:
-    """Read one report document (PDF, HTML, DOCX, DOC) into facts and findings."""
+def extract_document(data: bytes, media_type_hint: str | None = None) -> ExtractionResult:
+    """Read one report document (PDF, HTML, DOCX, DOC) into facts and findings. Never raises
+    for a bad document: what could not be read is the result's status and error."""
     started = time.perf_counter()
-    result = failed_result(hashlib.sha256(data).hexdigest(), sniff_media_type(data, media_type_hint))
-    media_type = result["media_type"]
+    sha = hashlib.sha256(data).hexdigest()
+    result = failed_result(sha, None)
     try:
-        _extract_into(result, data, media_type)
+        result.media_type = _media(sniff_media_type(data, media_type_hint))
+        _extract_into(result, data, result.media_type)
     except Exception as e:  # a bad document is a result, never a crash of the run
-        result["status"] = "failed"
-        result["error"] = f"extractor error: {type(e).__name__}: {e}"
-        result["traceback"] = traceback.format_exc(limit=5)
-    result["timings"]["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        result.status = Status.FAILED
+        result.error = f"extractor error: {type(e).__name__}: {e}"
+        result.traceback = traceback.format_exc(limit=5)
+    result.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
 
-def _extract_into(result: dict, data: bytes, media_type: str) -> None:
+def _extract_into(result: ExtractionResult, data: bytes, media_type: MediaType) -> None:
     where = ""
-    if media_type == "pdf":
+    if media_type == MediaType.PDF:
         try:
             read = pdf_tables.read_text(data)
         except pdf_tables.UnreadablePdf as e:
-            result["status"], result["error"] = e.status, str(e)
+            result.status, result.error = e.status, str(e)
             return
-        result["pages"] = read.pages
-        result["title"] = _title_from_text("\n".join(read.page_texts[:2]))
-        result["narrative"] = _narrative("\n".join(read.page_texts))
+        result.pages = read.pages
+        result.title = _title_from_text("\n".join(read.page_texts[:2]))
+        result.narrative = _narrative("\n".join(read.page_texts))
         t0 = time.perf_counter()
         pdf_tables.read_tables(data, read)
-        result["timings"]["tables_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-        result["table_pages"] = read.table_pages
+        result.timings["tables_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        result.table_pages = read.table_pages
         grids = read.grids
         where = f" on pages {read.table_pages}" if read.table_pages else "; no page names a table"
-    elif media_type == "html":
+    elif media_type == MediaType.HTML:
         doc = html_tables.parse(decode_html(data)[0])
         tables = html_tables.innermost_tables(doc)
         grids = [html_tables.table_to_grid(t) for t in tables]
-        result["report_id"] = "h" + html_tables.content_hash(doc, tables)[:63]
+        result.report_id = "h" + html_tables.content_hash(doc, tables)[:63]
         root = html_tables.report_root(doc, tables)
         text = html_tables.page_text(root if root is not None else doc)
-        result["title"] = _title_from_text(html_tables.page_text(doc))
-        result["narrative"] = _narrative(text)
-    elif media_type in ("docx", "doc", "wps"):
-        if media_type != "docx":
+        result.title = _title_from_text(html_tables.page_text(doc))
+        result.narrative = _narrative(text)
+    elif media_type in (MediaType.DOCX, MediaType.DOC, MediaType.WPS):
+        if media_type != MediaType.DOCX:
             converted = _legacy_to_docx(data, media_type)
             if converted is None:
-                result["status"] = "unsupported"
-                result["error"] = (f"legacy .{media_type} document: LibreOffice (soffice) is needed "
-                                   "to convert it and is not installed")
+                result.status = Status.UNSUPPORTED
+                result.error = (f"legacy .{media_type} document: LibreOffice (soffice) is needed "
+                                "to convert it and is not installed")
                 return
             data = converted
         grids, text = docx_tables.read_docx(data)
-        result["title"] = _title_from_text(text)
-        result["narrative"] = _narrative(text)
+        result.title = _title_from_text(text)
+        result.narrative = _narrative(text)
     else:
-        result["status"] = "unsupported"
-        result["error"] = f"unsupported document type ({media_type})"
+        result.status = Status.UNSUPPORTED
+        result.error = f"unsupported document type ({media_type})"
         return
     # The detail page's metadata table (索引号, 发布机构 …) is about the report, not of it.
-    result["metadata"], grids = split_metadata(grids)
+    metadata, grids = split_metadata(grids)
+    result.publisher = metadata.get("publisher")
+    result.index_no = metadata.get("index_no")
+    result.doc_no = metadata.get("doc_no")
+    result.published_on = metadata.get("published_on")
     normalised = normalise(grids)
-    result["format"] = normalised.format
-    result["sections"] = normalised.sections
-    result["facts"] = as_records(normalised.facts)
-    result["unmapped"] = as_records(normalised.unmapped)
-    result["status"], result["error"] = _status(normalised, len(grids), where)
-    if result["title"]:
-        result["title"] = norm(result["title"])
+    result.format = normalised.format
+    result.sections = normalised.sections
+    result.facts = normalised.facts
+    result.unmapped = normalised.unmapped
+    result.status, result.error = _status(normalised, len(grids), where)
+    if result.title:
+        result.title = norm(result.title)

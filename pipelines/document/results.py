@@ -1,11 +1,17 @@
-"""Per-document results in the lake: immutable JSON files keyed by extractor version and sha256."""
+"""Per-document results in the lake: immutable JSON files keyed by extractor version and sha256.
+
+Written and read only through the typed serialiser of pipelines.core.models (`dump_result`,
+`load_result`). A file of an older schema version is treated as missing: `has` says no, `get`
+gives None, and the document is extracted again; it is never mis-read.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 
-from pipelines.core.lake import lake_path, write_atomic
+from pipelines.core.lake import lake_io, lake_path, write_atomic
+from pipelines.core.models import (RESULT_SCHEMA_VERSION, ExtractionResult, dump_result,
+                                   load_result, schema_version_of)
 from pipelines.document.version import EXTRACTOR_VERSION
 
 
@@ -19,12 +25,45 @@ class ResultStore:
         return self.root / f"{sha256}.json"
 
     def has(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
+        """A result of the current schema exists (reads only the file's first bytes). A store
+        that fails (not a missing file) raises LakeError."""
+        try:
+            with lake_io("look up", self.path(sha256)):
+                with self.path(sha256).open("rb") as f:
+                    head = f.read(64)
+        except FileNotFoundError:
+            return False
+        try:
+            return schema_version_of(head) == RESULT_SCHEMA_VERSION
+        except ValueError:
+            return False
 
-    def get(self, sha256: str) -> dict:
-        return json.loads(self.path(sha256).read_text(encoding="utf-8"))
+    def listed(self) -> set[str]:
+        """The sha256 of every file of this version: one listing, not one request each (a
+        backfill's million missing results need no request at all). A listed file may still
+        be of an older schema: `has` decides for those."""
+        with lake_io("list", self.root):
+            try:
+                names = [p.name for p in self.root.iterdir()]
+            except (FileNotFoundError, NotADirectoryError):  # no result of this version yet
+                return set()
+        return {n[:-5] for n in names if n.endswith(".json") and not n.startswith(".")}
 
-    def put(self, result: dict):
-        target = self.path(result["sha256"])
-        write_atomic(target, json.dumps(result, ensure_ascii=False).encode("utf-8"))
+    def get(self, sha256: str) -> ExtractionResult | None:
+        """The cached result; None when there is none of the current schema."""
+        try:
+            with lake_io("read", self.path(sha256)):
+                data = self.path(sha256).read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            return load_result(data)
+        except ValueError:
+            return None
+
+    def put(self, result: ExtractionResult):
+        target = self.path(result.sha256)
+        data = dump_result(result)
+        with lake_io("write", target):
+            write_atomic(target, data)
         return target

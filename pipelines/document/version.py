@@ -13,7 +13,8 @@ _ROOT = Path(__file__).resolve().parent.parent
 # The layers a result depends on: core (spec, text, charset, media), parse, normalise and
 # the per-document function itself (not the cache or the fan-out).
 _SOURCES = sorted(
-    [*(_ROOT / "core" / f for f in ("spec.py", "text.py", "charset.py", "media.py", "models.py")),
+    [*(_ROOT / "core" / f for f in ("spec.py", "registry.py", "text.py", "charset.py", "media.py",
+                                        "models.py")),
      *(_ROOT / "parse").rglob("*.py"),
      *(_ROOT / "normalise").glob("*.py"), _ROOT / "document" / "document.py"]
 )

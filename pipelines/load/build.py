@@ -11,24 +11,22 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipelines.core.models import (DOC_COLUMNS, STATUS_RANK, UNREADABLE, ExtractionResult, Fact,
+                                   KnownDocument, warehouse_media_type)
+from pipelines.core.registry import SECTION, SECTIONS, Section, categories_rows
+from pipelines.core.text import norm
 from pipelines.crawl.titles import parse_title
+from pipelines.document.document import failed_result
 from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load.agencies import agency_id, agency_level, fullest_name
-from pipelines.normalise.model import TABLE_OF_SECTION
-from pipelines.core.spec import categories_rows
-from pipelines.core.text import norm
 
-DOC_COLUMNS = ["sha256", "raw_path", "media_type", "document_url", "page_url", "list_url",
-               "title", "county", "agency_hint", "year_hint", "published_on", "fetched_at",
-               "inline", "crawl_error"]
-FACT_KEYS = {
-    "fact_applications": ("row_code", "applicant"),
-    "fact_proactive": ("item", "measure"),
-    "fact_review_litigation": ("proceeding", "outcome"),
-}
-STATUS_RANK = {"ok": 0, "partial": 1, "unsupported": 2, "needs_ocr": 3, "failed": 4}
-MEDIA_TYPES = {"pdf", "html", "docx", "doc"}
+__all__ = ["DOC_COLUMNS", "Frames", "build_frames", "county_id", "fact_columns", "fact_record",
+           "fact_rows"]
+
+COUNTY_COLUMNS = ["county_id", "county", "prefecture", "province", "division_code"]
+AGENCY_COLUMNS = ["agency_id", "agency_name", "county_id", "level", "name_variants"]
+UNMAPPED_COLUMNS = ["report_id", "section", "label", "raw_text", "page", "reason"]
 
 
 def county_id(county: str) -> str:
@@ -41,57 +39,83 @@ class Frames:
     run: dict
 
 
-def _missing_result(sha: str | None, error: str) -> dict:
-    return {"sha256": sha, "report_id": None, "status": "failed", "error": error,
-            "format": "unknown", "pages": None, "title": None, "facts": [], "unmapped": [],
-            "extractor_version": EXTRACTOR_VERSION}
+# --- fact rows: shaped here and only here (the loader and `gongkai extract` both use it) -------
+
+def fact_columns(section: Section, context: bool = True) -> list[str]:
+    """A fact table's columns as the loader stages them (`context`: with agency, year and the
+    fact's kind) or as `gongkai extract` prints them (the contract's cell columns)."""
+    cols = ["report_id"] + (["agency_id", "report_year"] if context else [])
+    cols += [section.d1, section.d2, "value"] + (["unit"] if section.has_unit else [])
+    return cols + ["raw_text", "page"] + (["kind"] if context else [])
 
 
-def _result_for(doc: dict, store: ResultStore) -> dict:
-    if doc.get("crawl_error"):
-        return _missing_result(None, doc["crawl_error"])
-    if doc.get("sha256") and store.has(doc["sha256"]):
-        return store.get(doc["sha256"])
-    return _missing_result(doc.get("sha256"), "no extraction result for this document")
+def fact_record(section: Section, fact: Fact, report_id: str | None,
+                context: dict | None = None) -> dict:
+    """One fact as a row of its table (`context`: agency_id and report_year to add)."""
+    row = {"report_id": report_id}
+    if context is not None:
+        row["agency_id"], row["report_year"] = context["agency_id"], context["report_year"]
+    row[section.d1], row[section.d2], row["value"] = fact.dim1, fact.dim2, fact.value
+    row["raw_text"], row["page"] = fact.raw_text, fact.page
+    if context is not None:
+        row["kind"] = fact.kind
+    if section.has_unit:
+        row["unit"] = fact.unit
+    return row
 
 
-def _report_rows(docs: pd.DataFrame, store: ResultStore, now: pd.Timestamp,
-                 previous: dict[str, pd.DataFrame]) -> tuple[list[dict], dict[str, dict]]:
-    """One row per report_id, plus each report's extraction result."""
-    rows: dict[str, dict] = {}
-    results: dict[str, dict] = {}
-    for doc in docs.to_dict("records"):
-        result = _result_for(doc, store)
-        rid = result.get("report_id") or "u" + hashlib.sha256(
-            (doc.get("document_url") or "").encode()).hexdigest()[:63]
-        doc_agency, doc_year = parse_title(result.get("title") or "")
-        agency_name = doc.get("agency_hint") or doc_agency
-        year = doc.get("year_hint") or doc_year
-        media = doc.get("media_type") if doc.get("media_type") in MEDIA_TYPES else "other"
-        row = {
-            "report_id": rid, "county": doc["county"], "agency_name": agency_name,
-            "report_year": int(year) if year and not pd.isna(year) else None,
-            "format": result.get("format") or "unknown", "title": doc.get("title") or result.get("title"),
-            "page_url": doc.get("page_url"), "document_url": doc.get("document_url"),
-            "media_type": media, "sha256": doc.get("sha256") or None, "pages": result.get("pages"),
-            # the list's date first; else the date of the detail page's metadata table
-            "published_on": (doc.get("published_on") or (result.get("metadata") or {}).get(
-                "published_on") or None), "fetched_at": doc.get("fetched_at"),
-            **{k: (result.get("metadata") or {}).get(k) for k in ("publisher", "index_no",
-                                                                   "doc_no")},
-            "status": result["status"], "error": result.get("error"),
-            "extractor_version": result.get("extractor_version"),
-            "facts_placed": sum(f["kind"] == "number" for f in result["facts"]),
-            "cells_unmapped": len(result["unmapped"]),
-            "seen_now": bool(doc.get("seen_now", True)),
-        }
-        earlier = rows.get(rid)
-        if earlier is not None:  # one document linked twice, or fetched on two visits
-            earlier["fetched_at"] = max(filter(None, [earlier["fetched_at"], row["fetched_at"]]),
-                                        default=None)
-            continue
-        rows[rid] = row
-        results[rid] = result
+def fact_rows(result: ExtractionResult, report_id: str | None,
+              context: dict | None = None) -> dict[str, list[dict]]:
+    """fact table → the rows of one result's facts."""
+    rows: dict[str, list[dict]] = {s.table: [] for s in SECTIONS}
+    for f in result.facts:
+        section = SECTION[f.section]
+        rows[section.table].append(fact_record(section, f, report_id, context))
+    return rows
+
+
+# --- reports ------------------------------------------------------------------------------
+
+def _missing_result(sha: str | None, error: str) -> ExtractionResult:
+    result = failed_result(sha, None, error)
+    result.report_id = None
+    return result
+
+
+def _result_for(doc: KnownDocument, store: ResultStore) -> ExtractionResult:
+    if doc.crawl_error:
+        return _missing_result(None, doc.crawl_error)
+    if doc.sha256:
+        cached = store.get(doc.sha256)
+        if cached is not None:
+            return cached
+    return _missing_result(doc.sha256, "no extraction result for this document")
+
+
+def _report_row(doc: KnownDocument, result: ExtractionResult) -> dict:
+    rid = result.report_id or "u" + hashlib.sha256(
+        (doc.document_url or "").encode()).hexdigest()[:63]
+    doc_agency, doc_year = parse_title(result.title or "")
+    year = doc.year_hint or doc_year
+    return {
+        "report_id": rid, "county": doc.county, "agency_name": doc.agency_hint or doc_agency,
+        "report_year": int(year) if year else None,
+        "format": str(result.format), "title": doc.title or result.title,
+        "page_url": doc.page_url, "document_url": doc.document_url,
+        "media_type": str(warehouse_media_type(doc.media_type)), "sha256": doc.sha256 or None,
+        # the list's date first; else the date of the detail page's metadata table
+        "pages": result.pages, "published_on": doc.published_on or result.published_on or None,
+        # the detail page's metadata table, where the document has one
+        "publisher": result.publisher, "index_no": result.index_no, "doc_no": result.doc_no,
+        "fetched_at": doc.fetched_at, "status": str(result.status), "error": result.error,
+        "extractor_version": result.extractor_version, "facts_placed": result.facts_placed,
+        "cells_unmapped": len(result.unmapped), "seen_now": doc.seen_now,
+    }
+
+
+def _seen_dates(rows: dict[str, dict], previous: dict[str, pd.DataFrame],
+                now: pd.Timestamp) -> None:
+    """first_seen and last_seen: from the previous warehouse, else now."""
     prev = previous.get("reports")
     prev_seen = ({} if prev is None or prev.empty else
                  prev.set_index("report_id")[["first_seen", "last_seen"]].to_dict("index"))
@@ -99,16 +123,53 @@ def _report_rows(docs: pd.DataFrame, store: ResultStore, now: pd.Timestamp,
         before = prev_seen.get(rid)
         row["first_seen"] = before["first_seen"] if before else now
         row["last_seen"] = now if row.pop("seen_now") else (before["last_seen"] if before else now)
+
+
+def _report_rows(docs: pd.DataFrame, store: ResultStore, now: pd.Timestamp,
+                 previous: dict[str, pd.DataFrame]
+                 ) -> tuple[list[dict], dict[str, ExtractionResult]]:
+    """One row per report_id, plus each report's extraction result."""
+    rows: dict[str, dict] = {}
+    results: dict[str, ExtractionResult] = {}
+    for record in docs.to_dict("records"):
+        doc = KnownDocument.from_record(record)
+        result = _result_for(doc, store)
+        row = _report_row(doc, result)
+        rid = row["report_id"]
+        earlier = rows.get(rid)
+        if earlier is not None:  # one document linked twice, or fetched on two visits
+            earlier["fetched_at"] = max(filter(None, [earlier["fetched_at"], row["fetched_at"]]),
+                                        default=None)
+            continue
+        rows[rid] = row
+        results[rid] = result
+    _seen_dates(rows, previous, now)
     return list(rows.values()), results
 
 
 def _choose_current(reports: pd.DataFrame) -> pd.Series:
-    """Per agency and year: the latest publication, then the form that reads better."""
+    """Per agency and year: the latest publication, then the form that reads better.
+
+    A publication's date is the one the list, the page or the document states
+    (`published_on`). A report with no stated date falls back to when it was first seen only
+    if that was after every dated report of its agency and year was first seen (it appeared
+    later, so it is the newer one); an undated copy seen with or before a dated publication
+    never beats it (a run's timestamp is not a publication date). Among reports of one date, a
+    document replaced at the same URL by one seen later (found by revalidation) gives way to
+    its replacement; then ok over partial over failed, then more placed cells."""
+    stated = pd.to_datetime(reports["published_on"], errors="coerce")
+    first = pd.to_datetime(reports["first_seen"])
+    group = [reports["agency_id"].fillna(""), reports["report_year"].fillna(-1)]
+    dated_first = first.where(stated.notna()).groupby(group).transform("max")
+    undated = first.where(stated.isna() & (dated_first.isna() | (first > dated_first)))
+    url = reports["document_url"].fillna("")
+    fetched_first = first.where(reports["sha256"].notna()) if "sha256" in reports else first
+    replaced = (url != "") & (first < fetched_first.groupby([*group, url]).transform("max"))
     r = reports.assign(
-        _date=pd.to_datetime(reports["published_on"]).fillna(pd.to_datetime(reports["first_seen"])),
+        _date=stated.fillna(undated), _replaced=replaced,
         _rank=reports["status"].map(STATUS_RANK),
-    ).sort_values(["_date", "_rank", "facts_placed", "report_id"],
-                  ascending=[False, True, False, True])
+    ).sort_values(["_date", "_replaced", "_rank", "facts_placed", "report_id"],
+                  ascending=[False, True, True, False, True], na_position="last")
     current = pd.Series(False, index=reports.index)
     keyed = r[r["agency_id"].notna() & r["report_year"].notna()]
     current[keyed.drop_duplicates(["agency_id", "report_year"]).index] = True
@@ -116,21 +177,21 @@ def _choose_current(reports: pd.DataFrame) -> pd.Series:
     return current
 
 
-def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
-                 previous: dict[str, pd.DataFrame], run_id: str, started_at: pd.Timestamp,
-                 crawl_log: pd.DataFrame) -> Frames:
-    now = pd.Timestamp.now(tz="UTC").tz_localize(None)
-    rows, results = _report_rows(docs, store, now, previous)
-    reports = pd.DataFrame(rows)
+def _counties(sources: list, previous: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Counties from the sources file, and those earlier runs knew."""
+    rows = {county_id(s.county): {"county_id": county_id(s.county), "county": s.county,
+                                  "prefecture": s.prefecture, "province": s.province,
+                                  "division_code": s.division_code} for s in sources}
+    prev = previous.get("counties")
+    if prev is not None:
+        for c in prev.to_dict("records"):
+            rows.setdefault(c["county_id"], c)
+    return pd.DataFrame(list(rows.values()), columns=COUNTY_COLUMNS)
 
-    # Dimensions: counties from the sources file (and earlier runs), agencies from names seen.
-    county_rows = {county_id(s.county): {"county_id": county_id(s.county), "county": s.county,
-                                         "prefecture": s.prefecture, "province": s.province,
-                                         "division_code": s.division_code} for s in sources}
-    prev_counties = previous.get("counties")
-    if prev_counties is not None:
-        for c in prev_counties.to_dict("records"):
-            county_rows.setdefault(c["county_id"], c)
+
+def _agencies(reports: pd.DataFrame) -> pd.DataFrame:
+    """One agency per agency_id the reports name, with its fullest official name. Sets
+    `county_id` and `agency_id` on `reports`."""
     reports["county_id"] = reports["county"].map(county_id)
     named = reports[reports["agency_name"].notna()]
     reports["agency_id"] = [agency_id(n, c) if isinstance(n, str) and n else None
@@ -142,37 +203,35 @@ def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
         agencies.append({"agency_id": aid, "agency_name": name, "county_id": county_id(county),
                          "level": agency_level(name, county),
                          "name_variants": sorted({norm(n) for n in group["agency_name"]})})
-    reports["is_current"] = _choose_current(reports)
+    return pd.DataFrame(agencies, columns=AGENCY_COLUMNS)
 
-    # Facts: one row per cell as printed, current reports in fact_*, others in *_superseded.
-    fact_rows: dict[str, list[dict]] = {t: [] for t in FACT_KEYS}
-    unmapped_rows = []
+
+def _facts(results: dict[str, ExtractionResult], reports: pd.DataFrame
+           ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """One row per cell as printed: current reports' in fact_*, the others' in *_superseded;
+    and every unplaced cell."""
+    rows: dict[str, list[dict]] = {s.table: [] for s in SECTIONS}
+    unmapped = []
     meta = reports.set_index("report_id")[["agency_id", "report_year"]].to_dict("index")
     for rid, result in results.items():
-        m = meta[rid]
-        for f in result["facts"]:
-            table = TABLE_OF_SECTION[f["section"]]
-            d1, d2 = FACT_KEYS[table]
-            row = {"report_id": rid, "agency_id": m["agency_id"], "report_year": m["report_year"],
-                   d1: f["dim1"], d2: f["dim2"], "value": f["value"], "raw_text": f["raw_text"],
-                   "page": f["page"], "kind": f["kind"]}
-            if table == "fact_proactive":
-                row["unit"] = f["unit"]
-            fact_rows[table].append(row)
-        unmapped_rows += [{"report_id": rid, "section": u["section"], "label": u["label"],
-                           "raw_text": u["raw_text"], "page": u["page"], "reason": u["reason"]}
-                          for u in result["unmapped"]]
+        for table, frows in fact_rows(result, rid, meta[rid]).items():
+            rows[table] += frows
+        unmapped += [{"report_id": rid, "section": u.section, "label": u.label,
+                      "raw_text": u.raw_text, "page": u.page, "reason": u.reason}
+                     for u in result.unmapped]
     current_ids = set(reports.loc[reports["is_current"], "report_id"])
     tables: dict[str, pd.DataFrame] = {}
-    for table, frows in fact_rows.items():
-        d1, d2 = FACT_KEYS[table]
-        cols = ["report_id", "agency_id", "report_year", d1, d2, "value"]
-        cols += (["unit"] if table == "fact_proactive" else []) + ["raw_text", "page", "kind"]
-        frame = pd.DataFrame(frows, columns=cols)
+    for section in SECTIONS:
+        frame = pd.DataFrame(rows[section.table], columns=fact_columns(section))
         is_cur = frame["report_id"].isin(current_ids)
-        tables[table] = frame[is_cur].reset_index(drop=True)
-        tables[f"{table}_superseded"] = frame[~is_cur].reset_index(drop=True)
+        tables[section.table] = frame[is_cur].reset_index(drop=True)
+        tables[section.superseded] = frame[~is_cur].reset_index(drop=True)
+    return tables, pd.DataFrame(unmapped, columns=UNMAPPED_COLUMNS)
 
+
+def _run_row(reports: pd.DataFrame, previous: dict[str, pd.DataFrame], now: pd.Timestamp,
+             run_id: str, started_at: pd.Timestamp) -> dict:
+    """This run's row of `runs`: what its crawl saw, new, changed and unreadable."""
     prev_reports = previous.get("reports")
     prev_ids = set() if prev_reports is None else set(prev_reports["report_id"])
     seen = reports[reports["last_seen"] == now]
@@ -181,24 +240,32 @@ def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
         before = prev_reports.set_index("document_url")["report_id"].to_dict()
         changed = int(sum(u in before and before[u] != rid
                           for u, rid in zip(seen["document_url"], seen["report_id"])))
-    run = {"run_id": run_id, "started_at": started_at, "finished_at": None,
-           "extractor_version": EXTRACTOR_VERSION, "reports_seen": len(seen),
-           "reports_new": int((~seen["report_id"].isin(prev_ids)).sum()),
-           "reports_changed": changed,
-           "reports_failed": int(seen["status"].isin(["failed", "needs_ocr", "unsupported"]).sum())}
+    return {"run_id": run_id, "started_at": started_at, "finished_at": None,
+            "extractor_version": EXTRACTOR_VERSION, "reports_seen": len(seen),
+            "reports_new": int((~seen["report_id"].isin(prev_ids)).sum()),
+            "reports_changed": changed,
+            "reports_failed": int(seen["status"].isin([str(s) for s in UNREADABLE]).sum())}
+
+
+def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
+                 previous: dict[str, pd.DataFrame], run_id: str, started_at: pd.Timestamp,
+                 crawl_log: pd.DataFrame) -> Frames:
+    now = pd.Timestamp.now(tz="UTC").tz_localize(None)
+    rows, results = _report_rows(docs, store, now, previous)
+    reports = pd.DataFrame(rows)
+    counties = _counties(sources, previous)
+    agencies = _agencies(reports)
+    reports["is_current"] = _choose_current(reports)
+    tables, unmapped = _facts(results, reports)
+    run = _run_row(reports, previous, now, run_id, started_at)
     runs = pd.concat([previous.get("runs", pd.DataFrame()), pd.DataFrame([run])],
                      ignore_index=True)
-
     tables.update({
-        "counties": pd.DataFrame(list(county_rows.values()),
-                                 columns=["county_id", "county", "prefecture", "province",
-                                          "division_code"]),
-        "agencies": pd.DataFrame(agencies, columns=["agency_id", "agency_name", "county_id",
-                                                    "level", "name_variants"]),
+        "counties": counties,
+        "agencies": agencies,
         "reports": reports.drop(columns=["county", "agency_name"]),
         "categories": pd.DataFrame(categories_rows()),
-        "unmapped_cells": pd.DataFrame(unmapped_rows, columns=["report_id", "section", "label",
-                                                               "raw_text", "page", "reason"]),
+        "unmapped_cells": unmapped,
         "crawl_log": crawl_log,
         "runs": runs,
     })

@@ -28,11 +28,10 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.core.registry import FACT_TABLES, SUPERSEDED_TABLES
 from pipelines.load.warehouse import process_alive
 
-PARTITIONED = ("fact_applications", "fact_proactive", "fact_review_litigation",
-               "fact_applications_superseded", "fact_proactive_superseded",
-               "fact_review_litigation_superseded", "reports", "quality_issues")
+PARTITIONED = FACT_TABLES + SUPERSEDED_TABLES + ("reports", "quality_issues")
 SINGLE = ("counties", "agencies", "categories", "unmapped_cells", "crawl_log", "runs")
 KEEP_VERSIONS = 2
 

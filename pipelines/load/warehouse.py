@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.load.ddl import schema_sql
+
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 PREVIOUS_TABLES = ("reports", "agencies", "counties", "runs")
 
@@ -62,7 +64,7 @@ def write(tables: dict[str, pd.DataFrame], target: Path) -> None:
         stale.unlink(missing_ok=True)
     con = duckdb.connect(str(target))
     try:
-        con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        con.execute(schema_sql())  # sql/schema.sql, its code lists from the registry
         for name, frame in tables.items():
             cols = [r[0] for r in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? "

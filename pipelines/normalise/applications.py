@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from pipelines.parse.grid import Cell, Grid, aligned_columns, dominant
 from pipelines.normalise.labels import NoMatch, leading_chinese_number, leading_number, match_code
 from pipelines.normalise.model import EXTRA_ROW, Fact, Unmapped, make_fact
@@ -260,134 +262,193 @@ def _value_start(grid: Grid, n_header: int, colmap: dict[int, str]) -> int:
 
 
 def read_applications(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
-    facts: list[Fact] = []
-    unmapped: list[Unmapped] = []
-    colmap: dict[int, str] | None = None
-    prev: Grid | None = None
-    group: str | None = None
-    placed: set[tuple[str, str]] = set()
-    seen: set[int] = set()
-    last_row: dict | None = None  # the grid's last row, for a row the page break split
+    """The facts of section 三's table parts (in reading order) and every cell not placed."""
+    reader = _ApplicationsReader()
+    for grid in grids:
+        reader.read(grid)
+    return reader.finish()
 
-    def place(code: str, label: str, values: list[Cell], page: int | None,
-              grid: Grid | None = None) -> None:
+
+@dataclass
+class _OpenRow:
+    """A part's last row, kept until the next part's first row: the page break may have cut
+    it (its values stayed above, the end of its label ran on below)."""
+
+    failed: bool  # its label could not be placed on its own
+    labels: list[str] = field(default_factory=list)
+    values: list[Cell] = field(default_factory=list)
+    page: int | None = None
+    group: str | None = None  # the result category above it
+    unmapped: list[Unmapped] = field(default_factory=list)  # its cells, if it stays unplaced
+    grid: Grid | None = None  # the part it is in (for `dominant` when its values are placed)
+
+
+@dataclass
+class _ApplicationsReader:
+    """Reads section 三 part by part; what one part leaves to the next is its state."""
+
+    facts: list[Fact] = field(default_factory=list)
+    unmapped: list[Unmapped] = field(default_factory=list)
+    colmap: dict[int, str] | None = None  # grid column → applicant code
+    prev: Grid | None = None  # the part before, for columns carried over by their ruling
+    pending: Grid | None = None  # a part that is all header: the page broke inside the header
+    group: str | None = None  # the result category of the rows being read
+    placed: set[tuple[str, str]] = field(default_factory=set)
+    seen: set[int] = field(default_factory=set)  # cells already placed or reported (by id)
+    open_row: _OpenRow | None = None
+
+    def read(self, grid: Grid) -> None:
+        n_header, new_map = self._header(grid)
+        if n_header and n_header == grid.n_rows:
+            self.pending = self.prev = grid
+            self.colmap = new_map or self.colmap
+            return
+        self._columns(grid, new_map)
+        self.prev = grid
+        if not self.colmap:
+            self._unplaceable(grid, n_header)
+            return
+        value_start = _value_start(grid, n_header, self.colmap)
+        for r in range(n_header, grid.n_rows):
+            self._read_row(grid, r, n_header, value_start)
+
+    def finish(self) -> tuple[list[Fact], list[Unmapped]]:
+        self._close_open_row()
+        return _other_above_subitems(self.facts, self.unmapped)
+
+    def _header(self, grid: Grid) -> tuple[int, dict[int, str]]:
+        """The part's header rows and the applicant columns they name (read together with a
+        pending header part above)."""
+        n_header = _header_rows(grid)
+        if self.pending is not None:
+            n_header = max(n_header, _header_tail(grid))
+            new_map = map_columns_joined(self.pending, grid, n_header) if n_header else {}
+            self.pending = None
+        else:
+            new_map = map_columns(grid, n_header) if n_header else {}
+        return n_header, new_map
+
+    def _columns(self, grid: Grid, new_map: dict[int, str]) -> None:
+        """This part's own header, else the columns of the part before where their ruling
+        lines up (all of them, or none)."""
+        if new_map:
+            self.colmap = new_map
+        elif self.colmap is not None and self.prev is not None:
+            aligned = aligned_columns(self.prev, grid)
+            carried = {aligned[c]: code for c, code in self.colmap.items() if c in aligned}
+            self.colmap = carried if len(carried) == len(self.colmap) else None
+
+    def _unplaceable(self, grid: Grid, n_header: int) -> None:
+        for r in range(n_header, grid.n_rows):
+            for cell in _new_cells(grid, r, self.seen):
+                self.unmapped.append(Unmapped(SECTION, "", cell.text, grid.page,
+                                              "no applicant column header for this table part"))
+        self.colmap = None
+
+    def _split_row(self, grid: Grid, r: int, value_start: int
+                   ) -> tuple[list[str], list[Cell], bool]:
+        """A row's label texts and its value cells not yet seen, and whether a label cell of the
+        row's own holds a number (the row's cells are shifted); a number in a label column is
+        reported, not read as a label."""
+        cells = grid.row_cells(r)
+        labels = [c.text for c in cells if c.last_col < value_start]
+        shifted = any(parse_value(c.text).kind == "number" for c in cells
+                      if c.last_col < value_start and c.row == r)
+        stray = [c for c in cells if c.last_col < value_start and id(c) not in self.seen
+                 and parse_value(c.text).kind == "number"]
+        self.seen.update(id(c) for c in stray)
+        self.unmapped.extend(Unmapped(SECTION, "", c.text, grid.page, "number in a label column")
+                             for c in stray)
+        labels = [t for t in labels if parse_value(t).kind != "number"]
+        values = [c for c in cells if c.col >= value_start and id(c) not in self.seen]
+        self.seen.update(id(c) for c in values)
+        return labels, values, shifted
+
+    def _read_row(self, grid: Grid, r: int, n_header: int, value_start: int) -> None:
+        labels, values, shifted = self._split_row(grid, r, value_start)
+        if not any(norm(t) for t in labels) and not any(norm(c.text) for c in values):
+            return
+        label = " ".join(t for t in labels if norm(t))
+        if grid.has_holes(r):
+            self.unmapped.extend(Unmapped(SECTION, label, c.text, grid.page, HOLES)
+                                 for c in values)
+            return
+        if r == n_header and self.open_row is not None and _is_tail(labels, values):
+            self._join_cut_row(labels)
+            return
+        self._close_open_row()
+        if _category_only([c for c in grid.row_cells(r) if c.last_col < value_start
+                           and c.row == r and c.rowspan == 1]):
+            # Nothing of the template here: an empty row is an unused area; figures of the
+            # category's own (a subtotal) are a row the template does not have.
+            self.group = row_group(labels) or self.group
+            self.unmapped.extend(Unmapped(SECTION, label, c.text, grid.page,
+                                          f"{EXTRA_ROW}: a result category's own row above its "
+                                          "sub-items") for c in values if norm(c.text))
+            return
+        if shifted:
+            self.unmapped.extend(Unmapped(SECTION, label, c.text, grid.page, SHIFTED)
+                                 for c in values)
+            return
+        self.group = row_group(labels) or self.group
+        group_before = self.group
+        try:
+            code, self.group = match_row(labels, self.group)
+        except NoMatch as e:
+            lost = [Unmapped(SECTION, label, c.text, grid.page, str(e)) for c in values]
+            if r == grid.n_rows - 1:  # may be completed by the next page's first row
+                self.open_row = _OpenRow(True, labels, values, grid.page, group_before, lost,
+                                         grid)
+            else:
+                self.unmapped.extend(lost)
+            return
+        self._place(code, label, values, grid.page, grid)
+        if r == grid.n_rows - 1:
+            self.open_row = _OpenRow(False)
+
+    def _join_cut_row(self, labels: list[str]) -> None:
+        """The page break cut a row: its values stayed above, its label ran on here."""
+        row, self.open_row = self.open_row, None
+        if not row.failed:
+            return
+        pieces = [t for t in labels if norm(t) and _group_of_safe(t) is None]
+        if not any(not _is_results_header(t) for t in pieces):
+            self.unmapped.extend(row.unmapped)  # an empty remnant: nothing to join the label with
+            return
+        tail = pieces[-1]
+        joined = row.labels[:-1] + [row.labels[-1] + tail]
+        try:
+            code, self.group = match_row(joined, row.group)
+        except NoMatch:
+            self.unmapped.extend(row.unmapped)
+        else:
+            self._place(code, " ".join(joined), row.values, row.page, row.grid)
+
+    def _close_open_row(self) -> None:
+        if self.open_row is not None and self.open_row.failed:
+            self.unmapped.extend(self.open_row.unmapped)
+        self.open_row = None
+
+    def _place(self, code: str, label: str, values: list[Cell], page: int | None,
+               grid: Grid | None = None) -> None:
         for cell in values:
             # A value cell spanning several grid columns is placed only when one header
             # stands over all of them (a thin extra column from a converted .doc), or over
             # all but a sliver of it (a value row ruled a little apart from the header).
-            codes = {colmap.get(c) for c in range(cell.col, cell.last_col + 1)}
+            codes = {self.colmap.get(c) for c in range(cell.col, cell.last_col + 1)}
             applicant = codes.pop() if len(codes) == 1 else None
             if applicant is None and len(codes) > 1 and grid is not None:
-                applicant = dominant(grid, cell, colmap.get)
+                applicant = dominant(grid, cell, self.colmap.get)
             if applicant is None:
                 why = ("value cell spans columns of different applicants" if cell.colspan > 1
                        else "column has no recognised applicant header")
-                unmapped.append(Unmapped(SECTION, label, cell.text, page, why))
-            elif (code, applicant) in placed:
-                unmapped.append(Unmapped(SECTION, label, cell.text, page,
-                                         f"row {code} printed more than once"))
+                self.unmapped.append(Unmapped(SECTION, label, cell.text, page, why))
+            elif (code, applicant) in self.placed:
+                self.unmapped.append(Unmapped(SECTION, label, cell.text, page,
+                                              f"row {code} printed more than once"))
             else:
-                placed.add((code, applicant))
-                facts.append(make_fact(SECTION, code, applicant, cell.text, page))
-
-    pending: Grid | None = None  # a part that is all header: the page broke inside the header
-    for grid in grids:
-        n_header = _header_rows(grid)
-        if pending is not None:
-            n_header = max(n_header, _header_tail(grid))
-            new_map = map_columns_joined(pending, grid, n_header) if n_header else {}
-            pending = None
-        else:
-            new_map = map_columns(grid, n_header) if n_header else {}
-        if n_header and n_header == grid.n_rows:
-            pending, prev = grid, grid
-            colmap = new_map or colmap
-            continue
-        if new_map:
-            colmap = new_map
-        elif colmap is not None and prev is not None:
-            # No header on this part: carry the columns over where their ruling lines up.
-            aligned = aligned_columns(prev, grid)
-            carried = {aligned[c]: code for c, code in colmap.items() if c in aligned}
-            colmap = carried if len(carried) == len(colmap) else None
-        prev = grid
-        if not colmap:
-            for r in range(n_header, grid.n_rows):
-                for cell in _new_cells(grid, r, seen):
-                    unmapped.append(Unmapped(SECTION, "", cell.text, grid.page,
-                                             "no applicant column header for this table part"))
-            colmap = None
-            continue
-        value_start = _value_start(grid, n_header, colmap)
-        for r in range(n_header, grid.n_rows):
-            cells = grid.row_cells(r)
-            labels = [c.text for c in cells if c.last_col < value_start]
-            raw_labels = [c.text for c in cells if c.last_col < value_start and c.row == r]
-            stray = [c for c in cells if c.last_col < value_start and id(c) not in seen
-                     and parse_value(c.text).kind == "number"]
-            seen.update(id(c) for c in stray)
-            unmapped.extend(Unmapped(SECTION, "", c.text, grid.page, "number in a label column")
-                            for c in stray)
-            labels = [t for t in labels if parse_value(t).kind != "number"]
-            values = [c for c in cells if c.col >= value_start and id(c) not in seen]
-            seen.update(id(c) for c in values)
-            if not any(norm(t) for t in labels) and not any(norm(c.text) for c in values):
-                continue
-            label = " ".join(t for t in labels if norm(t))
-            if grid.has_holes(r):
-                unmapped.extend(Unmapped(SECTION, label, c.text, grid.page, HOLES) for c in values)
-                continue
-            if r == n_header and last_row is not None and _is_tail(labels, values):
-                # The page break cut a row: its values stayed above, its label ran on here.
-                pieces = [t for t in labels if norm(t) and _group_of_safe(t) is None]
-                if last_row["failed"] and not any(not _is_results_header(t) for t in pieces):
-                    unmapped.extend(last_row["unmapped"])
-                elif last_row["failed"]:
-                    tail = pieces[-1]
-                    joined = last_row["labels"][:-1] + [last_row["labels"][-1] + tail]
-                    try:
-                        code, group = match_row(joined, last_row["group"])
-                    except NoMatch:
-                        unmapped.extend(last_row["unmapped"])
-                    else:
-                        place(code, " ".join(joined), last_row["values"], last_row["page"],
-                              last_row["grid"])
-                last_row = None
-                continue
-            if last_row is not None and last_row["failed"]:
-                unmapped.extend(last_row["unmapped"])
-            last_row = None
-            if _category_only([c for c in cells if c.last_col < value_start and c.row == r
-                                and c.rowspan == 1]):
-                # Nothing of the template here: an empty row is an unused area; figures of
-                # the category's own (a subtotal) are a row the template does not have.
-                group = row_group(labels) or group
-                unmapped.extend(Unmapped(SECTION, label, c.text, grid.page,
-                                         f"{EXTRA_ROW}: a result category's own row above its "
-                                         "sub-items") for c in values if norm(c.text))
-                continue
-            if any(parse_value(t).kind == "number" for t in raw_labels):
-                unmapped.extend(Unmapped(SECTION, label, c.text, grid.page, SHIFTED)
-                                for c in values)
-                continue
-            group = row_group(labels) or group
-            group_before = group
-            try:
-                code, group = match_row(labels, group)
-            except NoMatch as e:
-                lost = [Unmapped(SECTION, label, c.text, grid.page, str(e)) for c in values]
-                if r == grid.n_rows - 1:  # may be completed by the next page's first row
-                    last_row = {"failed": True, "labels": labels, "values": values, "grid": grid,
-                                "page": grid.page, "group": group_before, "unmapped": lost}
-                else:
-                    unmapped.extend(lost)
-                continue
-            place(code, label, values, grid.page, grid)
-            if r == grid.n_rows - 1:
-                last_row = {"failed": False}
-    if last_row is not None and last_row["failed"]:
-        unmapped.extend(last_row["unmapped"])
-    return _other_above_subitems(facts, unmapped)
+                self.placed.add((code, applicant))
+                self.facts.append(make_fact(SECTION, code, applicant, cell.text, page))
 
 
 def _other_above_subitems(facts: list[Fact], unmapped: list[Unmapped]):

@@ -6,17 +6,18 @@ words that follows a section's grid on the next page, with the same columns, con
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipelines.parse.grid import Grid, columns_align
 from pipelines.normalise.applications import read_applications
 from pipelines.normalise.model import EXTRA_ROW, Fact, Unmapped
 from pipelines.normalise.proactive import read_proactive
 from pipelines.normalise.review import read_review
-from pipelines.core.spec import DIMENSIONS, FORMAT_WORDS, SECTION_WORDS, expected_cells
+from pipelines.core.registry import dimensions
+from pipelines.core.spec import FORMAT_WORDS, SECTION_WORDS, expected_cells
 from pipelines.core.text import norm
 
-_TEMPLATE_WORDS = tuple({w for d in DIMENSIONS for c in d.codes for w in c.words if len(w) >= 3})
+_TEMPLATE_WORDS = tuple({w for _, d in dimensions() for c in d.codes for w in c.words if len(w) >= 3})
 
 READERS = {
     "proactive": read_proactive,
@@ -93,8 +94,8 @@ def _extra_rows(section: str, fmt: str, facts: list[Fact], unmapped: list[Unmapp
     out = []
     for u in unmapped:
         if norm(u.raw_text) and not u.reason.startswith(EXTRA_ROW):
-            u = Unmapped(u.section, u.label, u.raw_text, u.page,
-                         f"{EXTRA_ROW} (every cell of the {fmt} template was placed): {u.reason}")
+            u = replace(u, reason=f"{EXTRA_ROW} (every cell of the {fmt} template was placed): "
+                                  f"{u.reason}")
         out.append(u)
     return out
 

@@ -12,13 +12,14 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipelines.parse.grid import Grid, from_spans
-from pipelines.core.spec import DIMENSIONS, SECTION_WORDS
+from pipelines.core.registry import dimensions
+from pipelines.core.spec import SECTION_WORDS
 from pipelines.core.text import norm
 
 # Words that put a page in the running for camelot: every section's header words and every
 # label of the template, since a continuation page may carry only a few rows and no header.
 _TABLE_WORDS = tuple({w for ws in SECTION_WORDS.values() for w in ws}
-                     | {w for d in DIMENSIONS for c in d.codes for w in c.words if len(w) >= 2}
+                     | {w for _, d in dimensions() for c in d.codes for w in c.words if len(w) >= 2}
                      | {"行政诉讼", "信息内容"})
 MIN_TEXT_CHARS = 30  # below this over the whole document there is no usable text layer
 

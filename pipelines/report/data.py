@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.checks.findings import DIMS, TABLE_OF, parse_cells
+from pipelines.checks.findings import parse_cells
+from pipelines.core.registry import BY_TABLE, DIMS
 
 LEVEL_ZH = {"county_government": "县级政府", "department": "部门", "town": "镇", "township": "乡",
             "subdistrict": "街道", "other": "其他"}
@@ -71,6 +72,12 @@ def load(warehouse: Path, county: str, year: int) -> CountyYear:
                                     "(SELECT unnest(?::VARCHAR[]))", [ids])
         findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
                             "(SELECT unnest(?::VARCHAR[]))", [year, ids])
+        has_county = bool(_df(con, "SELECT 1 FROM information_schema.columns WHERE table_name = "
+                                   "'quality_issues' AND column_name = 'county_id'").shape[0])
+        if has_county:  # the county's crawl findings (crawl_empty): no agency, no year
+            crawl = _df(con, "SELECT * FROM quality_issues WHERE agency_id IS NULL AND "
+                             "report_id IS NULL AND county_id = ?", [c["county_id"]])
+            findings = pd.concat([findings, crawl], ignore_index=True) if len(crawl) else findings
         try:
             run = _df(con, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
             run = run.iloc[0].to_dict() if len(run) else {}
@@ -131,7 +138,7 @@ def _with_cells(findings: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.Da
     section_page: dict[tuple[str, str], int] = {}
     for table, (d1, d2) in DIMS.items():
         f = facts[table]
-        section = next(s for s, t in TABLE_OF.items() if t == table)
+        section = BY_TABLE[table].key
         for rid, a, b, raw, page in f[["report_id", d1, d2, "raw_text", "page"]].itertuples(index=False):
             printed[(table, rid, a, b)] = (raw, page)
             if pd.notna(page):

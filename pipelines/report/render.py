@@ -15,6 +15,7 @@ MEDIA_ZH = {"pdf": "PDF", "html": "网页", "docx": "Word", "doc": "Word", "othe
 STATUS_ZH = {"ok": "已读取", "partial": "部分读取", "failed": "无法读取", "needs_ocr": "图片版",
              "unsupported": "无法处理"}
 COMPARES_ZH = {
+    "crawl_empty": "本县某一采集栏目的列表页未找到任何年度报告（网站改版、栏目迁移）；以前采集的报告仍保留",
     "applications_balance": "每个申请人列：一＋二 ＝（七）总计＋四",
     "applications_row_total": "每一行：总计 ＝ 自然人＋法人或其他组织五列",
     "applications_results_total": "每个申请人列：（七）总计 ＝（一）至（六）各项之和",
@@ -159,6 +160,17 @@ def html_page(cy: CountyYear, summary: pd.DataFrame, charts: dict[str, str | Non
            f'<div class="card warn"><b>{n_warn}</b><span>提示</span></div>',
            f'<div class="card"><b>{_num(received)}</b><span>全县本年新收申请（件）</span></div>',
            "</div>"]
+    crawl = f[f["agency_id"].isna() & (f["section"] == "crawl")]
+    if len(crawl):  # the county's crawl findings (crawl_empty): no agency to file them under
+        out.append('<h2>网站采集问题</h2><table class="findings"><tr><th>类别</th><th>检查项</th>'
+                   "<th>问题说明</th></tr>")
+        for fr in crawl.to_dict("records"):
+            check = CHECK_BY_NAME.get(fr["check_name"])
+            out.append(f'<tr><td class="sev"><span class="pill {fr["severity"]}">'
+                       f'{SEVERITY_ZH[fr["severity"]]}</span></td><td>{_e(check.title_zh if check else "")}'
+                       f'<br><code style="font-size:11px;color:#888">{_e(fr["check_name"])}</code></td>'
+                       f'<td class="detail">{_e(fr["detail"])}</td></tr>')
+        out.append("</table>")
     # Summary table
     out.append("<h2>各机构汇总</h2>")
     out.append("<table><tr><th>机构</th><th>报告</th><th>新收申请</th><th>予以公开</th>"
@@ -262,6 +274,11 @@ def markdown(cy: CountyYear, summary: pd.DataFrame, chart_files: dict[str, str])
                      + " | ".join(_num(r[k]) for k in ("received", "granted", "partially_granted",
                                                        "withheld", "review", "litigation"))
                      + f" | {r['errors']} | {r['warnings']} |")
+    crawl = f[f["agency_id"].isna() & (f["section"] == "crawl")]
+    if len(crawl):
+        lines += ["", "## 网站采集问题", ""] + [
+            f"- {SEVERITY_ZH[fr['severity']]} `{fr['check_name']}`：{fr['detail']}"
+            for fr in crawl.to_dict("records")]
     if chart_files:
         lines += ["", "## 图表", ""] + [f"![{alt}]({path})" for alt, path in chart_files.items()]
     lines += ["", "## 各机构发现的问题", ""]

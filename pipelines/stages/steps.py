@@ -13,6 +13,7 @@ import time
 import uuid
 from dataclasses import asdict
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -22,11 +23,12 @@ from pipelines.document.batch import Job, extract_all
 from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load import export, warehouse
-from pipelines.load.build import DOC_COLUMNS, build_frames
+from pipelines.load.build import DOC_COLUMNS, build_frames, county_id
+from pipelines.core.lake import check_lake
 from pipelines.core.settings import Settings
 from pipelines.core.sources import load_sources
 
-FACT_TABLES = ("fact_applications", "fact_proactive", "fact_review_litigation")
+from pipelines.core.registry import FACT_TABLES  # noqa: E402  (re-exported: the registry's)
 DIMENSION_TABLES = ("counties", "agencies", "reports", "categories")
 
 
@@ -60,11 +62,29 @@ def _write(path: Path, frame: pd.DataFrame) -> None:
     tmp.replace(path)
 
 
+SOURCE_COLUMNS = ["county", "start_url", "pattern", "entries", "documents", "failures", "list_pages",
+                  "skipped_titles", "revalidated", "replaced", "empty_reason", "seconds"]
+
+
+def crawl_sources(settings: Settings) -> pd.DataFrame:
+    """Per source of the sources file, what its last crawl found (pattern, entries, why a list
+    yielded nothing), from the counties' stage files."""
+    frames = []
+    for county in dict.fromkeys(s.county for s in load_sources(settings.sources_file)):
+        path = county_dir(settings, county) / "crawl_sources.parquet"
+        if path.exists():
+            frames.append(pd.read_parquet(path))
+    frames = [f for f in frames if len(f)]
+    return (pd.concat(frames, ignore_index=True) if frames
+            else pd.DataFrame(columns=SOURCE_COLUMNS))
+
+
 def crawl(settings: Settings, counties: list[str] | None = None) -> dict:
     """Crawl the sources of `counties` (all when None); stage each county's documents found
     (and the reports that failed to fetch)."""
     sources = [s for s in load_sources(settings.sources_file)
                if counties is None or s.county in counties]
+    check_lake(settings.lake)  # the store down: stop now, not one failed report per document
     docs, failures, per_source = [], [], []
     for source in sources:
         t0 = time.perf_counter()
@@ -84,10 +104,17 @@ def crawl(settings: Settings, counties: list[str] | None = None) -> dict:
         _write(folder / "crawl_requests.parquet", pd.DataFrame(result.log))
         docs += found
         failures += failed
-        per_source.append({"county": source.county, "documents": len(result.documents),
+        per_source.append({"county": source.county, "start_url": source.start_urls[0],
+                           "pattern": result.pattern, "entries": result.entries,
+                           "documents": len(result.documents),
                            "failures": len(result.failures), "list_pages": result.list_pages,
                            "skipped_titles": len(result.skipped_items),
+                           "revalidated": result.revalidated, "replaced": len(result.replaced),
+                           "empty_reason": result.empty_reason,
                            "seconds": round(time.perf_counter() - t0, 2)})
+    for county in {s["county"] for s in per_source}:
+        _write(county_dir(settings, county) / "crawl_sources.parquet",
+               pd.DataFrame([s for s in per_source if s["county"] == county], columns=SOURCE_COLUMNS))
     if not docs and sources and all(any(f["county"] == s.county and f["stage"] == "list"
                                          for f in failures) for s in sources):
         reasons = "; ".join(f"{f['url']}: {f['error']}" for f in failures if f["stage"] == "list")
@@ -104,8 +131,8 @@ def _previous_documents(previous: dict[str, pd.DataFrame], county: str,
         return now.iloc[0:0].assign(seen_now=False)
     names = previous["names"].set_index("report_id")
     prev = prev[prev["report_id"].map(names["county"]) == county]
-    gone = prev[prev["sha256"].notna() & ~prev["sha256"].isin(now["sha256"])
-                & ~prev["document_url"].isin(now["document_url"])]
+    # (a document replaced at the same URL stays too: it is an earlier version)
+    gone = prev[prev["sha256"].notna() & ~prev["sha256"].isin(now["sha256"])]
     return pd.DataFrame({
         "sha256": gone["sha256"], "raw_path": "raw/" + gone["sha256"].str[:2] + "/" + gone["sha256"],
         "media_type": gone["media_type"], "document_url": gone["document_url"],
@@ -147,8 +174,11 @@ def all_documents(settings: Settings) -> pd.DataFrame:
 
 # --- extract: every document → its per-document result file ---------------------------------
 
-def extract(settings: Settings, counties: list[str] | None = None) -> dict:
-    """Extract every known document of `counties` (all when None) whose result is missing."""
+def extract(settings: Settings, counties: list[str] | None = None,
+            progress: Callable[[str], None] | None = None) -> dict:
+    """Extract every known document of `counties` (all when None) whose result is missing,
+    on the local process pool or, with `settings.dask_scheduler`, on a dask cluster.
+    `progress` receives a line every N documents (rate, ETA)."""
     previous = warehouse.read_previous(settings.warehouse)
     names = [s.county for s in load_sources(settings.sources_file)
              if counties is None or s.county in counties]
@@ -160,9 +190,15 @@ def extract(settings: Settings, counties: list[str] | None = None) -> dict:
     ok = docs[docs["sha256"].notna() & docs["crawl_error"].isna()]
     jobs = [Job(r.sha256, r.media_type) for r in ok.itertuples(index=False)]
     t0 = time.perf_counter()
-    out = extract_all(jobs, settings.lake)
+    check_lake(settings.lake)  # an unreachable store fails here, with its reason
+    out = extract_all(jobs, settings.lake, dask_scheduler=settings.dask_scheduler or None,
+                      progress=progress)
     out["seconds"] = round(time.perf_counter() - t0, 2)
     out["documents"] = len({j.sha256 for j in jobs})
+    # For the run summary: what extracted and on how many workers.
+    settings.stage_dir.mkdir(parents=True, exist_ok=True)
+    (settings.stage_dir / "extract.json").write_text(json.dumps(
+        {k: out[k] for k in ("executor", "extracted", "cached", "documents", "seconds")}))
     return out
 
 
@@ -183,12 +219,16 @@ def inputs_fingerprint(settings: Settings, docs: pd.DataFrame, store: ResultStor
     h.update(settings.sources_file.read_bytes())
     rows = []
     for d in docs.to_dict("records"):
-        rid = store.get(d["sha256"]).get("report_id") if d.get("sha256") and store.has(d["sha256"]) else None
+        result = store.get(d["sha256"]) if isinstance(d.get("sha256"), str) else None
+        rid = result.report_id if result is not None else None
         rows.append("|".join(str(d.get(k)) for k in ("county", "document_url", "page_url", "title",
                                                       "published_on", "crawl_error", "agency_hint",
                                                       "year_hint", "media_type")) + f"|{rid}")
     for row in sorted(rows):
         h.update(row.encode())
+    # which lists yielded nothing (crawl_empty) and by which pattern each source was read
+    for src in crawl_sources(settings).to_dict("records"):
+        h.update(f"{src['county']}|{src['start_url']}|{src['pattern']}|{src['entries'] == 0}".encode())
     return h.hexdigest()
 
 
@@ -247,9 +287,19 @@ def find_issues(settings: Settings) -> pd.DataFrame:
     frames = stage_frames(settings, names + ["reports", "agencies", "unmapped_cells"])
     # The opening narrative of each report, for the narrative-against-table check.
     frames["narratives"] = narratives(frames["reports"], ResultStore(settings.lake))
-    findings = all_findings(frames)
+    sources = crawl_sources(settings)
+    frames["crawl_sources"] = sources.assign(county_id=[county_id(c) for c in sources["county"]])
+    findings = with_county(all_findings(frames), frames["agencies"])
     write_stage(settings, "quality_issues", findings)
     return findings
+
+
+def with_county(findings: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataFrame:
+    """county_id on every finding: its agency's county (crawl findings bring their own)."""
+    by_agency = (dict(zip(agencies["agency_id"], agencies["county_id"]))
+                 if agencies is not None and "county_id" in agencies else {})
+    return findings.assign(county_id=findings["county_id"].where(
+        findings["county_id"].notna(), findings["agency_id"].map(by_agency)))
 
 
 # --- publish: the one DuckDB writer ---------------------------------------------------------

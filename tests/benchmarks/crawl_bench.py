@@ -19,6 +19,7 @@ host is for real portals) and obey_robots stays on (robots.txt is a 404 here).
 from __future__ import annotations
 
 import argparse
+import email.utils
 import functools
 import json
 import os
@@ -32,19 +33,29 @@ import time
 from collections import Counter
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.benchmarks.make_portal import make_portal, sources_toml  # noqa: E402
+from tests.benchmarks.make_portal import (PATTERNS, list_api_for, make_portal, sources_toml,  # noqa: E402
+                                          start_path)
 
 
 class CountingServer:
+    """A static server for a generated portal, counting requests, statuses and bytes sent, that
+    also plays the dynamic parts of the Hanweb and JSON patterns (make_portal --pattern):
+    POST /module/web/jpage/dataproxy.jsp (records sliced from records.json by startrecord and
+    endrecord, only for the column's form fields), GET /module/download/downfile.jsp?filename=
+    (octet-stream, the name in Content-Disposition) and GET /api/list?page=&size= (from
+    items.json). Static files and the API answer If-Modified-Since with 304."""
+
     def __init__(self, root: Path) -> None:
         self.statuses: Counter[int] = Counter()
         self.bytes = 0
         self.lock = threading.Lock()
         server = self
+        root = Path(root)
 
         class Handler(SimpleHTTPRequestHandler):
             def log_message(self, *args) -> None:
@@ -60,6 +71,65 @@ class CountingServer:
                 with server.lock:
                     server.bytes += len(data)
                 outputfile.write(data)
+
+            def _send(self, body: bytes, content_type: str, headers: dict | None = None,
+                      modified: float | None = None) -> None:
+                stamp = email.utils.formatdate(modified, usegmt=True) if modified else None
+                if stamp and self.headers.get("If-Modified-Since") == stamp:
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                if stamp:
+                    self.send_header("Last-Modified", stamp)
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                with server.lock:
+                    server.bytes += len(body)
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                query = dict(parse_qsl(parts.query))
+                if parts.path == "/module/download/downfile.jsp":
+                    path = root / "module" / "download" / "files" / Path(query.get("filename", "x")).name
+                    if path.is_file():
+                        return self._send(path.read_bytes(), "application/octet-stream", {
+                            "Content-Disposition": f'attachment; filename="{path.name}"'},
+                            path.stat().st_mtime)
+                elif parts.path == "/api/list":
+                    items_file = root / "api" / "items.json"
+                    if items_file.is_file():
+                        items = json.loads(items_file.read_text(encoding="utf-8"))
+                        page, size = int(query.get("page", 1)), int(query.get("size", 20))
+                        body = {"code": 0, "data": {"total": len(items),
+                                                    "list": items[(page - 1) * size: page * size]}}
+                        return self._send(json.dumps(body, ensure_ascii=False).encode(), "application/json",
+                                          modified=items_file.stat().st_mtime)
+                super().do_GET()
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                form = dict(parse_qsl(self.rfile.read(length).decode("utf-8"))) if length else {}
+                parts = urlsplit(self.path)
+                store = root / "module" / "web" / "jpage" / "records.json"
+                if parts.path != "/module/web/jpage/dataproxy.jsp" or not store.is_file():
+                    self.send_error(405)
+                    return
+                data = json.loads(store.read_text(encoding="utf-8"))
+                query = dict(parse_qsl(parts.query))
+                ok = all(form.get(k) == v for k, v in data["form"].items() if k in ("columnid", "unitid", "webid"))
+                start, end = int(query.get("startrecord", 0)), int(query.get("endrecord", 0))
+                records = data["records"][start - 1:end] if ok and start >= 1 else []
+                total = len(data["records"])
+                xml = ('<?xml version="1.0" encoding="UTF-8"?><datastore><recordset>'
+                       + "".join(f"<record><![CDATA[\n{r}\n]]></record>" for r in records)
+                       + f"</recordset><totalrecord>{total}</totalrecord>"
+                       f"<totalpage>{-(-total // data['per_page'])}</totalpage></datastore>")
+                self._send(xml.encode("utf-8"), "text/xml;charset=UTF-8")
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
         self.port = self.httpd.server_address[1]
@@ -136,23 +206,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reports", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", type=Path, help="work dir (default: a temporary one, removed)")
-    ap.add_argument("--change", action="store_true", help="also time a run after one new report")
+    ap.add_argument("--change", action="store_true", help="also time a run after one new report "
+                                                          "(plain pattern only)")
+    ap.add_argument("--pattern", choices=PATTERNS, default="plain",
+                    help="the portal's content system (make_portal --pattern)")
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="crawl_bench."))
     work.mkdir(parents=True, exist_ok=True)
     data_dir = work / "data"
     shutil.rmtree(data_dir, ignore_errors=True)
     try:
-        counts = make_portal(work, args.reports, args.seed)
+        counts = make_portal(work, args.reports, args.seed, pattern=args.pattern)
         print(f"portal: {counts}")
         server = CountingServer(work / "portal")
         sources = work / "sources-bench.toml"
-        sources.write_text(sources_toml(f"http://127.0.0.1:{server.port}/index.html",
-                                        min_interval_seconds=0), encoding="utf-8")
+        base = f"http://127.0.0.1:{server.port}/"
+        extra = {"list_api": list_api_for(base)} if args.pattern == "json" else {}
+        sources.write_text(sources_toml(base + start_path(args.pattern), min_interval_seconds=0, **extra),
+                           encoding="utf-8")
         results = []
         results.append(run_once("first", server, sources, data_dir, 0))
         results.append(run_once("no-change", server, sources, data_dir, results[-1]["log_total"]))
-        if args.change:
+        if args.change and args.pattern == "plain":
             add_one_report(work / "portal")
             results.append(run_once("one new report", server, sources, data_dir, results[-1]["log_total"]))
         server.stop()

@@ -53,17 +53,17 @@ def same_text(document: str, want: str, got: str) -> bool:
 SECTION_OF_TABLE = {t: s for s, t in TABLE_OF_SECTION.items()}
 
 
-def score_document(doc: str, result: dict, truth: pd.DataFrame) -> dict[str, int]:
+def score_document(doc: str, result, truth: pd.DataFrame) -> dict[str, int]:
     """Every truth cell of one document, cell by cell (whatever the report's status):
 
     a fact with the printed value and raw_text is correct; an `expect=unmapped` cell is correct
     when no fact was placed for it and an unmapped_cells row of its section holds its raw text;
     a cell with no fact is missing-reported when an unmapped_cells row holds its raw text, else
     missing-silently. Each unmapped_cells row vouches for one cell only."""
-    got = {(TABLE_OF_SECTION[f["section"]], f["dim1"], f["dim2"]): f for f in result["facts"]}
+    got = {(TABLE_OF_SECTION[f.section], f.dim1, f.dim2): f for f in result.facts}
     pool: dict[tuple[str, str], int] = defaultdict(int)
-    for u in result["unmapped"]:
-        pool[(u["section"], _key(doc, u["raw_text"]))] += 1
+    for u in result.unmapped:
+        pool[(u.section, _key(doc, u.raw_text))] += 1
 
     def reported(table: str, raw: str) -> bool:
         for section in (SECTION_OF_TABLE[table], "unplaced_part"):
@@ -87,7 +87,7 @@ def score_document(doc: str, result: dict, truth: pd.DataFrame) -> dict[str, int
                    else "missing-silently"] += 1
             continue
         want = float(row.value) if row.value != "" else None
-        ok = fact["value"] == want and same_text(doc, row.raw_text, fact["raw_text"])
+        ok = fact.value == want and same_text(doc, row.raw_text, fact.raw_text)
         counts["correct" if ok else "wrong"] += 1
     counts["wrong"] += len(got)  # facts no truth cell has
     return counts
@@ -154,20 +154,20 @@ def main() -> None:
             result = extract_document(data, HINTS.get(path.suffix.lower()))
             times.append((time.perf_counter() - t0) * 1000)
         ms = min(times)
-        if result["status"] != m.expected_status or (
-                m.expected_error and m.expected_error.lower() not in (result["error"] or "").lower()):
+        if result.status != m.expected_status or (
+                m.expected_error and m.expected_error.lower() not in (result.error or "").lower()):
             status_problems.append(f"{m.document}: want {m.expected_status} "
-                                   f"({m.expected_error!r}), got {result['status']}: {result['error']}")
+                                   f"({m.expected_error!r}), got {result.status}: {result.error}")
         counts = score_document(m.document, result, by_doc.get(m.document, truth.iloc[0:0]))
         for hazard in filter(None, m.hazards.split(";")):
             for k, v in counts.items():
                 per_hazard[hazard][k] += v
         for k, v in counts.items():
             totals[k] += v
-        row = {"document": m.document, "status": result["status"], "pages": result["pages"],
+        row = {"document": m.document, "status": result.status, "pages": result.pages,
                "ms": round(ms, 1), **counts}
-        if path.suffix.lower() == ".pdf" and result["pages"]:
-            ours.append(ms / result["pages"])
+        if path.suffix.lower() == ".pdf" and result.pages:
+            ours.append(ms / result.pages)
             if args.defaults:
                 import camelot
 
@@ -179,7 +179,7 @@ def main() -> None:
                     except Exception as e:  # noqa: BLE001 - the defaults may fail where we do not
                         row["defaults_error"] = type(e).__name__
                     spent.append((time.perf_counter() - t0) * 1000)
-                theirs.append(min(spent) / result["pages"])
+                theirs.append(min(spent) / result.pages)
         rows.append(row)
 
     pd.set_option("display.width", 200)

@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import csv
 import html
+import json
 import math
 import random
 import re
@@ -223,18 +224,68 @@ def _attachment_html(pdf_name: str, folder: str, title: str, style: str) -> tupl
     return "", [(f"./{pdf_name}", f"{title}.pdf")]
 
 
+def _downfile(pdf_path: str) -> str:
+    return f"/module/download/downfile.jsp?classid=0&filename={Path(pdf_path).name}"
+
+
 def sources_toml(start_url: str, *, county: str = COUNTY, **options) -> str:
     """A sources file for the generated portal at `start_url` (its index.html or folder)."""
     lines = ["[[source]]", f'county = "{county}"', f'prefecture = "{PREFECTURE}"',
              f'province = "{PROVINCE}"', f'start_urls = ["{start_url}"]']
     for key, value in options.items():
-        lines.append(f"{key} = {str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, str) else value}")
+        lines.append(f"{key} = {_toml(value)}")
     return "\n".join(lines) + "\n"
+
+
+def _toml(value) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    return str(value)
+
+
+PATTERNS = ("plain", "hanweb", "json")
+HANWEB_COLUMN = "col/col1234/index.html"
+HANWEB_FORM = {"col": "1", "appid": "1", "webid": "1", "path": "/", "columnid": "1234",
+               "sourceContentType": "1", "unitid": "5678", "permissiontype": "0"}
+JSON_COLUMN = "col/list.html"
+
+
+def start_path(pattern: str) -> str:
+    """The column page a source of the portal starts from (relative to the portal root)."""
+    return {"plain": "index.html", "hanweb": HANWEB_COLUMN, "json": JSON_COLUMN}[pattern]
+
+
+def list_api_for(base_url: str, per_page: int = PER_PAGE) -> dict:
+    """The list_api of a generated JSON portal served at base_url (see crawl_bench's server)."""
+    return {"url": base_url.rstrip("/") + "/api/list", "method": "GET",
+            "params": {"columnId": 1234, "page": "{page}", "size": per_page},
+            "items": "data.list", "title": "title", "link": "url", "date": "pubDate",
+            "total": "data.total"}
+
+
+def _hanweb_column(records: list[str], per_page: int) -> str:
+    """A Hanweb column page: the first group (3 pages) of records in the datastore."""
+    group = records[:per_page * 3]
+    recs = "".join(f"<record><![CDATA[\n{r}\n]]></record>\n" for r in group)
+    query = "&".join(f"{k}={v}" for k, v in HANWEB_FORM.items())
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报_{SITE_NAME}</title>'
+            f'</head><body><div class="header"><a href="/index.html">{SITE_NAME}</a></div>'
+            '<div class="main"><div id="4567"><script type="text/xml"><datastore>'
+            f'<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&{query}"></a>]]></nextgroup>'
+            f"<recordset>\n{recs}</recordset></datastore></script>"
+            '<script language="javascript" src="/module/web/jpage/jpage.js"></script>'
+            "<script>var ddd = new Pagination({param: {col: 1, appid: 1, webid: 1, path: '/', "
+            "columnid: 1234, sourceContentType: 1, unitid: '5678', permissiontype: 0}, "
+            f"perpage: {per_page}, totalRecord: {len(records)}}});</script></div></div></body></html>\n")
 
 
 def make_portal(out_dir: str | Path, n_reports: int = 300, seed: int = 1, *,
                 per_page: int = PER_PAGE, pdf_share: float = 0.2, both_share: float = 0.04,
-                noise_share: float = 0.08) -> dict:
+                noise_share: float = 0.08, pattern: str = "plain") -> dict:
     """Write the portal, manifest and sources file under out_dir (replacing its portal/).
 
     n_reports report publications: about pdf_share of them as a PDF attachment only,
@@ -275,6 +326,10 @@ def make_portal(out_dir: str | Path, n_reports: int = 300, seed: int = 1, *,
         it["folder"] = it["date"][:7].replace("-", "")
         it["page"] = f"{it['folder']}/t{it['date'].replace('-', '')}_{it['id']}.html"
         it["pdf"] = f"{it['folder']}/P0{it['date'].replace('-', '')}_{it['id']}.pdf"
+        if pattern == "hanweb":  # /art/YYYY/M/D/art_COL_ID.html, attachments behind downfile.jsp
+            y, m, d = (int(x) for x in it["date"].split("-"))
+            it["page"] = f"art/{y}/{m}/{d}/art_1234_{it['id']}.html"
+            it["pdf"] = f"module/download/files/P0{it['date'].replace('-', '')}_{it['id']}.pdf"
 
     carried: dict = {}
     manifest: list[dict] = []
@@ -302,12 +357,16 @@ def make_portal(out_dir: str | Path, n_reports: int = 300, seed: int = 1, *,
             (portal / it["pdf"]).write_bytes(retitled_pdf(source, it["title"], f"bench {seed}/{it['id']}"))
             style = prng.choices(["link", "viewer", "open"], [0.7, 0.15, 0.15])[0]
             extra, attachments = _attachment_html(Path(it["pdf"]).name, it["folder"], it["title"], style)
+            if pattern == "hanweb":
+                extra, attachments = "", [(_downfile(it["pdf"]), f"{it['title']}.pdf")]
         if "html" in it["forms"]:
             body = G.report_body_html(spec, prng).replace(G.SITE_NAME, SITE_NAME)
             charset = spec.charset
         else:
             body = f'<p style="text-indent:2em;">《{html.escape(it["title"])}》已编制完成，现予以公布，详见附件。</p>'
             charset = "utf-8"
+        if pattern == "hanweb":
+            body = f'<div id="zoom">{body}</div>'
         page = G.detail_page(it["title"], it["date"], ag.name, body + extra, attachments,
                              G.meta_charset(charset, spec.meta_style), prng.randint(200, 3000))
         page = page.replace(G.SITE_NAME, SITE_NAME).replace(f"{G.PROVINCE}{G.PREFECTURE}{G.COUNTY}",
@@ -318,18 +377,45 @@ def make_portal(out_dir: str | Path, n_reports: int = 300, seed: int = 1, *,
         for form in it["forms"]:
             counts[form] += 1
             counts["documents"] += 1
-            manifest.append({"document": it["page"] if form == "html" else it["pdf"], "page": it["page"],
+            doc = it["page"] if form == "html" else _downfile(it["pdf"])[1:] if pattern == "hanweb" else it["pdf"]
+            manifest.append({"document": doc, "page": it["page"],
                              "title": it["title"], "agency_name": ag.name, "level": ag.level,
                              "report_year": it["year"], "format": spec.fmt, "media_type": form,
                              "published_on": it["date"]})
 
     # List pages, newest first.
-    entries = [G.list_item(f"./{it['page']}", it["title"], it["date"])
-               for it in sorted(items, key=lambda it: (it["date"], it["id"]), reverse=True)]
-    chunks = [entries[i:i + per_page] for i in range(0, len(entries), per_page)] or [[]]
-    for n, chunk in enumerate(chunks):
-        name = "index.html" if n == 0 else f"index_{n}.html"
-        G.write_page(portal / name, G.list_page(chunk, n, len(chunks)).replace(G.SITE_NAME, SITE_NAME), "utf-8")
+    newest = sorted(items, key=lambda it: (it["date"], it["id"]), reverse=True)
+    chunks = [newest[i:i + per_page] for i in range(0, len(newest), per_page)] or [[]]
+    if pattern == "plain":
+        entries = [G.list_item(f"./{it['page']}", it["title"], it["date"]) for it in newest]
+        chunks = [entries[i:i + per_page] for i in range(0, len(entries), per_page)] or [[]]
+        for n, chunk in enumerate(chunks):
+            name = "index.html" if n == 0 else f"index_{n}.html"
+            G.write_page(portal / name, G.list_page(chunk, n, len(chunks)).replace(G.SITE_NAME, SITE_NAME), "utf-8")
+    elif pattern == "hanweb":
+        # the column page holds the first group; the rest the server's data proxy slices from
+        # records.json (crawl_bench serves POST /module/web/jpage/dataproxy.jsp from it)
+        records = [G.list_item(f"/{it['page']}", it["title"], it["date"]) for it in newest]
+        (portal / HANWEB_COLUMN).parent.mkdir(parents=True, exist_ok=True)
+        (portal / HANWEB_COLUMN).write_text(_hanweb_column(records, per_page), encoding="utf-8")
+        store = portal / "module" / "web" / "jpage" / "records.json"
+        store.parent.mkdir(parents=True, exist_ok=True)
+        store.write_text(json.dumps({"form": HANWEB_FORM, "per_page": per_page, "records": records},
+                                    ensure_ascii=False), encoding="utf-8")
+    elif pattern == "json":
+        # a script-rendered column; crawl_bench answers GET /api/list?page=N&size=M from items.json
+        (portal / JSON_COLUMN).parent.mkdir(parents=True, exist_ok=True)
+        (portal / JSON_COLUMN).write_text(
+            f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报_{SITE_NAME}</title>'
+            '<script src="/js/list.js"></script></head><body><div id="app"></div></body></html>\n',
+            encoding="utf-8")
+        api = portal / "api" / "items.json"
+        api.parent.mkdir(parents=True, exist_ok=True)
+        api.write_text(json.dumps([{"id": it["id"], "title": it["title"], "url": "/" + it["page"],
+                                    "pubDate": f"{it['date']} 09:30:00"} for it in newest],
+                                  ensure_ascii=False), encoding="utf-8")
+    else:
+        raise ValueError(f"pattern must be one of {PATTERNS}, not {pattern!r}")
     (portal / "css").mkdir(exist_ok=True)
     shutil.copy(G.PORTAL / "css" / "style.css", portal / "css" / "style.css")
     viewer = portal / "pdfjs" / "web" / "viewer.html"
@@ -342,10 +428,16 @@ def make_portal(out_dir: str | Path, n_reports: int = 300, seed: int = 1, *,
         w = csv.DictWriter(fh, fieldnames=list(manifest[0]) if manifest else ["document"], lineterminator="\n")
         w.writeheader()
         w.writerows(manifest)
-    (out / "sources.toml").write_text(
-        "# Generated by tests/benchmarks/make_portal.py: the portal read through file: URLs.\n"
-        + sources_toml("file:portal/index.html"), encoding="utf-8")
-    counts.update(list_pages=len(chunks), agencies=len(agencies),
+    if pattern == "plain":
+        (out / "sources.toml").write_text(
+            "# Generated by tests/benchmarks/make_portal.py: the portal read through file: URLs.\n"
+            + sources_toml("file:portal/index.html"), encoding="utf-8")
+        list_pages = len(chunks)
+    elif pattern == "hanweb":  # the column page, then one POST per group of 3 pages
+        list_pages = 1 + math.ceil(max(0, len(newest) - 3 * per_page) / (3 * per_page))
+    else:
+        list_pages = math.ceil(len(newest) / per_page)
+    counts.update(list_pages=list_pages, agencies=len(agencies), pattern=pattern,
                   bytes=sum(p.stat().st_size for p in portal.rglob("*") if p.is_file()),
                   seconds=round(time.perf_counter() - started, 2))
     return counts
@@ -357,11 +449,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--base-url", help="also write DIR/sources-http.toml for a server rooted at DIR/portal")
+    ap.add_argument("--pattern", choices=PATTERNS, default="plain",
+                    help="the column's content system: plain (TRS pager + page links), hanweb (datastore "
+                         "+ POST data proxy), json (script-rendered, JSON list API); the last two need "
+                         "crawl_bench's server")
     args = ap.parse_args(argv)
-    counts = make_portal(args.out, args.reports, args.seed)
+    counts = make_portal(args.out, args.reports, args.seed, pattern=args.pattern)
     if args.base_url:
         base = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
-        (args.out / "sources-http.toml").write_text(sources_toml(base + "index.html"), encoding="utf-8")
+        extra = {"list_api": list_api_for(base)} if args.pattern == "json" else {}
+        (args.out / "sources-http.toml").write_text(sources_toml(base + start_path(args.pattern), **extra),
+                                                   encoding="utf-8")
     print(" ".join(f"{k}={v}" for k, v in counts.items()))
     return 0
 

@@ -37,7 +37,7 @@ def test_sample_narratives_agree_with_the_tables():
     html = docs[docs["media_type"] == "html"]
     assert len(html) >= 5
     for doc in html["document"]:
-        narrative = extract_document((SAMPLE / "portal" / doc).read_bytes(), "html")["narrative"]
+        narrative = extract_document((SAMPLE / "portal" / doc).read_bytes(), "html").narrative
         stated = stated_received(narrative)
         assert stated, doc
         assert stated[0][0] == received[doc], (doc, stated)

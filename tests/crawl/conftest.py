@@ -36,6 +36,9 @@ class Static:
 class Portal:
     def __init__(self) -> None:
         self.routes: dict[str, Static | Callable[[BaseHTTPRequestHandler], None]] = {}
+        # POST routes: path (without query) → handler(request handler, body bytes)
+        self.post_routes: dict[str, Callable[[BaseHTTPRequestHandler, bytes], None]] = {}
+        self.posts: list[tuple[str, bytes]] = []
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict]] = []
         self.release = threading.Event()  # lets hanging handlers end at teardown
@@ -55,6 +58,17 @@ class Portal:
                     route(self)
                 else:
                     portal._serve(self, route)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                portal.hits["POST " + self.path] += 1
+                portal.posts.append((self.path, body))
+                route = portal.post_routes.get(self.path.split("?")[0])
+                if route is None:
+                    portal._serve(self, Static(b"<html><body>405</body></html>", status=405))
+                else:
+                    route(self, body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.block_on_close = False  # hanging handler threads must not block teardown

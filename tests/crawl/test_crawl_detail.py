@@ -50,3 +50,18 @@ def test_inline_report_and_both():
     assert both.inline and len(both.attachments) == 1
     layout = parse_detail_page("<html><body><table><tr><td>首页</td></tr></table></body></html>", PAGE)
     assert not layout.inline
+
+
+def _date(body: str):
+    return parse_detail_page(f"<html><body>{body}</body></html>", PAGE).published_on
+
+
+def test_the_date_a_page_states():
+    # the metadata table's 发布日期 beats 成文日期 written before it
+    assert _date("<table><tr><td>成文日期：</td><td>2021-12-30</td><td>发布日期：</td><td>2022-01-20</td></tr></table>") == "2022-01-20"
+    assert _date("<table><tr><td>成文日期</td><td>2021-12-30</td></tr><tr><td>发布日期</td><td>2022年1月20日</td></tr></table>") == "2022-01-20"
+    assert _date("<div>日期：2022/01/21</div>") == "2022-01-21"
+    # no label anywhere: the signature date line at the end of the report
+    assert _date("<p>一、总体情况……2021年共收到申请3件。</p><p style='text-align:right'>柳溪镇人民政府</p>"
+                 "<p style='text-align:right'>2022年1月22日</p>") == "2022-01-22"
+    assert _date("<p>2021年共收到申请3件，2022年1月办结。</p>") is None  # dates inside text are not stated dates

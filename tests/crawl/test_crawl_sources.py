@@ -30,7 +30,7 @@ def test_missing_required_key_names_file_and_index(tmp_path, missing):
     path = tmp_path / "s.toml"
     path.write_text('[[source]]\ncounty = "a"\nstart_urls = ["http://a.gov.cn/"]\n[[source]]\n'
                     + "\n".join(entry.values()) + "\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=rf"s\.toml.*\[\[source\]\] #1.*'{missing}'"):
+    with pytest.raises(ValueError, match=rf"s\.toml:4: \[\[source\]\] #2.*missing required key '{missing}'"):
         load_sources(path)
 
 

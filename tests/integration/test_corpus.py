@@ -14,9 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.checks.identities import check_applications, check_review_litigation
+from pipelines.core.models import ExtractionResult
 from pipelines.document.document import extract_document
-from pipelines.normalise.model import TABLE_OF_SECTION
 from tests.benchmarks.extract_bench import HINTS, score_document
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
@@ -26,7 +25,7 @@ HAS_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
 
 
 @pytest.fixture(scope="module")
-def results() -> dict[str, dict]:
+def results() -> dict[str, ExtractionResult]:
     out = {}
     for name in MANIFEST["document"]:
         path = CORPUS / "docs" / name
@@ -38,12 +37,12 @@ def results() -> dict[str, dict]:
 def test_document(row, results):
     result = results[row["document"]]
     if row["document"].endswith(".doc") and not HAS_SOFFICE:
-        assert result["status"] == "unsupported" and "LibreOffice" in result["error"]
+        assert result.status == "unsupported" and "LibreOffice" in result.error
         pytest.skip("LibreOffice (soffice) is not installed: this .doc is only checked to be "
                     "'unsupported'; install libreoffice-writer-nogui to read it")
-    assert result["status"] == row["expected_status"], result["error"]
+    assert result.status == row["expected_status"], result.error
     if row["expected_error"]:
-        assert row["expected_error"].lower() in (result["error"] or "").lower()
+        assert row["expected_error"].lower() in (result.error or "").lower()
     counts = score_document(row["document"], result, TRUTH[TRUTH["document"] == row["document"]])
     assert counts.get("wrong", 0) == 0, counts
     assert counts.get("missing-silently", 0) == 0, counts
@@ -51,7 +50,7 @@ def test_document(row, results):
         assert counts.get("missing-reported", 0) == 0, counts
 
 
-def _pipeline_findings(results: dict[str, dict], tmp: Path) -> tuple[pd.DataFrame, dict]:
+def _pipeline_findings(results: dict[str, ExtractionResult], tmp: Path) -> tuple[pd.DataFrame, dict]:
     """The pipeline's own path: results in the lake's store, frames by the loader's
     build_frames, findings by the check suite (what `gongkai run` does between extract and
     publish)."""
@@ -65,13 +64,13 @@ def _pipeline_findings(results: dict[str, dict], tmp: Path) -> tuple[pd.DataFram
     for name, result in results.items():
         store.put(result)
         m = MANIFEST[MANIFEST["document"] == name].iloc[0]
-        docs.append({"county": "白河县", "sha256": result["sha256"], "agency_hint": m["agency_name"],
+        docs.append({"county": "白河县", "sha256": result.sha256, "agency_hint": m["agency_name"],
                      "year_hint": int(m["report_year"]), "document_url": f"file:{name}",
-                     "page_url": f"file:{name}", "media_type": result["media_type"],
-                     "title": result["title"], "published_on": None, "fetched_at": None})
+                     "page_url": f"file:{name}", "media_type": str(result.media_type),
+                     "title": result.title, "published_on": None, "fetched_at": None})
     frames = build_frames(pd.DataFrame(docs), store, [Source(county="白河县", start_urls=["file:x"])],
                           {}, "test", pd.Timestamp.now(), pd.DataFrame()).tables
-    rid = {name: r["report_id"] for name, r in results.items()}
+    rid = {name: r.report_id for name, r in results.items()}
     return all_findings(frames), rid
 
 

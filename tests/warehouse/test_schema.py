@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.load.warehouse import SQL_DIR
-from pipelines.core.spec import DIMENSIONS
+from pipelines.core.registry import dimensions
 
 CONTRACT = {
     "counties": "county_id county prefecture province division_code",
@@ -29,8 +29,6 @@ CONTRACT = {
 }
 CONTRACT_VIEWS = ("v_applications", "v_proactive", "v_review_litigation", "v_county_applications",
                   "v_agency_year", "v_applications_comparable", "v_proactive_comparable")
-TABLE_OF = {"applications": "fact_applications", "proactive": "fact_proactive",
-            "review_litigation": "fact_review_litigation"}
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +70,9 @@ def test_code_checks_list_exactly_the_template_codes(ddl):
     checks = {(t, cols[0]): expr for t, cols, expr in ddl.execute(
         "SELECT table_name, constraint_column_names, expression FROM duckdb_constraints() "
         "WHERE constraint_type = 'CHECK'").fetchall()}
-    for dim in DIMENSIONS:
-        expr = checks[(TABLE_OF[dim.section], dim.dimension)]
-        assert set(re.findall(r"'([a-z_]+)'", expr)) == {c.code for c in dim.codes}, dim.dimension
+    for section, dim in dimensions():
+        expr = checks[(section.table, dim.column)]
+        assert set(re.findall(r"'([a-z_]+)'", expr)) == set(dim.code_list), dim.column
 
 
 def test_constraints_reject_bad_rows(ddl):

@@ -1,0 +1,101 @@
+"""The executors per-document extraction runs on: one `concurrent.futures.Executor` each.
+
+- `inline`: this process (a handful of documents).
+- `process pool`: local forkserver workers, the default.
+- `dask`: `distributed.Client(address).get_executor()` when a scheduler address is given
+  (`gongkai run --dask-scheduler` / GONGKAI_DASK_SCHEDULER). Its workers need only the
+  gongkai package and the lake's credentials: they read documents from the lake and write
+  results there; a worker lost mid-run has its tasks rerun on the others by the scheduler.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+
+@dataclass(frozen=True)
+class ExecutorInfo:
+    kind: str  # inline | process pool | dask
+    workers: int
+    threads: int  # tasks run at once
+    address: str = ""
+
+    def describe(self) -> str:
+        where = f" {self.address}" if self.address else ""
+        extra = f", {self.threads} threads" if self.kind == "dask" else ""
+        return f"{self.kind}{where} ({self.workers} worker{'s' if self.workers != 1 else ''}{extra})"
+
+    def as_dict(self) -> dict:
+        return {"executor": self.kind, "workers": self.workers, "threads": self.threads,
+                "address": self.address, "describe": self.describe()}
+
+
+class InlineExecutor(Executor):
+    """Runs each job in this process: cheapest for a handful of documents."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        f: Future = Future()
+        try:
+            f.set_result(fn(*args, **kwargs))
+        except BaseException as e:  # noqa: BLE001 - handed to the caller through the future
+            f.set_exception(e)
+        return f
+
+
+class SchedulerUnavailable(RuntimeError):
+    """The dask scheduler could not be reached, or has no workers."""
+
+
+@contextmanager
+def local_executor(n_jobs: int, workers: int | None = None) -> Iterator[tuple[Executor, ExecutorInfo]]:
+    workers = workers or int(os.environ.get("GONGKAI_WORKERS", 0)) or os.cpu_count() or 1
+    if n_jobs < 4 or workers == 1:
+        yield InlineExecutor(), ExecutorInfo("inline", 1, 1)
+        return
+    n = min(workers, n_jobs)
+    # forkserver: workers start from a clean interpreter with the extractor preloaded, not
+    # from a fork of a process that runs Dagster's threads.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipelines.document.document", "camelot"])
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        yield pool, ExecutorInfo("process pool", n, n)
+
+
+@contextmanager
+def dask_executor(address: str, *, timeout: float = 30.0,
+                  wait_for_workers: float = 60.0) -> Iterator[tuple[Executor, ExecutorInfo]]:
+    try:
+        from distributed import Client
+    except ImportError as e:  # pragma: no cover - dask.distributed is a dependency
+        raise SchedulerUnavailable("--dask-scheduler needs dask.distributed installed") from e
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as e:
+        raise SchedulerUnavailable(f"cannot reach the dask scheduler at {address}: "
+                                   f"{type(e).__name__}: {e}") from e
+    try:
+        try:
+            client.wait_for_workers(1, timeout=wait_for_workers)
+        except TimeoutError as e:
+            raise SchedulerUnavailable(f"the dask scheduler at {address} has no workers "
+                                       f"(waited {wait_for_workers:g} s)") from e
+        workers = client.scheduler_info(n_workers=-1)["workers"]
+        info = ExecutorInfo("dask", len(workers),
+                            sum(w.get("nthreads", 1) for w in workers.values()), address)
+        yield client.get_executor(), info
+    finally:
+        client.close()
+
+
+@contextmanager
+def open_executor(n_jobs: int, dask_scheduler: str | None = None
+                  ) -> Iterator[tuple[Executor, ExecutorInfo]]:
+    """The dask cluster's executor when an address is given, else the local default."""
+    cm = dask_executor(dask_scheduler) if dask_scheduler else local_executor(n_jobs)
+    with cm as pair:
+        yield pair

@@ -1,0 +1,114 @@
+"""The cluster's small pieces without a cluster: progress lines, settings, executor choice,
+an unreachable scheduler or lake failing fast with the reason."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pipelines.core.lake import LakeError, check_lake, lake_io, storage_options
+from pipelines.core.settings import Settings
+from pipelines.document.batch import Job, extract_all
+from pipelines.document.executors import SchedulerUnavailable, dask_executor, open_executor
+from pipelines.document.progress import Progress
+
+
+def test_progress_says_rate_and_eta_every_n_documents():
+    now = [0.0]
+    lines: list[str] = []
+    p = Progress(100, every=25, emit=lines.append, bar=False, clock=lambda: now[0])
+    for _ in range(60):
+        now[0] += 0.5
+        p.update()
+    assert lines == ["extracted 25/100 documents (25%), 2.0 documents/s, elapsed 12s, ETA 38s",
+                     "extracted 50/100 documents (50%), 2.0 documents/s, elapsed 25s, ETA 25s"]
+    p.close()
+    assert lines[-1].startswith("extracted 60/100 documents (60%)")
+
+
+def test_progress_bar_only_on_a_terminal(capsys):
+    p = Progress(10, emit=lambda s: None)  # pytest's stderr is not a TTY
+    assert p._bar is None
+
+
+def test_dask_scheduler_setting_from_option_or_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("GONGKAI_DASK_SCHEDULER", "tcp://10.0.0.1:8786")
+    assert Settings.resolve(data_dir=str(tmp_path)).dask_scheduler == "tcp://10.0.0.1:8786"
+    assert Settings.resolve(data_dir=str(tmp_path), dask_scheduler="tcp://h:1").dask_scheduler == "tcp://h:1"
+    monkeypatch.delenv("GONGKAI_DASK_SCHEDULER")
+    s = Settings.resolve(data_dir=str(tmp_path))
+    assert s.dask_scheduler == "" and s.as_env()["GONGKAI_DASK_SCHEDULER"] == ""
+
+
+def test_dagster_resource_carries_the_scheduler(monkeypatch, tmp_path):
+    from pipelines.orchestration.resources import GongkaiSettings
+
+    monkeypatch.setenv("GONGKAI_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("GONGKAI_DASK_SCHEDULER", "tcp://127.0.0.1:8786")
+    assert GongkaiSettings.from_env().settings().dask_scheduler == "tcp://127.0.0.1:8786"
+
+
+def test_local_default_executor_names_itself():
+    with open_executor(2) as (_ex, info):
+        assert info.kind == "inline" and info.describe() == "inline (1 worker)"
+
+
+def test_an_unreachable_scheduler_fails_fast_with_its_address():
+    t0 = time.monotonic()
+    with pytest.raises(SchedulerUnavailable, match=r"tcp://127\.0\.0\.1:9"):
+        with dask_executor("tcp://127.0.0.1:9", timeout=2):
+            pass
+    assert time.monotonic() - t0 < 30
+
+
+def test_endpoint_url_for_s3_compatible_stores(monkeypatch):
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9000")
+    assert storage_options("s3://b/p") == {"client_kwargs": {"endpoint_url": "http://127.0.0.1:9000"}}
+    assert storage_options("/local/lake") == {}
+
+
+def test_lake_errors_name_the_operation_and_keep_missing_files_missing(tmp_path):
+    with pytest.raises(LakeError, match="cannot write /x: PermissionError"):
+        with lake_io("write", "/x"):
+            raise PermissionError("denied")
+    with pytest.raises(FileNotFoundError):
+        with lake_io("read", "/x"):
+            raise FileNotFoundError("gone")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(LakeError, match="probe"):
+        check_lake(blocker / "lake")
+
+
+def test_extract_all_records_a_missing_document_and_stops_on_a_failing_lake(tmp_path):
+    # A document missing from the raw store is that document's failure (FileNotFoundError)...
+    out = extract_all([Job("0" * 64, "pdf")], str(tmp_path))
+    assert out["extracted"] == 1 and out["statuses"] == {"failed": 1}
+    assert "FileNotFoundError" in out["not_ok"][0]["error"]
+    # ...a store that cannot be read stops the run with the reason, recording nothing.
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(LakeError, match="the lake is unreachable or failing: cannot read"):
+        extract_all([Job("1" * 64, "pdf")], str(blocker / "lake"))
+
+
+def test_a_worker_with_another_extractor_version_refuses():
+    from pipelines.document.batch import WorkerMismatch, run_job
+
+    with pytest.raises(WorkerMismatch, match="deploy the same gongkai version"):
+        run_job(Job("0" * 64, "pdf"), "/nonexistent", "0.other")
+
+
+def test_a_failed_step_is_reported_by_its_own_exception_not_dagsters_wrapper():
+    from dagster._utils.error import SerializableErrorInfo as Info
+
+    from pipelines.cli import _reason
+
+    boto = Info("botocore.exceptions.EndpointConnectionError: Could not connect", [], "EndpointConnectionError")
+    lake = Info("pipelines.core.lake.LakeError: the lake is unreachable or failing: cannot read s3://b/x",
+                [], "LakeError", cause=boto)
+    wrapper = Info("dagster._core.errors.DagsterExecutionStepExecutionError: Error occurred while "
+                   "executing op", [], "DagsterExecutionStepExecutionError", cause=lake)
+    assert _reason(wrapper) == lake.message
