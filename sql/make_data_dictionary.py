@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 from pipelines.core.registry import FACT_TABLES, SUPERSEDED_TABLES  # noqa: E402
 
 TABLE_ORDER = (("counties", "agencies", "reports") + FACT_TABLES + SUPERSEDED_TABLES
-               + ("categories", "quality_issues", "unmapped_cells", "crawl_log", "runs"))
+               + ("categories", "quality_issues", "unmapped_cells", "corrections", "crawl_log", "runs"))
 
 
 def _catalogue() -> duckdb.DuckDBPyConnection:

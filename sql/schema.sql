@@ -22,7 +22,8 @@ CREATE TABLE agencies (
     county_id     VARCHAR NOT NULL,
     level         VARCHAR NOT NULL CHECK (level IN ('county_government', 'department', 'town',
                                                     'township', 'subdistrict', 'other')),
-    name_variants VARCHAR[]
+    name_variants VARCHAR[],
+    on_roster     BOOLEAN                  -- listed in its source's agencies = [...] (expected to publish)
 );
 
 CREATE TABLE reports (
@@ -50,6 +51,7 @@ CREATE TABLE reports (
     publisher     VARCHAR,
     index_no      VARCHAR,
     doc_no        VARCHAR,
+    read_by       VARCHAR CHECK (read_by IN ('text', 'html', 'docx', 'ocr')),
     CHECK (NOT is_current OR (agency_id IS NOT NULL AND report_year IS NOT NULL))
 );
 
@@ -72,6 +74,9 @@ CREATE TABLE fact_applications (
     value       BIGINT,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, row_code, applicant)
 );
 
@@ -91,6 +96,9 @@ CREATE TABLE fact_proactive (
     unit        VARCHAR,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, item, measure)
 );
 
@@ -103,6 +111,9 @@ CREATE TABLE fact_review_litigation (
     value       BIGINT,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, proceeding, outcome)
 );
 
@@ -117,6 +128,9 @@ CREATE TABLE fact_applications_superseded (
     value       BIGINT,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, row_code, applicant)
 );
 
@@ -130,6 +144,9 @@ CREATE TABLE fact_proactive_superseded (
     unit        VARCHAR,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, item, measure)
 );
 
@@ -142,6 +159,9 @@ CREATE TABLE fact_review_litigation_superseded (
     value       BIGINT,
     raw_text    VARCHAR NOT NULL,
     page        INTEGER,
+    confidence  DOUBLE,
+    bbox        DOUBLE[4],                       -- PDF points [x0, top, x1, bottom] from the page's top-left
+    correction_id VARCHAR,                       -- corrections.correction_id when a correction set value
     PRIMARY KEY (report_id, proceeding, outcome)
 );
 
@@ -176,7 +196,31 @@ CREATE TABLE unmapped_cells (
     label     VARCHAR,
     raw_text  VARCHAR,
     page      INTEGER,
-    reason    VARCHAR NOT NULL
+    reason    VARCHAR NOT NULL,
+    resolved_by VARCHAR                      -- the correction that supplied this cell's value
+);
+
+CREATE TABLE corrections (
+    correction_id    VARCHAR PRIMARY KEY,
+    line             INTEGER NOT NULL,
+    sha256           VARCHAR,
+    report_id        VARCHAR,
+    table_name       VARCHAR,
+    row_code         VARCHAR,
+    applicant        VARCHAR,
+    item             VARCHAR,
+    measure          VARCHAR,
+    proceeding       VARCHAR,
+    outcome          VARCHAR,
+    value            VARCHAR,
+    reason           VARCHAR,
+    author           VARCHAR,
+    date             VARCHAR,
+    status           VARCHAR NOT NULL CHECK (status IN ('applied', 'rejected')),
+    rejected_because VARCHAR,
+    previous_value   DOUBLE,
+    raw_text         VARCHAR,
+    created_fact     BOOLEAN
 );
 
 CREATE TABLE crawl_log (
@@ -224,6 +268,8 @@ COMMENT ON COLUMN agencies.county_id IS 'The county whose portal publishes its r
 COMMENT ON COLUMN agencies.level IS 'county_government, department, town (镇), township (乡), subdistrict (街道) or other (管委会, ...).';
 COMMENT ON COLUMN agencies.name_variants IS 'Every spelling of the name seen in titles and documents.';
 
+COMMENT ON COLUMN agencies.on_roster IS 'True when the sources file lists the agency in its county''s agencies = [...] (the roster behind the roster_missing warning); an agency on the roster that never published has a row too.';
+
 COMMENT ON TABLE reports IS 'One row per fetched report document, cumulative across runs. Exactly one report per agency and year is current; only current reports have facts in fact_*.';
 COMMENT ON COLUMN reports.report_id IS 'From the content: the file''s sha256; for an inline HTML report h + a hash of the report''s own text; u + a hash of the URL when the download failed.';
 COMMENT ON COLUMN reports.agency_id IS 'The agency the report is by (agencies.agency_id); NULL only when no title or document names it.';
@@ -249,6 +295,7 @@ COMMENT ON COLUMN reports.cells_unmapped IS 'Number of cells or rows that went t
 COMMENT ON COLUMN reports.publisher IS 'The publishing body (发布机构) from the detail page''s metadata table; NULL where the page has none.';
 COMMENT ON COLUMN reports.index_no IS 'The index number (索引号) from the detail page''s metadata table; NULL where the page has none.';
 COMMENT ON COLUMN reports.doc_no IS 'The document number (文号) from the detail page''s metadata table; NULL where the page has none or leaves it blank.';
+COMMENT ON COLUMN reports.read_by IS 'How the report was read: text (a PDF''s text layer), html, docx, or ocr (a scanned PDF: only values the table''s arithmetic confirms are facts); NULL when nothing could be read.';
 
 COMMENT ON TABLE fact_applications IS 'Section 三 (收到和处理政府信息公开申请情况): one row per printed cell, row_code × applicant, current reports only.';
 COMMENT ON COLUMN fact_applications.report_id IS 'The report the cell was read from (reports.report_id).';
@@ -259,6 +306,7 @@ COMMENT ON COLUMN fact_applications.applicant IS 'The applicant column (categori
 COMMENT ON COLUMN fact_applications.value IS 'The number printed; NULL for a blank, "/", "-", "—" or text that is not a number.';
 COMMENT ON COLUMN fact_applications.raw_text IS 'The cell as read ('''' for a blank).';
 COMMENT ON COLUMN fact_applications.page IS 'PDF page the cell is on; NULL for HTML.';
+COMMENT ON COLUMN fact_applications.confidence IS 'OCR recognition confidence of the cell (the lowest character probability, 0–1); NULL unless the report was read by OCR.';
 
 COMMENT ON TABLE fact_proactive IS 'Section 二 (主动公开政府信息情况): one row per printed cell, item × measure, current reports only.';
 COMMENT ON COLUMN fact_proactive.report_id IS 'The report the cell was read from (reports.report_id).';
@@ -270,6 +318,7 @@ COMMENT ON COLUMN fact_proactive.value IS 'The number printed ("减少8" → -8,
 COMMENT ON COLUMN fact_proactive.unit IS '元 or 万元 when the cell or its column header states it, else NULL (2019 procurement amounts state none).';
 COMMENT ON COLUMN fact_proactive.raw_text IS 'The cell as read ('''' for a blank).';
 COMMENT ON COLUMN fact_proactive.page IS 'PDF page the cell is on; NULL for HTML.';
+COMMENT ON COLUMN fact_proactive.confidence IS 'OCR recognition confidence of the cell (the lowest character probability, 0–1); NULL unless the report was read by OCR.';
 
 COMMENT ON TABLE fact_review_litigation IS 'Section 四 (行政复议、行政诉讼情况): one row per printed cell, proceeding × outcome, current reports only.';
 COMMENT ON COLUMN fact_review_litigation.report_id IS 'The report the cell was read from (reports.report_id).';
@@ -280,6 +329,14 @@ COMMENT ON COLUMN fact_review_litigation.outcome IS 'upheld, corrected, other, p
 COMMENT ON COLUMN fact_review_litigation.value IS 'The number printed; NULL for a blank or text.';
 COMMENT ON COLUMN fact_review_litigation.raw_text IS 'The cell as read ('''' for a blank).';
 COMMENT ON COLUMN fact_review_litigation.page IS 'PDF page the cell is on; NULL for HTML.';
+COMMENT ON COLUMN fact_review_litigation.confidence IS 'OCR recognition confidence of the cell (the lowest character probability, 0–1); NULL unless the report was read by OCR.';
+
+COMMENT ON COLUMN fact_applications.bbox IS 'The cell''s box on its page: PDF points [x0, top, x1, bottom] from the page''s top-left corner (from the table''s ruling); NULL for HTML and DOCX.';
+COMMENT ON COLUMN fact_applications.correction_id IS 'NULL unless a row of the corrections file set value (corrections.correction_id); raw_text stays as printed.';
+COMMENT ON COLUMN fact_proactive.bbox IS 'The cell''s box on its page: PDF points [x0, top, x1, bottom] from the page''s top-left corner (from the table''s ruling); NULL for HTML and DOCX.';
+COMMENT ON COLUMN fact_proactive.correction_id IS 'NULL unless a row of the corrections file set value (corrections.correction_id); raw_text stays as printed.';
+COMMENT ON COLUMN fact_review_litigation.bbox IS 'The cell''s box on its page: PDF points [x0, top, x1, bottom] from the page''s top-left corner (from the table''s ruling); NULL for HTML and DOCX.';
+COMMENT ON COLUMN fact_review_litigation.correction_id IS 'NULL unless a row of the corrections file set value (corrections.correction_id); raw_text stays as printed.';
 
 COMMENT ON TABLE fact_applications_superseded IS 'fact_applications'' columns for every report that is not current (an older publication, the weaker form of the same one).';
 COMMENT ON TABLE fact_proactive_superseded IS 'fact_proactive''s columns for every report that is not current.';
@@ -314,6 +371,29 @@ COMMENT ON COLUMN unmapped_cells.label IS 'The row label next to it, as read.';
 COMMENT ON COLUMN unmapped_cells.raw_text IS 'The cell as read.';
 COMMENT ON COLUMN unmapped_cells.page IS 'PDF page; NULL for HTML.';
 COMMENT ON COLUMN unmapped_cells.reason IS 'Why it could not be placed.';
+COMMENT ON COLUMN unmapped_cells.resolved_by IS 'The correction (corrections.correction_id) that supplied this cell''s value as a fact; NULL while unresolved.';
+
+COMMENT ON TABLE corrections IS 'Every row of the corrections file (<data-dir>/corrections.csv, --corrections, GONGKAI_CORRECTIONS), applied or rejected with the reason: the audit trail of values a reviewer changed.';
+COMMENT ON COLUMN corrections.correction_id IS 'Stable id of the row (a digest of its content); set on the fact it corrected (fact_*.correction_id) and on the unmapped cell it resolved.';
+COMMENT ON COLUMN corrections.line IS 'Line of the corrections file (1 is the header).';
+COMMENT ON COLUMN corrections.sha256 IS 'The document as written in the file: its sha256 (or the report_id).';
+COMMENT ON COLUMN corrections.report_id IS 'The report it names; NULL when the document is unknown.';
+COMMENT ON COLUMN corrections.table_name IS 'fact_applications, fact_proactive or fact_review_litigation (the file''s table column).';
+COMMENT ON COLUMN corrections.row_code IS 'fact_applications: the row.';
+COMMENT ON COLUMN corrections.applicant IS 'fact_applications: the applicant column.';
+COMMENT ON COLUMN corrections.item IS 'fact_proactive: the row.';
+COMMENT ON COLUMN corrections.measure IS 'fact_proactive: the column.';
+COMMENT ON COLUMN corrections.proceeding IS 'fact_review_litigation: the block.';
+COMMENT ON COLUMN corrections.outcome IS 'fact_review_litigation: the column.';
+COMMENT ON COLUMN corrections.value IS 'The value the reviewer read, as written in the file.';
+COMMENT ON COLUMN corrections.reason IS 'Why (the reviewer''s words).';
+COMMENT ON COLUMN corrections.author IS 'Who made the correction.';
+COMMENT ON COLUMN corrections.date IS 'When, as written in the file.';
+COMMENT ON COLUMN corrections.status IS 'applied or rejected.';
+COMMENT ON COLUMN corrections.rejected_because IS 'Why a row was not applied: unknown document, unknown table, a code its format does not print, not a number, two corrections of one cell, a required column empty.';
+COMMENT ON COLUMN corrections.previous_value IS 'The value read from the document before the correction (NULL for a blank, text, or a cell that could not be placed).';
+COMMENT ON COLUMN corrections.raw_text IS 'The cell as printed (fact_*.raw_text), kept beside the corrected value.';
+COMMENT ON COLUMN corrections.created_fact IS 'True when the correction supplied a cell the extraction had not placed (a new fact row).';
 
 COMMENT ON TABLE crawl_log IS 'One row per request the crawler made (list pages, detail pages, documents), cumulative.';
 COMMENT ON COLUMN crawl_log.url IS 'The URL requested.';

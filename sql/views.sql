@@ -1,6 +1,7 @@
 -- Views for analysts: current reports only (fact_* hold nothing else), labels joined.
 -- v_applications, v_proactive, v_review_litigation and v_county_applications are the contract's;
--- v_agency_year, v_applications_comparable and v_proactive_comparable are additions.
+-- v_agency_year, v_applications_comparable and v_proactive_comparable are additions;
+-- v_agency_yoy (agency, year, metric, value, previous_value, change, change_pct) is the contract's.
 
 CREATE OR REPLACE VIEW v_applications AS
 SELECT f.*, a.agency_name, a.level, c.county, c.county_id, r.format, r.title,
@@ -153,6 +154,47 @@ LEFT JOIN rl USING (report_id)
 LEFT JOIN qi USING (report_id)
 WHERE r.is_current;
 
+-- Year on year: per agency, year and headline figure (the printed 总计 cells of 三 and 四, the
+-- comparable counts of 二, from v_agency_year), its value and the same agency's value of the
+-- year before. change_pct is in percent; NULL where the year before is missing, blank or 0.
+CREATE OR REPLACE VIEW v_agency_yoy AS
+WITH m AS (
+    SELECT agency_id, agency_name, county_id, county, report_year, report_id, metric, value
+    FROM v_agency_year
+    UNPIVOT INCLUDE NULLS (value FOR metric IN (
+        applications_new, applications_carried_over, applications_granted,
+        applications_partially_granted, applications_handled, applications_carried_forward,
+        normative_documents_issued, licensing_decisions, penalty_decisions, coercion_decisions,
+        fees_wan_yuan, reviews, lawsuits))
+)
+SELECT cur.agency_name AS agency, cur.agency_id, cur.county, cur.county_id,
+       cur.report_year AS year, cur.metric,
+       CASE cur.metric
+           WHEN 'applications_new' THEN '三：本年新收申请'
+           WHEN 'applications_carried_over' THEN '三：上年结转申请'
+           WHEN 'applications_granted' THEN '三：予以公开'
+           WHEN 'applications_partially_granted' THEN '三：部分公开'
+           WHEN 'applications_handled' THEN '三：办理结果总计'
+           WHEN 'applications_carried_forward' THEN '三：结转下年度'
+           WHEN 'normative_documents_issued' THEN '二：规范性文件制发'
+           WHEN 'licensing_decisions' THEN '二：行政许可决定'
+           WHEN 'penalty_decisions' THEN '二：行政处罚决定'
+           WHEN 'coercion_decisions' THEN '二：行政强制决定'
+           WHEN 'fees_wan_yuan' THEN '二：行政事业性收费（万元）'
+           WHEN 'reviews' THEN '四：行政复议'
+           WHEN 'lawsuits' THEN '四：行政诉讼'
+       END AS metric_label,
+       CAST(cur.value AS DOUBLE) AS value,
+       CAST(prev.value AS DOUBLE) AS previous_value,
+       CAST(cur.value AS DOUBLE) - CAST(prev.value AS DOUBLE) AS change,
+       round(100.0 * (CAST(cur.value AS DOUBLE) - CAST(prev.value AS DOUBLE))
+             / nullif(CAST(prev.value AS DOUBLE), 0), 1) AS change_pct,
+       cur.report_id, prev.report_id AS previous_report_id
+FROM m cur
+LEFT JOIN m prev ON prev.agency_id = cur.agency_id AND prev.metric = cur.metric
+                AND prev.report_year = cur.report_year - 1
+WHERE cur.agency_id IS NOT NULL;
+
 COMMENT ON VIEW v_applications IS 'fact_applications of current reports with agency, county, format and the Chinese labels of row and applicant; row_order is the template order.';
 COMMENT ON VIEW v_proactive IS 'fact_proactive of current reports with agency, county, format, labels, and amount_wan_yuan (the value in 万元 where the unit is known).';
 COMMENT ON VIEW v_review_litigation IS 'fact_review_litigation of current reports with agency, county, format and labels.';
@@ -160,3 +202,4 @@ COMMENT ON VIEW v_county_applications IS 'Section 三 summed per county, year, r
 COMMENT ON VIEW v_applications_comparable IS 'Section 三 as one series across formats: 2021''s three （六） rows folded into other_total (their sum; is_sum true, printed_rows lists them). Other rows are the same in both formats.';
 COMMENT ON VIEW v_proactive_comparable IS 'Section 二 measures the two formats share: series issued (2019 newly_made = 2021 issued) for regulations and normative_documents (规范性文件 and 行政规范性文件 are one code), series decisions for licensing, penalty and coercion.';
 COMMENT ON VIEW v_agency_year IS 'One row per agency and year (its current report): headline figures of sections 二, 三 and 四 (the printed 总计 cells), grant rate = 予以公开 / （七）总计, correction rate = 结果纠正 / 总计 (lawsuits: both kinds together), format, status, error and warning findings, unmapped cells.';
+COMMENT ON VIEW v_agency_yoy IS 'Year on year per agency and headline figure of sections 二, 三 and 四 (v_agency_year''s): value, previous_value (the same agency, year − 1), change and change_pct (percent; NULL when the previous value is missing or 0). metric_label is the figure in Chinese.';

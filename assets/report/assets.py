@@ -5,7 +5,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from pipelines.stages import steps
 from pipelines.orchestration.resources import GongkaiSettings
-from pipelines.report import write_all
+from pipelines.report import raw_reader, write_all
 
 
 @asset(group_name="reports", deps=["warehouse"], kinds={"html"}, owners=["team:gongkai"],
@@ -20,7 +20,7 @@ def county_reports(context: AssetExecutionContext, gongkai: GongkaiSettings):
         context.log.info("nothing changed: the reviewer's reports stand as they are")
         return MaterializeResult(metadata={"unchanged": True,
                                            "folder": MetadataValue.path(str(folder))})
-    done = write_all(settings.warehouse, folder)
+    done = write_all(settings.warehouse, folder, raw_reader(settings.lake))
     for d in done:
         context.log.info(f"report {d['county']} {d['year']}: {d['errors']} errors, "
                          f"{d['warnings']} warnings → {d['html']}")

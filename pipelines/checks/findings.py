@@ -71,6 +71,9 @@ CHECKS: tuple[Check, ...] = (
           "unsupported file)"),
     Check("coverage_gap", W, "reports", "本年度未找到报告",
           "an agency with a report in year N−1 and none in year N (years the county published in)"),
+    Check("roster_missing", W, "reports", "名单内机构未发布报告",
+          "an agency on its source's roster (agencies = [...]) with no current report for a year "
+          "its county published in"),
     Check("town_regulations", W, "fact_proactive", "乡镇、街道填报了规章",
           "a nonzero 规章 figure from a town, township or sub-district (they cannot issue 规章)"),
     Check("history_outlier", W, "quality_issues", "数值远超本机关历年水平",
@@ -80,6 +83,10 @@ CHECKS: tuple[Check, ...] = (
           "report_id NULL, the county in county_id; earlier reports stay"),
     Check("narrative_mismatch", W, "fact_applications", "正文申请数与表格不一致",
           "the applications received stated in section 一 against row 一's 总计"),
+    Check("ocr_unverified", "warning", "reports", "图片版识别结果未通过勾稽核对",
+          "OCR-read cells of a comparison (I1–I4, 总计 column, （七） row) that does not hold, or "
+          "cells no comparison covers whose second reading disagrees: kept in unmapped_cells, "
+          "not stored as facts (a misreading or a printed error: check the page)"),
 )
 CHECK_BY_NAME = {c.name: c for c in CHECKS}
 
@@ -100,6 +107,7 @@ class CheckInputs:
     unmapped: pd.DataFrame | None = None
     narratives: pd.DataFrame | None = None
     incomplete: frozenset = field(default_factory=frozenset)
+    extracted: pd.DataFrame | None = None  # findings the extraction made itself (FINDING_COLUMNS)
     sources: pd.DataFrame | None = None  # per source, what its crawl found (crawl_empty)
     # table → report_id → the cells the report's template expects that were not placed
     # (`pipelines.checks.template.missing_cells`): identities skip comparisons involving them
@@ -188,10 +196,12 @@ def add_pages(findings: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.Data
         for rid, a, b, p in g[["report_id", d1, d2, "page"]].itertuples(index=False):
             pages[(table, rid, a, b)] = int(p)
     out = []
-    for rid, ref in zip(findings["report_id"], findings["cells"]):
+    given = findings["page"] if "page" in findings else [None] * len(findings)
+    for rid, ref, page in zip(findings["report_id"], findings["cells"], given):
         table, keys = parse_cells(ref)
         found = [pages[(table, rid, a, b)] for a, b in keys if (table, rid, a, b) in pages]
-        out.append(min(found) if found else None)
+        # A finding whose cells are not facts (held back by OCR) keeps the page it names.
+        out.append(min(found) if found else (None if pd.isna(page) else int(page)))
     findings = findings.copy()
     findings["page"] = pd.array(out, dtype="Int64")
     return findings

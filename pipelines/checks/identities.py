@@ -113,7 +113,7 @@ def check_row_total(apps: pd.DataFrame, incomplete=frozenset(),
             keys, parts = _row_parts(cells, row)
             if total is None or total is ABSENT or not keys or row in gap_rows:
                 continue  # blank (blank_total), no total, no applicant columns printed, or a
-                # cell of the row not read
+                # cell of the row not read (not placed, or held back by OCR: `missing`)
             if _differ(parts, total):
                 listed = " + ".join(f"{COL[k[1]]} {fmt(cells[k])}" for k in keys if cells[k])
                 findings.append(finding(
@@ -183,6 +183,8 @@ def check_balance(apps: pd.DataFrame, incomplete=frozenset(),
                 continue
             if ("new_received", col) not in cells or ("carried_over", col) not in cells:
                 continue
+            if rid in incomplete and ("carried_forward", col) not in cells:
+                continue  # not placed by the extractor (or not verified by OCR): unknown, not 0
             if col == "total" and blank_rows & set(involved):
                 continue
             if any((r, col) in gap for r in involved):
@@ -236,8 +238,8 @@ def _review_blocks(review: pd.DataFrame, missing: dict | None = None):
             if (proceeding, "total") not in cells or any(p == proceeding for p, _ in gap):
                 continue
             keys = [(proceeding, p) for p in REVIEW_PARTS if (proceeding, p) in cells]
-            if not keys:
-                continue
+            if len(keys) < len(REVIEW_PARTS):
+                continue  # none printed, or a part not placed (or not verified by OCR): unknown
             listed = " + ".join(f"{names[p]} {fmt(cells.get((proceeding, p)))}"
                                 for p in REVIEW_PARTS if (proceeding, p) in cells)
             ref = cells_ref(REVIEW, [(proceeding, "total")] + [k for k in keys if cells[k]])

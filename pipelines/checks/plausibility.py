@@ -138,3 +138,32 @@ def check_coverage(reports: pd.DataFrame, agencies: pd.DataFrame) -> list[Findin
                         f"{year - 1} 年度有报告，{year} 年度未找到报告（若机构已更名或撤并，"
                         "可忽略）"))
     return findings
+
+
+@computes("roster_missing", reads=lambda i: (i.reports, i.agencies) if _has_reports(i) else None)
+def check_roster(reports: pd.DataFrame, agencies: pd.DataFrame) -> list[Finding]:
+    """An agency on its source's roster (agencies = [...]) with no current report for a year
+    its county published in (report_id NULL)."""
+    if (reports is None or reports.empty or agencies is None or agencies.empty
+            or "on_roster" not in agencies):
+        return []
+    listed = agencies[agencies["on_roster"].fillna(False).astype(bool)]
+    if listed.empty:
+        return []
+    county = agencies.set_index("agency_id")["county_id"]
+    r = reports[reports["agency_id"].notna() & reports["report_year"].notna()]
+    if "is_current" in r:
+        r = r[r["is_current"].fillna(False).astype(bool)]
+    r = r.assign(county_id=r["agency_id"].map(county), year=r["report_year"].astype(int))
+    years_of = r.groupby("county_id")["year"].apply(set).to_dict()
+    have = set(zip(r["agency_id"], r["year"]))
+    findings = []
+    for a in listed.to_dict("records"):
+        for year in sorted(years_of.get(a["county_id"], ())):
+            if (a["agency_id"], year) not in have:
+                findings.append(finding(
+                    {"report_id": None, "agency_id": a["agency_id"], "report_year": year},
+                    "roster_missing", "report",
+                    f"{a['agency_name']} 在应公开机构名单中，但未找到其 {year} 年度报告（本县其他机构已发布"
+                    f"{year} 年度报告）"))
+    return findings

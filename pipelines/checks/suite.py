@@ -5,7 +5,9 @@ frames (staged tables, by name):
   twins (required);
 - `reports`, `agencies`, `unmapped_cells` (optional: the template, coverage and town checks
   need them);
-- `narratives` (optional: report_id, narrative — see `narratives()`).
+- `narratives` (optional: report_id, narrative — see `narratives()`);
+- `extraction_findings` (optional: findings the extraction made itself, the OCR gate's
+  `ocr_unverified` — see `extraction_findings()`).
 
 Per-report checks run over every document's facts (current and superseded); checks across
 years (carry_over, history_outlier, coverage_gap) over the current reports only.
@@ -15,8 +17,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.checks import crawl, identities, narrative, plausibility, template  # noqa: F401 (they register their checks)
-from pipelines.checks.findings import FINDING_COLUMNS, CheckInputs, add_pages, registered
+from pipelines.checks import crawl, extraction, identities, narrative, plausibility, template  # noqa: F401,E501 (they register their checks)
+from pipelines.checks.findings import (FINDING_COLUMNS, CheckInputs, add_pages, finding,
+                                       registered)
 from pipelines.core.models import Format
 from pipelines.core.registry import FACT_TABLES
 
@@ -34,11 +37,30 @@ def narratives(reports: pd.DataFrame, store) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["report_id", "narrative"])
 
 
+def extraction_findings(reports: pd.DataFrame, store) -> pd.DataFrame:
+    """Findings a per-document result carries itself (`findings`: the OCR gate's
+    `ocr_unverified`), with the report's agency and year."""
+    rows = []
+    cols = ["report_id", "sha256", "agency_id", "report_year"]
+    for rid, sha, aid, year in reports[cols].itertuples(index=False):
+        result = store.get(sha) if isinstance(sha, str) else None
+        for f in (result.findings if result is not None else []):
+            out = finding({"report_id": rid, "agency_id": aid, "report_year": year},
+                          f["check_name"], f["section"], f["detail"], f.get("expected"),
+                          f.get("actual"), f.get("cells"), f.get("severity"))
+            out.page = f.get("page")
+            rows.append(out.row())
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
 def inputs(frames: dict[str, pd.DataFrame]) -> CheckInputs:
     """The staged frames as the checks read them."""
     every = {t: pd.concat([frames[t], frames[f"{t}_superseded"]], ignore_index=True)
              for t in FACTS}
     unmapped = frames.get("unmapped_cells")
+    if unmapped is not None and "resolved_by" in unmapped:
+        # A cell a correction supplied is placed now: its report is no longer missing it.
+        unmapped = unmapped[unmapped["resolved_by"].isna()]
     incomplete = (frozenset(unmapped.loc[unmapped["section"].isin(INCOMPLETE_SECTIONS),
                                          "report_id"]) if unmapped is not None else frozenset())
     reports = frames.get("reports")
@@ -54,7 +76,7 @@ def inputs(frames: dict[str, pd.DataFrame]) -> CheckInputs:
                        reports=reports, agencies=frames.get("agencies"),
                        unmapped=unmapped, narratives=frames.get("narratives"),
                        incomplete=frozenset(incomplete), sources=frames.get("crawl_sources"),
-                       missing=missing)
+                       extracted=frames.get("extraction_findings"), missing=missing)
 
 
 def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

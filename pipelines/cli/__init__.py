@@ -55,7 +55,8 @@ def _reason(err) -> str:
 
 def cmd_run(args) -> int:
     settings = Settings.resolve(args.sources, args.warehouse, args.data_dir, args.lake,
-                                args.dask_scheduler)
+                                dask_scheduler=args.dask_scheduler,
+                                corrections=args.corrections)
     if not settings.sources_file.exists():
         print(f"gongkai: sources file not found: {settings.sources_file}", file=sys.stderr)
         return 2
@@ -77,7 +78,9 @@ def cmd_run(args) -> int:
               f"             warehouse {settings.warehouse}\n"
               f"             lake {settings.lake}"
               + (f"\n             dask scheduler {settings.dask_scheduler}"
-                 if settings.dask_scheduler else ""), flush=True)
+                 if settings.dask_scheduler else "")
+              + (f"\n             corrections {settings.corrections_file}"
+                 if settings.corrections_file.is_file() else ""), flush=True)
         instance = DagsterInstance.get()
         from pipelines.orchestration.partitions import all_counties_tags
 
@@ -135,22 +138,46 @@ def cmd_ui(args) -> int:
 
 def cmd_report(args) -> int:
     """The reviewer's report of one county and year, from the published warehouse (read-only)."""
-    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
+    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir, args.lake)
     if not settings.warehouse.exists():
         print(f"gongkai report: no warehouse at {settings.warehouse}; run `gongkai run` first",
               file=sys.stderr)
         return 2
-    from pipelines.report import write_report
+    from pipelines.report import raw_reader, write_report
     from pipelines.report.data import UnknownCounty
 
     out = Path(args.out) if args.out else settings.data_dir / "reports" / args.county / str(args.year)
     try:
-        done = write_report(settings.warehouse, args.county, args.year, out.resolve())
+        done = write_report(settings.warehouse, args.county, args.year, out.resolve(),
+                            raw_reader(settings.lake))
     except UnknownCounty as e:
         print(f"gongkai report: {e}", file=sys.stderr)
         return 2
     print(f"gongkai report: {args.county} {args.year}: {done['agencies']} agencies, "
-          f"{done['errors']} errors, {done['warnings']} warnings\n  {done['html']}\n  {done['markdown']}")
+          f"{done['errors']} errors, {done['warnings']} warnings, {done['evidence_images']} evidence "
+          f"images\n  {done['html']}\n  {done['markdown']}\n  {done['excel']}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    """Two reports cell by cell, from the published warehouse (read-only)."""
+    settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
+    if not settings.warehouse.exists():
+        print(f"gongkai compare: no warehouse at {settings.warehouse}; run `gongkai run` first",
+              file=sys.stderr)
+        return 2
+    from pipelines.report.compare import NotFound, as_html, as_text, compare
+
+    try:
+        done = compare(settings.warehouse, args.a, args.b)
+    except NotFound as e:
+        print(f"gongkai compare: {e}", file=sys.stderr)
+        return 2
+    print(as_text(done, every=args.all), end="")
+    if args.html:
+        Path(args.html).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.html).write_text(as_html(done), encoding="utf-8")
+        print(f"written {args.html}")
     return 0
 
 
@@ -173,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="extract on this dask.distributed scheduler (tcp://host:8786) "
                             "instead of the local process pool; its workers need the lake "
                             "(env GONGKAI_DASK_SCHEDULER)")
+    p_run.add_argument("--corrections", help="the reviewer's corrections CSV (env GONGKAI_CORRECTIONS; "
+                                             "default <data-dir>/corrections.csv)")
     p_run.set_defaults(func=cmd_run)
     p_ex = sub.add_parser("extract", help="extract one report (PDF/HTML/DOCX file or URL)")
     p_ex.add_argument("target", help="a file path or an http(s) URL")
@@ -187,7 +216,17 @@ def main(argv: list[str] | None = None) -> int:
     p_rep.add_argument("--year", type=int, required=True, help="the year the reports cover")
     p_rep.add_argument("--out", help="output folder (default <data-dir>/reports/<county>/<year>)")
     _common(p_rep)
+    p_rep.add_argument("--lake", help="where the documents are, for the evidence images (env "
+                                      "GONGKAI_LAKE; default <data-dir>/lake)")
     p_rep.set_defaults(func=cmd_report)
+    p_cmp = sub.add_parser("compare", help="two reports cell by cell (sha256, report_id prefix, "
+                                           "or AGENCY:YEAR such as 青山县人民政府:2022)")
+    p_cmp.add_argument("a", help="the first report")
+    p_cmp.add_argument("b", help="the second report")
+    p_cmp.add_argument("--html", help="also write the comparison as an HTML page to this file")
+    p_cmp.add_argument("--all", action="store_true", help="print every cell, not only those that differ")
+    _common(p_cmp)
+    p_cmp.set_defaults(func=cmd_compare)
     from pipelines.cli.sources_cmd import add_commands
 
     add_commands(sub, _common)

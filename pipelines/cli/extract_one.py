@@ -38,7 +38,8 @@ def extract_one(target: str) -> dict:
               .assign(agency_id=None, report_year=None) for s in SECTIONS}
     apps, review = SECTION["applications"].table, SECTION["review_litigation"].table
     # The pipeline's rule: no comparison involving a cell the template expects but that was not
-    # placed (the gap is template_rows_missing); where the format is unknown, no I3 on a
+    # placed (the gap is template_rows_missing; OCR holds back the cells it cannot verify, so
+    # they are not placed either); where the format is unknown, no I3 on a
     # report with unplaced cells of 三.
     report = pd.DataFrame([{"report_id": rid, "agency_id": None, "report_year": None,
                             "status": str(result.status), "format": str(result.format)}])
@@ -51,11 +52,15 @@ def extract_one(target: str) -> dict:
     findings = (check_applications(frames[apps], incomplete, missing.get(apps))
                 + check_review_litigation(frames[review], missing.get(review))
                 + check_sections_and_rows(report, frames, unmapped))
+    issues = [{k: f.row()[k] for k in FINDING_COLUMNS} for f in findings]
+    issues += [{k: ({"report_id": rid} | f).get(k) for k in FINDING_COLUMNS}
+               for f in result.findings]  # the extraction's own (ocr_unverified)
     return {
         "document": target, "report_id": rid, "sha256": result.sha256,
         "media_type": _plain(result.media_type), "status": str(result.status),
         "error": result.error, "format": str(result.format), "pages": result.pages,
         "title": result.title, "extractor_version": result.extractor_version,
+        "read_by": _plain(result.read_by),
         "timings": result.timings,
         # the detail page's metadata table, where the document is one (HTML) and has it
         "publisher": result.publisher, "index_no": result.index_no, "doc_no": result.doc_no,
@@ -64,7 +69,7 @@ def extract_one(target: str) -> dict:
         "unmapped_cells": [{"report_id": rid, "section": u.section, "label": u.label,
                             "raw_text": u.raw_text, "page": u.page, "reason": u.reason}
                            for u in result.unmapped],
-        "quality_issues": [{k: f.row()[k] for k in FINDING_COLUMNS} for f in findings],
+        "quality_issues": issues,
     }
 
 

@@ -61,6 +61,13 @@ def print_summary(settings: Settings, seconds: float) -> None:
             print(f"  {table:<24} {n:>6} cells ({v} with a number)")
         n_unmapped = q("SELECT count(*) FROM unmapped_cells")[0][0]
         print(f"  unmapped_cells           {n_unmapped:>6}")
+        applied, rejected = q("SELECT count(*) FILTER (WHERE status = 'applied'), "
+                              "count(*) FILTER (WHERE status = 'rejected') FROM corrections")[0]
+        if applied or rejected:
+            print(f"corrections: {applied} applied, {rejected} rejected")
+            for line, why in q("SELECT line, rejected_because FROM corrections "
+                               "WHERE status = 'rejected' ORDER BY line"):
+                print(f"  line {line}: {why}")
         print("quality findings: " + (", ".join(
             f"{c} {n} ({s})" for c, s, n in q("SELECT check_name, severity, count(*) FROM "
                                                "quality_issues GROUP BY 1, 2 ORDER BY 3 DESC"))

@@ -230,6 +230,9 @@ class ExtractionResult:
     traceback: str | None = None  # when the extractor itself failed
     # Filled by later stages (OCR, detail-page metadata); None until they are.
     read_by: ReadBy | None = None
+    # Findings the extraction makes itself (the OCR gate's ocr_unverified): quality_issues'
+    # columns without report, agency and year (Finding fields as a dict).
+    findings: list[dict] = field(default_factory=list)
     publisher: str | None = None
     index_no: str | None = None
     doc_no: str | None = None

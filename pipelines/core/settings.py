@@ -21,10 +21,15 @@ class Settings:
     # Extract on this dask.distributed scheduler (tcp://host:8786) instead of the local
     # process pool; empty: the local pool.
     dask_scheduler: str = ""
+    corrections: Path | None = None  # the reviewer's corrections file (None: <data-dir>/corrections.csv)
 
     def __post_init__(self) -> None:
         if not self.lake:
             object.__setattr__(self, "lake", str(self.data_dir / "lake"))
+
+    @property
+    def corrections_file(self) -> Path:
+        return self.corrections or self.data_dir / "corrections.csv"
 
     @property
     def stage_dir(self) -> Path:
@@ -37,7 +42,8 @@ class Settings:
     @classmethod
     def resolve(cls, sources: str | None = None, warehouse: str | None = None,
                 data_dir: str | None = None, lake: str | None = None,
-                dask_scheduler: str | None = None) -> "Settings":
+                dask_scheduler: str | None = None,
+                corrections: str | None = None) -> "Settings":
         env = os.environ
         data = Path(data_dir or env.get("GONGKAI_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
         src = Path(sources or env.get("GONGKAI_SOURCES") or DEFAULT_SOURCES).resolve()
@@ -46,9 +52,14 @@ class Settings:
         if lake and "://" not in lake:
             lake = str(Path(lake).resolve())
         scheduler = dask_scheduler or env.get("GONGKAI_DASK_SCHEDULER") or ""
-        return cls(src, data, wh, lake, scheduler)
+        corr = corrections or env.get("GONGKAI_CORRECTIONS")
+        return cls(src, data, wh, lake, dask_scheduler=scheduler,
+                   corrections=Path(corr).resolve() if corr else None)
 
     def as_env(self) -> dict[str, str]:
-        return {"GONGKAI_SOURCES": str(self.sources_file), "GONGKAI_DATA_DIR": str(self.data_dir),
-                "GONGKAI_WAREHOUSE": str(self.warehouse), "GONGKAI_LAKE": self.lake,
-                "GONGKAI_DASK_SCHEDULER": self.dask_scheduler}
+        env = {"GONGKAI_SOURCES": str(self.sources_file), "GONGKAI_DATA_DIR": str(self.data_dir),
+               "GONGKAI_WAREHOUSE": str(self.warehouse), "GONGKAI_LAKE": self.lake,
+               "GONGKAI_DASK_SCHEDULER": self.dask_scheduler}
+        if self.corrections is not None:  # else the default follows the data dir
+            env["GONGKAI_CORRECTIONS"] = str(self.corrections)
+        return env

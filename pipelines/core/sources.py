@@ -93,10 +93,12 @@ class Source:
     division_code: str | None = None
     start_urls: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()  # the roster: agencies expected to publish (roster_missing)
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start_urls", tuple(self.start_urls))
+        object.__setattr__(self, "agencies", tuple(self.agencies))
         hosts = tuple(self.allowed_hosts) or default_allowed_hosts(self.start_urls)
         object.__setattr__(self, "allowed_hosts", hosts)
         object.__setattr__(self, "_rules", tuple(HostRule.parse(h) for h in hosts))
@@ -152,6 +154,7 @@ def load_sources(path: str | Path) -> list[Source]:
             county=entry.county, prefecture=entry.prefecture, province=entry.province,
             division_code=None if entry.division_code is None else str(entry.division_code),
             start_urls=tuple(_resolve_start_url(u, base_dir) for u in entry.start_urls),
-            allowed_hosts=tuple(entry.allowed_hosts or ()), options=options,
+            allowed_hosts=tuple(entry.allowed_hosts or ()),
+            agencies=tuple(a.strip() for a in entry.agencies or () if a.strip()), options=options,
         ))
     return sources

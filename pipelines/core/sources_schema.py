@@ -139,7 +139,8 @@ class SourceEntry(BaseModel):
         return hosts
 
 
-NAMED_KEYS = ("county", "prefecture", "province", "division_code", "start_urls", "allowed_hosts")
+NAMED_KEYS = ("county", "prefecture", "province", "division_code", "start_urls", "allowed_hosts",
+              "agencies")
 KEYS = tuple(SourceEntry.model_fields)
 
 # What each key expects, in words (for the error messages and the README).

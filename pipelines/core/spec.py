@@ -65,6 +65,27 @@ PROACTIVE_BLOCKS = {
     "九": ("centralized_procurement",),
 }
 
+# The cells each format's section 二 table prints: (item, measure) pairs, block by block.
+def _pairs(blocks) -> frozenset[tuple[str, str]]:
+    return frozenset((i, m) for items, measures in blocks for i in items for m in measures)
+
+
+PROACTIVE_PAIRS = {
+    "2019": _pairs((
+        (("regulations", "normative_documents"), ("newly_made", "newly_published", "total_published")),
+        (("administrative_licensing", "other_external_services", "administrative_penalty",
+          "administrative_coercion"), ("previous_year_items", "change", "decisions")),
+        (("administrative_fees",), ("previous_year_items", "change")),
+        (("centralized_procurement",), ("procurement_items", "procurement_amount")),
+    )),
+    "2021": _pairs((
+        (("regulations", "normative_documents"), ("issued", "abolished", "in_force")),
+        (("administrative_licensing", "administrative_penalty", "administrative_coercion"),
+         ("decisions",)),
+        (("administrative_fees",), ("fee_amount",)),
+    )),
+}
+
 # --- Section 三: applications ---------------------------------------------------------------
 
 APPLICANTS = (

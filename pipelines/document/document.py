@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipelines.core.charset import decode_html
 from pipelines.core.media import sniff_media_type
-from pipelines.core.models import ExtractionResult, Format, MediaType, Status
+from pipelines.core.models import ExtractionResult, Format, MediaType, ReadBy, Status
 from pipelines.core.registry import SECTION
 from pipelines.core.text import norm
 from pipelines.document.version import EXTRACTOR_VERSION
@@ -117,7 +117,10 @@ def _extract_into(result: ExtractionResult, data: bytes, media_type: MediaType) 
             read = pdf_tables.read_text(data)
         except pdf_tables.UnreadablePdf as e:
             result.status, result.error = e.status, str(e)
+            if e.status == "needs_ocr":
+                _extract_scanned(result, data)
             return
+        result.read_by = ReadBy.TEXT
         result.pages = read.pages
         result.title = _title_from_text("\n".join(read.page_texts[:2]))
         result.narrative = _narrative("\n".join(read.page_texts))
@@ -131,6 +134,7 @@ def _extract_into(result: ExtractionResult, data: bytes, media_type: MediaType) 
         doc = html_tables.parse(decode_html(data)[0])
         tables = html_tables.innermost_tables(doc)
         grids = [html_tables.table_to_grid(t) for t in tables]
+        result.read_by = ReadBy.HTML
         result.report_id = "h" + html_tables.content_hash(doc, tables)[:63]
         root = html_tables.report_root(doc, tables)
         text = html_tables.page_text(root if root is not None else doc)
@@ -146,6 +150,7 @@ def _extract_into(result: ExtractionResult, data: bytes, media_type: MediaType) 
                 return
             data = converted
         grids, text = docx_tables.read_docx(data)
+        result.read_by = ReadBy.DOCX
         result.title = _title_from_text(text)
         result.narrative = _narrative(text)
     else:
@@ -166,3 +171,39 @@ def _extract_into(result: ExtractionResult, data: bytes, media_type: MediaType) 
     result.status, result.error = _status(normalised, len(grids), where)
     if result.title:
         result.title = norm(result.title)
+
+
+def _extract_scanned(result: ExtractionResult, data: bytes) -> None:
+    """A PDF without a text layer: OCR (pipelines.parse.scan), the same normaliser, and only
+    the values the table's arithmetic confirms as facts (pipelines.normalise.ocr_gate).
+    Stays needs_ocr, with the reason, where no table could be found."""
+    from pipelines.document import scanned
+    from pipelines.parse import scan
+
+    t0 = time.perf_counter()
+    read = scan.read_scan(data)
+    result.timings.update(read.timings)
+    result.pages = read.pages
+    result.table_pages = read.table_pages
+    title = _title_from_text(read.title_text)
+    result.title = norm(title) if title else None
+    if read.reason:
+        result.error = read.reason
+        return
+    normalised = normalise(read.grids)
+    if not normalised.sections:
+        result.error = (f"scanned image: {len(read.grids)} ruled tables found on pages "
+                        f"{read.table_pages}, none recognised as the national template "
+                        "(OCR needed by hand)")
+        return
+    facts, unmapped, findings = scanned.verify(normalised.facts, normalised.unmapped)
+    normalised.facts, normalised.unmapped = facts, unmapped
+    result.read_by = ReadBy.OCR
+    result.format = normalised.format
+    result.sections = normalised.sections
+    result.facts = [scanned.plain_fact(f) for f in facts]
+    result.unmapped = [scanned.plain_unplaced(u) for u in unmapped]
+    result.findings = findings
+    result.status, result.error = _status(normalised, len(read.grids),
+                                          f" on pages {read.table_pages}")
+    result.timings["ocr_ms"] = round((time.perf_counter() - t0) * 1000, 1)

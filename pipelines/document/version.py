@@ -16,7 +16,8 @@ _SOURCES = sorted(
     [*(_ROOT / "core" / f for f in ("spec.py", "registry.py", "text.py", "charset.py", "media.py",
                                         "models.py")),
      *(_ROOT / "parse").rglob("*.py"),
-     *(_ROOT / "normalise").glob("*.py"), _ROOT / "document" / "document.py"]
+     *(_ROOT / "normalise").glob("*.py"), _ROOT / "document" / "document.py",
+     _ROOT / "document" / "scanned.py"]
 )
 
 

@@ -19,13 +19,14 @@ from pipelines.crawl.titles import parse_title
 from pipelines.document.document import failed_result
 from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
+from pipelines.load import corrections as corr
 from pipelines.load.agencies import agency_id, agency_level, fullest_name
 
 __all__ = ["DOC_COLUMNS", "Frames", "build_frames", "county_id", "fact_columns", "fact_record",
            "fact_rows"]
 
 COUNTY_COLUMNS = ["county_id", "county", "prefecture", "province", "division_code"]
-AGENCY_COLUMNS = ["agency_id", "agency_name", "county_id", "level", "name_variants"]
+AGENCY_COLUMNS = ["agency_id", "agency_name", "county_id", "level", "name_variants", "on_roster"]
 UNMAPPED_COLUMNS = ["report_id", "section", "label", "raw_text", "page", "reason"]
 
 
@@ -46,7 +47,7 @@ def fact_columns(section: Section, context: bool = True) -> list[str]:
     fact's kind) or as `gongkai extract` prints them (the contract's cell columns)."""
     cols = ["report_id"] + (["agency_id", "report_year"] if context else [])
     cols += [section.d1, section.d2, "value"] + (["unit"] if section.has_unit else [])
-    return cols + ["raw_text", "page"] + (["kind"] if context else [])
+    return cols + ["raw_text", "page", "bbox"] + (["kind", "confidence"] if context else [])
 
 
 def fact_record(section: Section, fact: Fact, report_id: str | None,
@@ -56,9 +57,10 @@ def fact_record(section: Section, fact: Fact, report_id: str | None,
     if context is not None:
         row["agency_id"], row["report_year"] = context["agency_id"], context["report_year"]
     row[section.d1], row[section.d2], row["value"] = fact.dim1, fact.dim2, fact.value
-    row["raw_text"], row["page"] = fact.raw_text, fact.page
+    row["raw_text"], row["page"], row["bbox"] = fact.raw_text, fact.page, fact.bbox
     if context is not None:
         row["kind"] = fact.kind
+        row["confidence"] = fact.confidence
     if section.has_unit:
         row["unit"] = fact.unit
     return row
@@ -108,6 +110,7 @@ def _report_row(doc: KnownDocument, result: ExtractionResult) -> dict:
         # the detail page's metadata table, where the document has one
         "publisher": result.publisher, "index_no": result.index_no, "doc_no": result.doc_no,
         "fetched_at": doc.fetched_at, "status": str(result.status), "error": result.error,
+        "read_by": str(result.read_by) if result.read_by else None,
         "extractor_version": result.extractor_version, "facts_placed": result.facts_placed,
         "cells_unmapped": len(result.unmapped), "seen_now": doc.seen_now,
     }
@@ -189,20 +192,31 @@ def _counties(sources: list, previous: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(list(rows.values()), columns=COUNTY_COLUMNS)
 
 
-def _agencies(reports: pd.DataFrame) -> pd.DataFrame:
-    """One agency per agency_id the reports name, with its fullest official name. Sets
-    `county_id` and `agency_id` on `reports`."""
+def _agencies(reports: pd.DataFrame, sources: list = ()) -> pd.DataFrame:
+    """One agency per agency_id the reports name, with its fullest official name, and one per
+    agency on a source's roster (`agencies = [...]`: expected to publish, published or not).
+    Sets `county_id` and `agency_id` on `reports`."""
     reports["county_id"] = reports["county"].map(county_id)
     named = reports[reports["agency_name"].notna()]
     reports["agency_id"] = [agency_id(n, c) if isinstance(n, str) and n else None
                             for n, c in zip(reports["agency_name"], reports["county"])]
+    roster = {agency_id(n, s.county): (n, s.county) for s in sources
+              for n in getattr(s, "agencies", ()) or ()}
     agencies = []
     for aid, group in named.assign(agency_id=reports["agency_id"]).groupby("agency_id"):
         county = group["county"].iloc[0]
-        name = fullest_name(list(group["agency_name"]), county)
+        names = list(group["agency_name"]) + ([roster[aid][0]] if aid in roster else [])
+        name = fullest_name(names, county)
         agencies.append({"agency_id": aid, "agency_name": name, "county_id": county_id(county),
                          "level": agency_level(name, county),
-                         "name_variants": sorted({norm(n) for n in group["agency_name"]})})
+                         "name_variants": sorted({norm(n) for n in names}),
+                         "on_roster": aid in roster})
+    known = {a["agency_id"] for a in agencies}
+    for aid, (name, county) in roster.items():
+        if aid not in known:
+            agencies.append({"agency_id": aid, "agency_name": name, "county_id": county_id(county),
+                             "level": agency_level(name, county), "name_variants": [norm(name)],
+                             "on_roster": True})
     return pd.DataFrame(agencies, columns=AGENCY_COLUMNS)
 
 
@@ -249,12 +263,14 @@ def _run_row(reports: pd.DataFrame, previous: dict[str, pd.DataFrame], now: pd.T
 
 def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
                  previous: dict[str, pd.DataFrame], run_id: str, started_at: pd.Timestamp,
-                 crawl_log: pd.DataFrame) -> Frames:
+                 crawl_log: pd.DataFrame, corrections: pd.DataFrame | None = None) -> Frames:
+    """The warehouse's tables; `corrections` (the rows of the corrections file, see
+    pipelines/load/corrections.py) are applied to the facts and listed in `corrections`."""
     now = pd.Timestamp.now(tz="UTC").tz_localize(None)
     rows, results = _report_rows(docs, store, now, previous)
     reports = pd.DataFrame(rows)
     counties = _counties(sources, previous)
-    agencies = _agencies(reports)
+    agencies = _agencies(reports, sources)
     reports["is_current"] = _choose_current(reports)
     tables, unmapped = _facts(results, reports)
     run = _run_row(reports, previous, now, run_id, started_at)
@@ -269,4 +285,5 @@ def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
         "crawl_log": crawl_log,
         "runs": runs,
     })
+    corr.apply(tables, corrections if corrections is not None else corr.read_file(None))
     return Frames(tables, run)

@@ -8,7 +8,8 @@ Layout, beside the published DuckDB file (`<warehouse dir>/exports/`):
         reports/report_year=…/…, quality_issues/report_year=…/…
         reports.unknown_year.parquet         rows whose year is unknown (only when there are)
         counties.parquet, agencies.parquet, categories.parquet, unmapped_cells.parquet,
-        crawl_log.parquet, runs.parquet      one file each
+        crawl_log.parquet, runs.parquet,
+        corrections.parquet                  one file each
         MANIFEST.json                        row counts per table, the run that wrote it
 
 Each run writes a new version directory (`exports.v<stamp>`) from the built DuckDB file, then
@@ -32,13 +33,25 @@ from pipelines.core.registry import FACT_TABLES, SUPERSEDED_TABLES
 from pipelines.load.warehouse import process_alive
 
 PARTITIONED = FACT_TABLES + SUPERSEDED_TABLES + ("reports", "quality_issues")
-SINGLE = ("counties", "agencies", "categories", "unmapped_cells", "crawl_log", "runs")
+SINGLE = ("counties", "agencies", "categories", "unmapped_cells", "crawl_log", "runs", "corrections")
 KEEP_VERSIONS = 2
 
 
 def exports_path(warehouse: Path) -> Path:
     """Where the exports of a published warehouse live: `exports/` beside it."""
     return Path(warehouse).resolve().parent / "exports"
+
+
+def _select(con, table: str) -> str:
+    """SELECT * of `table`, fixed-size arrays (bbox DOUBLE[4]) written as plain lists: pyarrow
+    cannot read DuckDB's fixed-size lists back from a partitioned dataset with NULLs in them."""
+    arrays = [c for c, t in con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
+        [table]).fetchall() if t.endswith("]") and not t.endswith("[]")]
+    if not arrays:
+        return f"SELECT * FROM {table}"
+    casts = ", ".join(f"{c}::DOUBLE[] AS {c}" for c in arrays)
+    return f"SELECT * REPLACE ({casts}) FROM {table}"
 
 
 def build(db_path: Path, link: Path) -> Path:
@@ -61,15 +74,15 @@ def build(db_path: Path, link: Path) -> Path:
             counts[table] = n
             (tmp / table).mkdir()
             if n - unknown:
-                con.execute(f"COPY (SELECT * FROM {table} WHERE report_year IS NOT NULL) "
+                con.execute(f"COPY ({_select(con, table)} WHERE report_year IS NOT NULL) "
                             f"TO '{tmp / table}' (FORMAT parquet, PARTITION_BY (report_year), "
                             "OVERWRITE_OR_IGNORE true)")
             if unknown:
-                con.execute(f"COPY (SELECT * FROM {table} WHERE report_year IS NULL) "
+                con.execute(f"COPY ({_select(con, table)} WHERE report_year IS NULL) "
                             f"TO '{tmp / (table + '.unknown_year.parquet')}' (FORMAT parquet)")
         for table in SINGLE:
             counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            con.execute(f"COPY {table} TO '{tmp / (table + '.parquet')}' (FORMAT parquet)")
+            con.execute(f"COPY ({_select(con, table)}) TO '{tmp / (table + '.parquet')}' (FORMAT parquet)")
         run = con.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
     finally:
         con.close()

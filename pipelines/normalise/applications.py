@@ -448,7 +448,8 @@ class _ApplicationsReader:
                                               f"row {code} printed more than once"))
             else:
                 self.placed.add((code, applicant))
-                self.facts.append(make_fact(SECTION, code, applicant, cell.text, page))
+                self.facts.append(make_fact(SECTION, code, applicant, cell.text, page,
+                                            bbox=cell.bbox))
 
 
 def _other_above_subitems(facts: list[Fact], unmapped: list[Unmapped]):

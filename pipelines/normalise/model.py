@@ -19,10 +19,11 @@ INTEGER_SECTIONS = tuple(key for key, s in SECTION.items() if s.integer)
 
 
 def make_fact(section: str, dim1: str, dim2: str, raw: str, page: int | None,
-              header_unit: str | None = None) -> Fact:
+              header_unit: str | None = None, bbox=None) -> Fact:
     parsed = parse_value(raw)
     value, kind = parsed.value, parsed.kind
     if value is not None and section in INTEGER_SECTIONS and value != int(value):
         value, kind = None, "text"  # a count printed with decimals is not a count we can trust
     unit = parsed.unit or header_unit  # a column header states the unit of every cell under it
-    return Fact(section, dim1, dim2, raw, value, unit, page, kind)
+    return Fact(section, dim1, dim2, raw, value, unit, page, kind,
+                None if bbox is None else [float(v) for v in bbox])

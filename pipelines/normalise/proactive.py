@@ -118,5 +118,6 @@ def read_proactive(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
                                              f"{item}/{measure} printed more than once"))
                     continue
                 placed.add((item, measure))
-                facts.append(make_fact(SECTION, item, measure, cell.text, grid.page, unit))
+                facts.append(make_fact(SECTION, item, measure, cell.text, grid.page, unit,
+                                       bbox=cell.bbox))
     return facts, unmapped

@@ -82,5 +82,6 @@ def read_review(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
                                              "a second row of values"))
                     continue
                 placed.add(target)
-                facts.append(make_fact(SECTION, target[0], target[1], cell.text, grid.page))
+                facts.append(make_fact(SECTION, target[0], target[1], cell.text, grid.page,
+                                       bbox=cell.bbox))
     return facts, unmapped

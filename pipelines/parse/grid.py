@@ -17,6 +17,9 @@ class Cell:
     col: int
     rowspan: int = 1
     colspan: int = 1
+    # PDF: the cell's box on its page, in points [x0, top, x1, bottom] from the page's
+    # top-left corner (the evidence a reviewer is shown); None for HTML and DOCX.
+    bbox: tuple[float, float, float, float] | None = None
 
     @property
     def last_col(self) -> int:
@@ -97,13 +100,13 @@ def columns_align(prev: Grid, grid: Grid) -> bool:
     return len(exact) >= 2 and (exact | inside) == set(range(grid.n_cols))
 
 
-def from_spans(spans: list[tuple[int, int, int, int, str]], n_rows: int, n_cols: int,
+def from_spans(spans: list[tuple], n_rows: int, n_cols: int,
                page: int | None = None,
                col_x: list[tuple[float, float]] | None = None) -> Grid:
-    """Build a grid from (row, col, rowspan, colspan, text) regions."""
+    """Build a grid from (row, col, rowspan, colspan, text[, bbox]) regions."""
     cells: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
-    for r, c, rs, cs, text in spans:
-        cell = Cell(text, r, c, rs, cs)
+    for r, c, rs, cs, text, *box in spans:
+        cell = Cell(text, r, c, rs, cs, box[0] if box else None)
         for rr in range(r, min(r + rs, n_rows)):
             for cc in range(c, min(c + cs, n_cols)):
                 cells[rr][cc] = cell

@@ -54,6 +54,9 @@ class PdfRead:
     grids: list[Grid] = field(default_factory=list)
     glyphs: dict[int, list[Glyph]] = field(default_factory=dict)  # page → its glyphs
     ruling: bytes | None = None  # the table pages without their text, for camelot
+    # page → its crop box (left, bottom, right, top) in PDF points: turns camelot's
+    # bottom-up coordinates into the top-left ones of a cell's bbox (and of a rendering)
+    page_boxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
 
 
 def _check_container(data: bytes) -> None:
@@ -163,6 +166,7 @@ def read_text(data: bytes) -> PdfRead:
         read.table_pages = sorted(p for p in named | {p + 1 for p in named} if p <= len(texts))
         for p in read.table_pages:
             read.glyphs[p] = _glyphs(textpages[p - 1][1])
+            read.page_boxes[p] = tuple(float(v) for v in textpages[p - 1][0].get_cropbox())
         if read.table_pages:
             read.ruling = _ruling_only(doc, read.table_pages)
         return read
@@ -275,9 +279,11 @@ def _locator(table):
     return position
 
 
-def camelot_grid(table, glyphs: list[Glyph]) -> Grid:
+def camelot_grid(table, glyphs: list[Glyph],
+                 page_box: tuple[float, float, float, float] | None = None) -> Grid:
     """camelot's cells → one grid cell per merged region (cells with no ruling between them),
-    its text from pdfium's glyphs (camelot reads a text-free copy of the page).
+    its text from pdfium's glyphs (camelot reads a text-free copy of the page), its box from
+    the region's ruling (points from the page's top-left; `page_box` is the crop box).
 
     A glyph belongs to the region its centre falls in. A vertical run is placed whole: when its
     glyphs fall in several regions (its boxes pushed over the ruling into the next column, as
@@ -327,8 +333,13 @@ def camelot_grid(table, glyphs: list[Glyph]) -> Grid:
         rows = [m[0] for m in members]
         cols = [m[1] for m in members]
         text = _lines_text(text_of.get(root, []), runs_of.get(root, ()))
-        spans.append((min(rows), min(cols), max(rows) - min(rows) + 1,
-                      max(cols) - min(cols) + 1, text))
+        r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+        bbox = None
+        if page_box is not None:
+            left, _, _, top = page_box
+            bbox = (round(float(table.cols[c0][0]) - left, 2), round(top - float(table.rows[r0][0]), 2),
+                    round(float(table.cols[c1][1]) - left, 2), round(top - float(table.rows[r1][1]), 2))
+        spans.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1, text, bbox))
     return from_spans(spans, n_rows, n_cols, page=int(table.page),
                       col_x=[(float(x0), float(x1)) for x0, x1 in table.cols])
 
@@ -389,4 +400,4 @@ def read_tables(data: bytes, read: PdfRead) -> None:
     for t in ordered:
         page = page_of[int(t.page)]
         t.page = page
-        read.grids.append(camelot_grid(t, read.glyphs[page]))
+        read.grids.append(camelot_grid(t, read.glyphs[page], read.page_boxes.get(page)))

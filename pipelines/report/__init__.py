@@ -1,9 +1,13 @@
 """The reviewer's report: per county and year, one offline HTML page and its Markdown twin.
 
-    write_report(warehouse, county, year, out_dir)  → {"html": …, "markdown": …, "charts": […]}
-    write_all(warehouse, reports_dir)              → every county × report year
+    write_report(warehouse, county, year, out_dir, documents=None)
+        → {"html": …, "markdown": …, "excel": …, "agencies": …, "errors": …, "warnings": …}
+    write_all(warehouse, reports_dir, documents=None)  → every county × report year
 
-Reads the published warehouse read-only; never imports dagster.
+Reads the published warehouse read-only; never imports dagster. `documents` reads a
+document's bytes by sha256 (the raw store) for the evidence beside each finding: page crops of
+PDFs, table rows of HTML reports; without it (or without the document) a finding shows its
+cells as text only.
 """
 
 from __future__ import annotations
@@ -12,7 +16,23 @@ import os
 import tempfile
 from pathlib import Path
 
-from pipelines.report import charts, data, render
+from typing import Callable
+
+from pipelines.core.lake import RawStore
+from pipelines.report import charts, data, excel, render
+from pipelines.report.evidence import Evidence
+
+DocumentReader = Callable[[str], "bytes | None"]
+
+
+def raw_reader(lake) -> DocumentReader:
+    """Documents from the lake's raw store (None for one it does not hold)."""
+    store = RawStore(lake)
+
+    def read(sha: str) -> bytes | None:
+        return store.read(sha) if sha and store.has(sha) else None
+
+    return read
 
 
 def _write(path: Path, text: str) -> None:
@@ -23,27 +43,58 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)  # a reader never sees half a report
 
 
-def write_report(warehouse: Path, county: str, year: int, out_dir: Path) -> dict:
+def _evidence(cy, documents: DocumentReader | None, out_dir: Path) -> tuple[dict, dict]:
+    """finding index → evidence; and finding index → PNG files written beside the report."""
+    if documents is None or cy.findings.empty:
+        return {}, {}
+    ev = Evidence(documents, cy.facts)
+    reports = cy.reports.set_index("report_id", drop=False)
+    found, files = {}, {}
+    folder = out_dir / "evidence"
+    for i, fr in cy.findings.iterrows():
+        rid = fr["report_id"]
+        if not isinstance(rid, str) or rid not in reports.index:
+            continue
+        got = ev.for_finding(reports.loc[rid].to_dict(), fr["cell_list"] or [], fr["page"])
+        found[i] = got
+        for page, png in got["images"]:
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"finding-{i}-p{page}.png"
+            (folder / name).write_bytes(png)
+            files.setdefault(i, []).append((page, f"evidence/{name}"))
+    ev.close()
+    return found, files
+
+
+def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
+                 documents: DocumentReader | None = None) -> dict:
     cy = data.load(Path(warehouse), county, int(year))
     summary = data.summary(cy)
+    out_dir = Path(out_dir)
+    if (out_dir / "evidence").is_dir():  # crops of an earlier version of this report
+        for old in (out_dir / "evidence").glob("*.png"):
+            old.unlink()
+    evidence, evidence_files = _evidence(cy, documents, out_dir)
     svgs = {"by_agency": charts.by_agency(summary, cy.year) if len(summary) else None,
             "over_years": charts.over_years(data.history(cy))}
-    out_dir = Path(out_dir)
     chart_files = {}
     alt = {"by_agency": "各机构办理结果", "over_years": "历年趋势"}
     for key, svg in svgs.items():
         if svg:
             _write(out_dir / "charts" / f"{key}.svg", svg)
             chart_files[alt[key]] = f"charts/{key}.svg"
-    _write(out_dir / "index.html", render.html_page(cy, summary, svgs))
-    _write(out_dir / "report.md", render.markdown(cy, summary, chart_files))
+    _write(out_dir / "index.html", render.html_page(cy, summary, svgs, evidence))
+    _write(out_dir / "report.md", render.markdown(cy, summary, chart_files, evidence_files))
+    excel.write(cy, summary, out_dir / "report.xlsx")
     f = cy.findings
     return {"html": str(out_dir / "index.html"), "markdown": str(out_dir / "report.md"),
+            "excel": str(out_dir / "report.xlsx"),
+            "evidence_images": sum(len(e["images"]) for e in evidence.values()),
             "agencies": len(summary), "errors": int((f["severity"] == "error").sum()),
             "warnings": int((f["severity"] == "warning").sum())}
 
 
-def write_all(warehouse: Path, reports_dir: Path) -> list[dict]:
+def write_all(warehouse: Path, reports_dir: Path, documents: DocumentReader | None = None) -> list[dict]:
     """Every county and report year the warehouse holds current reports for."""
     out = []
     for row in data.counties(Path(warehouse)).itertuples(index=False):
@@ -51,5 +102,5 @@ def write_all(warehouse: Path, reports_dir: Path) -> list[dict]:
             continue
         target = Path(reports_dir) / row.county / str(int(row.report_year))
         out.append({"county": row.county, "year": int(row.report_year)}
-                   | write_report(warehouse, row.county, int(row.report_year), target))
+                   | write_report(warehouse, row.county, int(row.report_year), target, documents))
     return out

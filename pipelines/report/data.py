@@ -33,6 +33,8 @@ class CountyYear:
     findings: pd.DataFrame  # quality_issues of year N: current reports and agency-level ones
     facts: dict[str, pd.DataFrame]  # current facts of the county, every year
     run: dict = field(default_factory=dict)
+    corrections: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows of year N's reports, and unattributable ones
+    yoy: pd.DataFrame = field(default_factory=pd.DataFrame)  # v_agency_yoy of year N
 
     @property
     def year_reports(self) -> pd.DataFrame:
@@ -83,6 +85,14 @@ def load(warehouse: Path, county: str, year: int) -> CountyYear:
             run = run.iloc[0].to_dict() if len(run) else {}
         except duckdb.Error:
             run = {}
+        corrections = _optional(con, "SELECT k.*, a.agency_name, r.report_year FROM corrections k "
+                                     "LEFT JOIN reports r USING (report_id) "
+                                     "LEFT JOIN agencies a ON a.agency_id = r.agency_id "
+                                     "WHERE (r.report_year = ? AND r.agency_id IN "
+                                     "(SELECT unnest(?::VARCHAR[]))) OR k.report_id IS NULL "
+                                     "ORDER BY k.line", [year, ids])
+        yoy = _optional(con, "SELECT * FROM v_agency_yoy WHERE year = ? AND agency_id IN "
+                             "(SELECT unnest(?::VARCHAR[]))", [year, ids])
     finally:
         con.close()
     current = set(reports["report_id"])
@@ -90,7 +100,16 @@ def load(warehouse: Path, county: str, year: int) -> CountyYear:
     if "cells" not in findings:
         findings = _recover_cells(warehouse, findings)
     findings = _with_cells(findings, facts)
-    return CountyYear(c, int(year), agencies, reports, findings.reset_index(drop=True), facts, run)
+    return CountyYear(c, int(year), agencies, reports, findings.reset_index(drop=True), facts, run,
+                      corrections, yoy)
+
+
+def _optional(con, sql: str, params=()) -> pd.DataFrame:
+    """A query over a table or view an older warehouse may not have: empty then."""
+    try:
+        return _df(con, sql, params)
+    except duckdb.CatalogException:
+        return pd.DataFrame()
 
 
 def _recover_cells(warehouse: Path, findings: pd.DataFrame) -> pd.DataFrame:
@@ -139,7 +158,11 @@ def _with_cells(findings: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.Da
     for table, (d1, d2) in DIMS.items():
         f = facts[table]
         section = BY_TABLE[table].key
-        for rid, a, b, raw, page in f[["report_id", d1, d2, "raw_text", "page"]].itertuples(index=False):
+        corr = f["correction_id"] if "correction_id" in f else pd.Series([None] * len(f), index=f.index)
+        for rid, a, b, raw, page, value, cid in zip(f["report_id"], f[d1], f[d2], f["raw_text"],
+                                                    f["page"], f["value"], corr):
+            if isinstance(cid, str):  # a reviewer's correction: the print and the value used
+                raw = f"{raw or '空白'} → 更正为 {value:g}（{cid}）"
             printed[(table, rid, a, b)] = (raw, page)
             if pd.notna(page):
                 key = (rid, section)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 from datetime import datetime
 
@@ -29,6 +30,7 @@ COMPARES_ZH = {
     "template_rows_missing": "表格的行、列应与全国统一模板一致",
     "report_unreadable": "报告无法读取（文件损坏、图片版等），未能核对",
     "coverage_gap": "上一年度有报告的机构本年度也应有报告",
+    "roster_missing": "数据源名单（agencies）中的机构，在本县已发布报告的年度都应有报告",
     "town_regulations": "乡、镇、街道无权制定规章，规章栏应为 0 或“/”",
     "history_outlier": "数值超过本机关其他年份中位数的 10 倍（至少有两个其他年份）",
     "narrative_mismatch": "第一部分正文所述收到申请数 ＝ 表格“一、本年新收”总计",
@@ -72,7 +74,35 @@ svg text{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Micr
 .legend td:first-child{white-space:nowrap}
 a{color:#1565c0;text-decoration:none}a:hover{text-decoration:underline}
 footer{color:var(--mute);font-size:12px;margin-top:28px}
+tr.evrow td{background:#fafbfc;border-top:none;padding:6px 8px 10px}
+.evidence{display:block;max-width:100%;height:auto;border:1px solid #cfd8dc;border-radius:4px;margin:2px 0}
+.evcap{font-size:12px;color:var(--mute);margin:0 0 2px}
+table.ev{width:auto;font-size:12px;margin:2px 0}table.ev td{padding:2px 6px;background:#fff}
+table.ev td.head{background:#eef1f5;color:#455a64}table.ev tr.gap td{color:#999;text-align:center;padding:0}
+table.ev td.hit{background:#fff59d;outline:2px solid var(--err);font-weight:600}
+.yoy{margin:0 0 12px}.yoy h3{margin:0 0 6px}.yoy table{width:auto;min-width:60%}
+tr.big td{background:#fff8e1}.pill.big{background:#fff3e0;color:#e65100;font-weight:600}
+.roster{background:#fff;border:1px solid var(--line);border-left:5px solid #f0a830;border-radius:8px;
+padding:10px 16px;margin:0 0 12px}
+.corr td{font-size:13px}.pill.applied{background:#e8f5e9;color:var(--ok)}.pill.rejected{background:#fdecea;color:var(--err)}
 """
+
+CORRECTION_STATUS_ZH = {"applied": "已采用", "rejected": "未采用"}
+TABLE_ZH = {"fact_applications": "三", "fact_proactive": "二", "fact_review_litigation": "四"}
+# A year-on-year change is marked large when it is at least half the year before (or from 0)
+# and at least this many in absolute terms (small counts swing by 100 % all the time).
+BIG_CHANGE_PCT = 50.0
+BIG_CHANGE_ABS = 5.0
+
+
+def big_change(row: dict) -> bool:
+    change, prev = row.get("change"), row.get("previous_value")
+    if change is None or pd.isna(change) or prev is None or pd.isna(prev):
+        return False
+    if abs(change) < BIG_CHANGE_ABS:
+        return False
+    return prev == 0 or abs(change) / abs(prev) * 100 >= BIG_CHANGE_PCT
+
 
 
 def _e(v) -> str:
@@ -135,9 +165,118 @@ def _sorted_findings(f: pd.DataFrame) -> pd.DataFrame:
                     _c=f["check_name"].map(order)).sort_values(["_s", "_c"])
 
 
-def html_page(cy: CountyYear, summary: pd.DataFrame, charts: dict[str, str | None]) -> str:
+def _evidence_html(fr: dict, ev: dict) -> str:
+    """The printed cells of one finding: page crops (PDF) or the table rows (HTML)."""
+    parts = []
+    for page, png in ev.get("images") or ():
+        data = base64.b64encode(png).decode("ascii")
+        parts.append(f'<p class="evcap">原文第 {page} 页（红框为涉及的单元格）</p>'
+                     f'<img class="evidence" data-page="{page}" alt="原文第 {page} 页截图" '
+                     f'src="data:image/png;base64,{data}">')
+    if ev.get("html"):
+        parts.append('<p class="evcap">原文表格中的相关行（高亮为涉及的单元格）</p>' + ev["html"])
+    return (f'<tr class="evrow" data-finding="{fr["_i"]}"><td colspan="7">'
+            + "".join(parts) + "</td></tr>")
+
+
+def _roster_html(cy: CountyYear) -> list[str]:
+    f = cy.findings[cy.findings["check_name"] == "roster_missing"]
+    if f.empty:
+        return []
+    names = cy.agencies.set_index("agency_id")["agency_name"]
+    items = "、".join(f'<a href="#a-{_e(a)}">{_e(names.get(a, a))}</a>' for a in f["agency_id"])
+    return [f'<div class="roster"><b>名单内未发布 {cy.year} 年度报告的机构（{len(f)} 个）：</b>{items}'
+            '<br><span style="font-size:12px;color:#666">名单来自数据源配置的 agencies；'
+            "本县已有其他机构发布该年度报告。</span></div>"]
+
+
+def _yoy_html(cy: CountyYear, summary: pd.DataFrame) -> list[str]:
+    y = cy.yoy
+    if y is None or y.empty:
+        return []
+    y = y[y["value"].notna() | y["previous_value"].notna()]
+    out = [f"<h2>与上年比较</h2><p class=\"sub\">{cy.year} 年度与 {cy.year - 1} 年度主要数字（各机构本年度与上一年度的报告）；"
+           f"变化幅度达上年的 {BIG_CHANGE_PCT:g}% 且至少 {BIG_CHANGE_ABS:g} 件的标为“变化较大”。</p>"]
+    order = {m: i for i, m in enumerate(YOY_ORDER)}
+    shown = 0
+    for row in summary.to_dict("records"):
+        mine = y[y["agency_id"] == row["agency_id"]]
+        if mine.empty:
+            continue
+        mine = mine.assign(_o=mine["metric"].map(order)).sort_values("_o")
+        big = sum(big_change(r) for r in mine.to_dict("records"))
+        pill = f'<span class="pill big">{big} 项变化较大</span>' if big else ""
+        out.append(f'<section class="yoy agency" id="yoy-{_e(row["agency_id"])}"><h3>{_e(row["agency_name"])}{pill}</h3>'
+                   f"<table><tr><th>指标</th><th>{cy.year - 1} 年</th><th>{cy.year} 年</th>"
+                   "<th>变化</th><th>变化率</th><th></th></tr>")
+        for r in mine.to_dict("records"):
+            mark = big_change(r)
+            pct = r.get("change_pct")
+            pct_s = "—" if pct is None or pd.isna(pct) else f"{pct:+.1f}%"
+            tr = '<tr class="big">' if mark else "<tr>"
+            flag = '<span class="pill big">变化较大</span>' if mark else ""
+            out.append(f'{tr}<td>{_e(r.get("metric_label") or r["metric"])}</td>'
+                       + _num_td(r["previous_value"]) + _num_td(r["value"])
+                       + f'<td class="n">{_signed(r["change"])}</td>'
+                       + f'<td class="n">{pct_s}</td><td>{flag}</td></tr>')
+        out.append("</table></section>")
+        shown += 1
+    return out if shown else []
+
+
+YOY_ORDER = ("applications_new", "applications_carried_over", "applications_granted",
+             "applications_partially_granted", "applications_handled",
+             "applications_carried_forward", "reviews", "lawsuits", "normative_documents_issued",
+             "licensing_decisions", "penalty_decisions", "coercion_decisions", "fees_wan_yuan")
+
+
+def _signed(v) -> str:
+    if v is None or pd.isna(v):
+        return "—"
+    return f"{v:+g}"
+
+
+def _correction_cell(r: dict) -> str:
+    from pipelines.checks.findings import DIMS
+
+    t = r.get("table_name")
+    if t in DIMS:
+        d1, d2 = DIMS[t]
+        if r.get(d1) and r.get(d2):
+            return f"{TABLE_ZH[t]}：{cell_label(t, r[d1], r[d2])}"
+    return "—"
+
+
+def _corrections_html(cy: CountyYear) -> list[str]:
+    c = cy.corrections
+    if c is None or c.empty:
+        return []
+    n_ok = int((c["status"] == "applied").sum())
+    out = [f"<h2>更正记录</h2><p class=\"sub\">更正文件中涉及本年度报告的 {len(c)} 条记录：采用 {n_ok} 条，"
+           f"未采用 {len(c) - n_ok} 条。采用的更正替换了数值（原文保留），检查按更正后的数值进行。</p>",
+           '<table class="corr"><tr><th>行</th><th>机构</th><th>单元格</th><th>原文</th><th>原值</th>'
+           "<th>更正为</th><th>理由</th><th>更正人</th><th>日期</th><th>状态</th></tr>"]
+    for r in c.to_dict("records"):
+        status = r["status"]
+        why = ('<br><span style="font-size:12px">' + _e(r.get("rejected_because")) + "</span>"
+               if status == "rejected" else "")
+        raw = r.get("raw_text")
+        raw_s = "（未能定位的单元格）" if r.get("created_fact") and not raw else ("空白" if raw == "" else raw)
+        out.append(f'<tr><td class="n">{_e(r["line"])}</td><td>{_e(r.get("agency_name") or "—")}</td>'
+                   f"<td>{_e(_correction_cell(r))}<br><code style=\"font-size:11px;color:#888\">"
+                   f"{_e(r.get('correction_id'))}</code></td><td><code>{_e(raw_s if raw_s is not None else '—')}</code></td>"
+                   + _num_td(r.get("previous_value")) + f'<td class="n">{_e(r.get("value"))}</td>'
+                   f"<td>{_e(r.get('reason'))}</td><td>{_e(r.get('author'))}</td><td>{_e(r.get('date'))}</td>"
+                   f'<td><span class="pill {status}">{CORRECTION_STATUS_ZH.get(status, status)}</span>{why}</td></tr>')
+    out.append("</table>")
+    return out
+
+
+def html_page(cy: CountyYear, summary: pd.DataFrame, charts: dict[str, str | None],
+              evidence: dict | None = None) -> str:
+    """`evidence`: finding index (cy.findings' index) → {"images": [(page, png)], "html": str}."""
     county, year = cy.county["county"], cy.year
-    f = cy.findings
+    f = cy.findings.assign(_i=cy.findings.index)
     n_err = int((f["severity"] == "error").sum())
     n_warn = int((f["severity"] == "warning").sum())
     reps = cy.year_reports
@@ -195,6 +334,7 @@ def html_page(cy: CountyYear, summary: pd.DataFrame, charts: dict[str, str | Non
     out.append("</table>")
     # Per agency
     out.append("<h2>各机构发现的问题</h2>")
+    out += _roster_html(cy)
     clean = []
     for row in summary.to_dict("records"):
         mine = f[f["agency_id"] == row["agency_id"]]
@@ -220,7 +360,9 @@ def html_page(cy: CountyYear, summary: pd.DataFrame, charts: dict[str, str | Non
             check = CHECK_BY_NAME.get(fr["check_name"])
             title = check.title_zh if check else fr["check_name"]
             where = SECTION_ZH.get(fr["section"], fr["section"] or "")
-            out.append(f'<tr><td class="sev"><span class="pill {fr["severity"]}">'
+            page_attr = "" if fr.get("page") is None or pd.isna(fr.get("page")) else f' data-page="{int(fr["page"])}"'
+            out.append(f'<tr class="finding" data-check="{_e(fr["check_name"])}"{page_attr}>'
+                       f'<td class="sev"><span class="pill {fr["severity"]}">'
                        f'{SEVERITY_ZH[fr["severity"]]}</span></td>'
                        f'<td>{_e(title)}<br><code style="font-size:11px;color:#888">'
                        f'{_e(fr["check_name"])}</code></td><td class="detail">{_e(fr["detail"])}</td>'
@@ -228,12 +370,17 @@ def html_page(cy: CountyYear, summary: pd.DataFrame, charts: dict[str, str | Non
                        f'<td class="pos">{_e(_page(fr, row.get("media_type")))}<br>'
                        f'<span style="font-size:12px;color:#888;white-space:normal">{_e(where)}</span></td>'
                        + _num_td(fr["expected"]) + _num_td(fr["actual"]) + "</tr>")
+            ev = (evidence or {}).get(fr["_i"])
+            if ev and (ev.get("images") or ev.get("html")):
+                out.append(_evidence_html(fr, ev))
         out.append("</table></section>")
     if clean:
         items = "、".join(
             (f'<a id="a-{_e(r["agency_id"])}" href="{_e(r["document_url"])}">{_e(r["agency_name"])}</a>'
              if r.get("document_url") else _e(r["agency_name"])) for r in clean)
         out.append(f'<div class="clean"><span class="pill ok">未发现问题</span> {items}</div>')
+    out += _yoy_html(cy, summary)
+    out += _corrections_html(cy)
     # Charts
     if any(charts.values()):
         out.append("<h2>图表</h2>")
@@ -256,9 +403,10 @@ def html_page(cy: CountyYear, summary: pd.DataFrame, charts: dict[str, str | Non
     return "\n".join(out)
 
 
-def markdown(cy: CountyYear, summary: pd.DataFrame, chart_files: dict[str, str]) -> str:
+def markdown(cy: CountyYear, summary: pd.DataFrame, chart_files: dict[str, str],
+             evidence_files: dict | None = None) -> str:
     county, year = cy.county["county"], cy.year
-    f = cy.findings
+    f = cy.findings.assign(_i=cy.findings.index)
     lines = [f"# {county} {year} 年度政府信息公开工作年度报告审查报告", "",
              f"统计年度 {year} · 生成于 {datetime.now():%Y-%m-%d %H:%M} · "
              f"错误 {int((f['severity'] == 'error').sum())} 个，提示 {int((f['severity'] == 'warning').sum())} 个", "",
@@ -304,8 +452,38 @@ def markdown(cy: CountyYear, summary: pd.DataFrame, chart_files: dict[str, str])
                          f"{_page(fr, r.get('media_type'))} | {_num(fr['expected'])} | "
                          f"{_num(fr['actual'])} |")
         lines.append("")
+        for fr in _sorted_findings(mine).to_dict("records"):
+            for page, path in (evidence_files or {}).get(fr["_i"], ()):
+                lines += [f"![{fr['check_name']}：原文第 {page} 页]({path})", ""]
     if clean:
         lines += ["未发现问题：" + "、".join(clean), ""]
+    y = cy.yoy
+    if y is not None and not y.empty:
+        y = y[y["value"].notna() | y["previous_value"].notna()]
+        lines += ["## 与上年比较", "", f"| 机构 | 指标 | {year - 1} 年 | {year} 年 | 变化 | 变化率 | |",
+                  "|---|---|---:|---:|---:|---:|---|"]
+        order = {m: i for i, m in enumerate(YOY_ORDER)}
+        y = y.assign(_o=y["metric"].map(order)).sort_values(["agency", "_o"])
+        for r in y.to_dict("records"):
+            pct = r.get("change_pct")
+            lines.append(f"| {r['agency']} | {r.get('metric_label') or r['metric']} | "
+                         f"{_num(r['previous_value'])} | {_num(r['value'])} | {_signed(r['change'])} | "
+                         f"{'—' if pct is None or pd.isna(pct) else f'{pct:+.1f}%'} | "
+                         f"{'**变化较大**' if big_change(r) else ''} |")
+        lines.append("")
+    c = cy.corrections
+    if c is not None and not c.empty:
+        lines += ["## 更正记录", "", "| 行 | 机构 | 单元格 | 原文 | 原值 | 更正为 | 理由 | 更正人 | 日期 | 状态 |",
+                  "|---:|---|---|---|---:|---:|---|---|---|---|"]
+        for r in c.to_dict("records"):
+            status = CORRECTION_STATUS_ZH.get(r["status"], r["status"])
+            if r["status"] == "rejected":
+                status += f"：{r.get('rejected_because')}"
+            lines.append(f"| {r['line']} | {r.get('agency_name') or '—'} | {_correction_cell(r)} | "
+                         f"{r.get('raw_text') if r.get('raw_text') is not None else '—'} | "
+                         f"{_num(r.get('previous_value'))} | {r.get('value') or ''} | {r.get('reason') or ''} | "
+                         f"{r.get('author') or ''} | {r.get('date') or ''} | {status} |".replace("\n", " "))
+        lines.append("")
     lines += ["## 检查项说明", "", "| 检查项 | 类别 | 核对内容 |", "|---|---|---|"]
     lines += [f"| {c.title_zh} (`{c.name}`) | {SEVERITY_ZH[c.severity]} | "
               f"{COMPARES_ZH.get(c.name, c.compares)} |" for c in CHECKS]

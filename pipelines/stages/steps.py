@@ -17,11 +17,12 @@ from typing import Callable
 
 import pandas as pd
 
-from pipelines.checks.suite import all_findings, narratives
+from pipelines.checks.suite import all_findings, extraction_findings, narratives
 from pipelines.crawl import crawl_source
 from pipelines.document.batch import Job, extract_all
 from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
+from pipelines.load import corrections as corr
 from pipelines.load import export, warehouse
 from pipelines.load.build import DOC_COLUMNS, build_frames, county_id
 from pipelines.core.lake import check_lake
@@ -217,6 +218,8 @@ def inputs_fingerprint(settings: Settings, docs: pd.DataFrame, store: ResultStor
     for path in _BUILD_CODE:
         h.update(path.read_bytes())
     h.update(settings.sources_file.read_bytes())
+    if settings.corrections_file.is_file():  # a changed corrections file is a new warehouse
+        h.update(b"corrections:" + settings.corrections_file.read_bytes())
     rows = []
     for d in docs.to_dict("records"):
         result = store.get(d["sha256"]) if isinstance(d.get("sha256"), str) else None
@@ -263,7 +266,8 @@ def build(settings: Settings, run_id: str | None = None) -> dict:
     crawl_log = (pd.read_json(log_path, lines=True, dtype=False) if log_path.exists()
                  and log_path.stat().st_size else pd.DataFrame())
     frames = build_frames(docs, ResultStore(settings.lake), sources, previous,
-                          run_id or uuid.uuid4().hex[:12], pd.Timestamp.now(), crawl_log)
+                          run_id or uuid.uuid4().hex[:12], pd.Timestamp.now(), crawl_log,
+                          corr.read_file(settings.corrections_file))
     for name, frame in frames.tables.items():
         write_stage(settings, name, _parquet_safe(frame))
     (settings.stage_dir / "run.json").write_text(json.dumps(frames.run, default=str))
@@ -287,6 +291,8 @@ def find_issues(settings: Settings) -> pd.DataFrame:
     frames = stage_frames(settings, names + ["reports", "agencies", "unmapped_cells"])
     # The opening narrative of each report, for the narrative-against-table check.
     frames["narratives"] = narratives(frames["reports"], ResultStore(settings.lake))
+    frames["extraction_findings"] = extraction_findings(frames["reports"],
+                                                        ResultStore(settings.lake))
     sources = crawl_sources(settings)
     frames["crawl_sources"] = sources.assign(county_id=[county_id(c) for c in sources["county"]])
     findings = with_county(all_findings(frames), frames["agencies"])
@@ -305,7 +311,7 @@ def with_county(findings: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.Dat
 # --- publish: the one DuckDB writer ---------------------------------------------------------
 
 ALL_TABLES = (DIMENSION_TABLES + FACT_TABLES + tuple(f"{t}_superseded" for t in FACT_TABLES)
-              + ("quality_issues", "unmapped_cells", "crawl_log", "runs"))
+              + ("quality_issues", "unmapped_cells", "crawl_log", "runs", "corrections"))
 
 
 def publish(settings: Settings) -> dict:

@@ -281,3 +281,27 @@ def test_no_identity_compared_over_a_cell_the_template_expects_but_not_placed():
     found = all_findings(frames)
     assert "applications_results_total" not in set(found["check_name"])
     assert "applications_row_total" in set(found["check_name"])
+
+
+def test_cells_held_back_are_not_read_as_the_reports_arithmetic_error():
+    # OCR could not verify 自然人 of （一）, nor a part of the 行政复议 block: they are in
+    # unmapped_cells, not facts. The row, column and block they belong to are not compared
+    # (an extractor's gap is not the agency's error); the gate's own finding says so instead.
+    c = two_clean_years()
+    c.facts[APPS] = [r for r in c.facts[APPS] if not (
+        r["report_id"] == "r21" and r["row_code"] == "granted" and r["applicant"] == "natural_person")]
+    c.facts[REV] = [r for r in c.facts[REV] if not (
+        r["report_id"] == "r21" and r["proceeding"] == "review" and r["outcome"] == "upheld")]
+    frames = c.frames()
+    frames["unmapped_cells"] = pd.DataFrame([
+        {"report_id": "r21", "section": s, "label": "", "raw_text": "8", "page": 2,
+         "reason": "OCR reading not verified"} for s in ("applications", "review_litigation")])
+    frames["extraction_findings"] = pd.DataFrame([{
+        "report_id": "r21", "agency_id": "局", "report_year": 2021, "check_name": "ocr_unverified",
+        "severity": "warning", "section": "applications", "detail": "第2页 I2 …",
+        "expected": 3.0, "actual": 8.0, "cells": "", "page": 2}])
+    found = all_findings(frames)
+    assert (found["severity"] == "warning").all(), found[["check_name", "detail"]]
+    assert set(found["check_name"]) == {"ocr_unverified", "template_rows_missing"}
+    ocr = found[found["check_name"] == "ocr_unverified"].iloc[0]
+    assert ocr["page"] == 2 and ocr["expected"] == 3.0

@@ -53,7 +53,10 @@ def test_report_lists_each_agencys_findings_with_cells_and_links(report_2022):
 
 def test_report_is_offline_with_live_text_charts(report_2022):
     _, page, md = report_2022
-    assert not re.search(r"<(script|link|img)\b", page)  # no CDN, nothing fetched
+    assert not re.search(r"<(script|link)\b", page)  # no CDN, nothing fetched
+    # Images (the evidence beside findings) only inline, as data: URIs.
+    assert all(src.startswith("data:image/png;base64,")
+               for src in re.findall(r"<img\b[^>]*\bsrc=\"([^\"]*)\"", page))
     assert not re.search(r"""(src|href)=["']//""", page) and "@import" not in page
     svgs = re.findall(r"<svg\b.*?</svg>", page, flags=re.S)
     assert len(svgs) == 2

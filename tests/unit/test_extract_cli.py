@@ -67,7 +67,8 @@ def test_json_of_a_partial_report_places_what_it_can_and_raises_no_false_error()
     assert ("template_rows_missing", "warning") in checks
     assert not [f for f in out["quality_issues"] if f["severity"] == "error"]
     row = out["fact_applications"][0]
-    assert set(row) == {"report_id", "row_code", "applicant", "value", "raw_text", "page"}
+    assert set(row) == {"report_id", "row_code", "applicant", "value", "raw_text", "page",
+                        "bbox"}  # bbox: the cell's box on its page (issue 14)
 
 
 def test_a_url_served_on_localhost_reads_like_the_file(server):

@@ -75,17 +75,21 @@ def test_code_checks_list_exactly_the_template_codes(ddl):
         assert set(re.findall(r"'([a-z_]+)'", expr)) == set(dim.code_list), dim.column
 
 
+# By name: columns added later (nullable, e.g. confidence) need no change here.
+APPS_COLS = "(report_id, agency_id, report_year, row_code, applicant, value, raw_text, page)"
+
+
 def test_constraints_reject_bad_rows(ddl):
     con = ddl.cursor()
     with pytest.raises(duckdb.ConstraintException):
-        con.execute("INSERT INTO fact_applications VALUES ('r', 'a', 2021, 'granted_typo', "
-                    "'total', 1, '1', NULL)")
-    con.execute("INSERT INTO fact_applications VALUES ('r', 'a', 2021, 'granted', 'total', 1, "
-                "'1', NULL)")
+        con.execute(f"INSERT INTO fact_applications {APPS_COLS} VALUES ('r', 'a', 2021, "
+                    "'granted_typo', 'total', 1, '1', NULL)")
+    con.execute(f"INSERT INTO fact_applications {APPS_COLS} VALUES ('r', 'a', 2021, 'granted', "
+                "'total', 1, '1', NULL)")
     try:
         with pytest.raises(duckdb.ConstraintException):  # one row per printed cell
-            con.execute("INSERT INTO fact_applications VALUES ('r', 'a', 2021, 'granted', "
-                        "'total', 2, '2', NULL)")
+            con.execute(f"INSERT INTO fact_applications {APPS_COLS} VALUES ('r', 'a', 2021, "
+                        "'granted', 'total', 2, '2', NULL)")
         with pytest.raises(duckdb.ConstraintException):
             con.execute("INSERT INTO reports (report_id, format, media_type, status, is_current, "
                         "first_seen, last_seen) VALUES ('x', '2020', 'pdf', 'ok', false, "

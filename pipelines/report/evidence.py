@@ -1,0 +1,246 @@
+"""Evidence beside each finding: the printed cells it involves, as the reviewer would see them.
+
+PDF (text or scanned alike): the page rendered with pdfium, cropped to the rows of the cells
+involved (the whole width, so the row labels show) with those cells outlined; one PNG per page
+the cells are on. HTML: the table rows holding the cells, the cells highlighted, re-read from
+the stored document with the same parser and normaliser the pipeline used.
+
+Everything here is best effort: a document that is no longer in the raw store, or one read
+differently now, gives no evidence (the finding is still listed with its cells as text).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Callable
+
+import pandas as pd
+
+from pipelines.core.charset import decode_html
+from pipelines.normalise.model import TABLE_OF_SECTION
+from pipelines.normalise.sections import normalise
+from pipelines.parse import html_tables
+
+SCALE = 1.5  # 108 dpi: print-sized text, small files
+PAD = 16.0  # points of context above and below the cells
+MARGIN = 24.0  # points kept left and right of the outermost cells on the page
+OUTLINE = (211, 47, 47, 255)
+FILL = (255, 235, 59, 70)
+
+
+class PdfPages:
+    """One PDF opened once; its pages rendered once, on demand."""
+
+    def __init__(self, data: bytes):
+        import pypdfium2 as pdfium
+
+        self.doc = pdfium.PdfDocument(data)
+        self._images: dict[int, object] = {}
+
+    def image(self, page: int):
+        if page not in self._images:
+            p = self.doc[page - 1]
+            self._images[page] = p.render(scale=SCALE).to_pil().convert("RGB")
+            p.close()
+        return self._images[page]
+
+    def close(self) -> None:
+        self.doc.close()
+
+
+def pdf_crops(pages: PdfPages, boxes: list[tuple[int, list[float]]],
+              page_cells: dict[int, list[list[float]]] | None = None) -> list[tuple[int, bytes]]:
+    """(page, PNG) per page holding one of `boxes` ((page, [x0, top, x1, bottom]) in points from
+    the page's top-left): the rows of the cells, across the table's width, cells outlined.
+    `page_cells`: every fact cell of that page, to find the table's left and right edges."""
+    from PIL import Image, ImageDraw
+
+    by_page: dict[int, list[list[float]]] = {}
+    for page, box in boxes:
+        by_page.setdefault(int(page), []).append([float(v) for v in box])
+    out = []
+    for page, bxs in sorted(by_page.items()):
+        img = pages.image(page)
+        w, h = img.size
+        every = (page_cells or {}).get(page) or bxs
+        left = max(0.0, min(b[0] for b in every) - 200.0)  # the label columns left of the values
+        right = min(w / SCALE, max(b[2] for b in every) + MARGIN)
+        top = max(0.0, min(b[1] for b in bxs) - PAD)
+        bottom = min(h / SCALE, max(b[3] for b in bxs) + PAD)
+        crop = img.crop((int(left * SCALE), int(top * SCALE), int(right * SCALE),
+                         int(bottom * SCALE))).convert("RGBA")
+        overlay = Image.new("RGBA", crop.size, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(overlay)
+        for x0, y0, x1, y1 in bxs:
+            rect = ((x0 - left) * SCALE, (y0 - top) * SCALE, (x1 - left) * SCALE, (y1 - top) * SCALE)
+            draw.rectangle(rect, fill=FILL, outline=OUTLINE, width=3)
+        shown = Image.alpha_composite(crop, overlay).convert("P", palette=Image.ADAPTIVE, colors=64)
+        buf = io.BytesIO()
+        shown.save(buf, format="PNG", optimize=True)
+        out.append((page, buf.getvalue()))
+    return out
+
+
+def page_thumbnail(pages: PdfPages, page: int, width: int = 420) -> bytes:
+    """A whole page, small: for a finding that names a page but no cell."""
+    img = pages.image(page)
+    ratio = width / img.size[0]
+    small = img.resize((width, int(img.size[1] * ratio))).convert("P", palette=1, colors=64)
+    buf = io.BytesIO()
+    small.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+class HtmlCells:
+    """An HTML report re-read as grids; each placed fact → the table row(s) holding its cell."""
+
+    def __init__(self, data: bytes):
+        doc = html_tables.parse(decode_html(data)[0])
+        grids = [html_tables.table_to_grid(t) for t in html_tables.innermost_tables(doc)]
+        # Tag every cell with where it is: the normaliser hands the tag back on the fact it
+        # places, as it hands back a PDF cell's box (HTML cells have none).
+        for gi, grid in enumerate(grids):
+            for row in grid.cells:
+                for cell in row:
+                    if cell is not None:
+                        cell.bbox = (gi, cell.row, cell.col, 0)
+        self.grids = grids
+        self.where: dict[tuple[str, str, str], tuple[int, object]] = {}
+        by_tag = {}
+        for gi, grid in enumerate(grids):
+            for row in grid.cells:
+                for cell in row:
+                    if cell is not None:
+                        by_tag[(gi, cell.row, cell.col)] = cell
+        for fact in normalise(grids).facts:
+            if fact.bbox is None:
+                continue
+            gi, r, c, _ = (int(v) for v in fact.bbox)
+            self.where[(TABLE_OF_SECTION[fact.section], fact.dim1, fact.dim2)] = (gi, by_tag[(gi, r, c)])
+
+    def rows_html(self, cells: list[tuple[str, str, str]]) -> str | None:
+        """The rows holding `cells` ((table, dim1, dim2)) under their table's header rows, those
+        cells highlighted; columns kept aligned (a merged cell is repeated on each row shown)."""
+        hit = [self.where[k] for k in cells if k in self.where]
+        if not hit:
+            return None
+        marked = {id(cell) for _, cell in hit}
+        shown: dict[int, set[int]] = {}
+        for gi, cell in hit:
+            shown.setdefault(gi, set()).update(range(cell.row, cell.row + cell.rowspan))
+        out = ['<table class="ev">']
+        for gi in sorted(shown):
+            grid = self.grids[gi]
+            rows = sorted(shown[gi] | set(_header_rows(grid)))
+            last = None
+            for r in rows:
+                if last is not None and r > last + 1:
+                    out.append(f'<tr class="gap"><td colspan="{grid.n_cols}">…</td></tr>')
+                last = r
+                tds = []
+                c = 0
+                while c < len(grid.cells[r]):
+                    cell = grid.cells[r][c]
+                    if cell is None:
+                        tds.append("<td></td>")
+                        c += 1
+                        continue
+                    span = min(cell.col + cell.colspan, len(grid.cells[r])) - c
+                    cls = "hit" if id(cell) in marked else ("head" if r in _header_rows(grid) else "")
+                    text = html.escape(cell.text.strip()) or "&nbsp;"
+                    attrs = (f' class="{cls}"' if cls else "") + (f' colspan="{span}"' if span > 1 else "")
+                    tds.append(f"<td{attrs}>{text}</td>")
+                    c += max(span, 1)
+                out.append("<tr>" + "".join(tds) + "</tr>")
+        out.append("</table>")
+        return "".join(out)
+
+
+def _header_rows(grid) -> list[int]:
+    """The leading rows without a number: the table's header (at most four rows)."""
+    out = []
+    for r in range(min(grid.n_rows, 4)):
+        texts = [c.text.strip() for c in grid.row_cells(r) if c.row == r]
+        if any(t and t.replace(",", "").isdigit() for t in texts):
+            break
+        out.append(r)
+    return out
+
+
+class Evidence:
+    """Per report, the evidence of a finding's cells (documents read lazily, once each)."""
+
+    def __init__(self, read_document: Callable[[str], bytes | None],
+                 facts: dict[str, object]):
+        self.read_document = read_document
+        self.facts = facts  # table → its facts frame (report_id, codes, page, bbox)
+        self._pdf: dict[str, PdfPages | None] = {}
+        self._html: dict[str, HtmlCells | None] = {}
+        self._boxes: dict[tuple, tuple[int, list[float]]] | None = None
+        self._page_cells: dict[tuple[str, int], list[list[float]]] = {}
+
+    def _index(self) -> None:
+        from pipelines.checks.findings import DIMS
+
+        self._boxes = {}
+        for table, (d1, d2) in DIMS.items():
+            f = self.facts.get(table)
+            if f is None or "bbox" not in f or f.empty:
+                continue
+            for rid, a, b, page, box in f[["report_id", d1, d2, "page", "bbox"]].itertuples(index=False):
+                if box is None or pd.isna(page) or len(box) != 4:
+                    continue
+                self._boxes[(table, rid, a, b)] = (int(page), list(box))
+                self._page_cells.setdefault((rid, int(page)), []).append(list(box))
+
+    def _open_pdf(self, sha: str) -> PdfPages | None:
+        if sha not in self._pdf:
+            data = self.read_document(sha)
+            try:
+                self._pdf[sha] = PdfPages(data) if data else None
+            except Exception:  # not a PDF any more, damaged: no evidence, no crash
+                self._pdf[sha] = None
+        return self._pdf[sha]
+
+    def _open_html(self, sha: str) -> HtmlCells | None:
+        if sha not in self._html:
+            data = self.read_document(sha)
+            try:
+                self._html[sha] = HtmlCells(data) if data else None
+            except Exception:
+                self._html[sha] = None
+        return self._html[sha]
+
+    def for_finding(self, report: dict, cells: list[tuple], page) -> dict:
+        """{"images": [(page, png)], "html": str | None} for one finding of `report`
+        (a reports row: report_id, sha256, media_type); cells as (table, dim1, dim2, raw)."""
+        if self._boxes is None:
+            self._index()
+        rid, sha, media = report.get("report_id"), report.get("sha256"), report.get("media_type")
+        if not rid or not isinstance(sha, str):
+            return {"images": [], "html": None}
+        if media == "pdf":
+            pages = self._open_pdf(sha)
+            if pages is None:
+                return {"images": [], "html": None}
+            boxes = [self._boxes[(t, rid, a, b)] for t, a, b, *_ in cells
+                     if (t, rid, a, b) in self._boxes]
+            try:
+                if boxes:
+                    per_page = {p: self._page_cells.get((rid, p), []) for p, _ in boxes}
+                    return {"images": pdf_crops(pages, boxes, per_page), "html": None}
+                if page is not None and not pd.isna(page):
+                    return {"images": [(int(page), page_thumbnail(pages, int(page)))], "html": None}
+            except Exception:
+                return {"images": [], "html": None}
+        elif media == "html" and cells:
+            doc = self._open_html(sha)
+            if doc is not None:
+                return {"images": [], "html": doc.rows_html([(t, a, b) for t, a, b, *_ in cells])}
+        return {"images": [], "html": None}
+
+    def close(self) -> None:
+        for p in self._pdf.values():
+            if p is not None:
+                p.close()

@@ -1,0 +1,180 @@
+"""The reviewer's report as a workbook (openpyxl) that opens in Excel and WPS.
+
+Sheets: 汇总 (one row per agency), 问题清单 (every finding with its page and cells), 三 / 二 / 四
+(the year's facts with Chinese labels, in template order), 更正记录 (the corrections file's rows
+for the year). Every sheet: a bold frozen header row with a filter, column widths from the
+content (a CJK character counts two), numbers stored as numbers with a number format.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipelines.checks.findings import CHECK_BY_NAME, DIMS, LABELS, SECTION_ZH, cell_label
+from pipelines.core.registry import dimensions
+from pipelines.report.data import LEVEL_ZH, CountyYear
+
+SEVERITY_ZH = {"error": "错误", "warning": "提示"}
+STATUS_ZH = {"ok": "已读取", "partial": "部分读取", "failed": "无法读取", "needs_ocr": "图片版",
+             "unsupported": "无法处理", None: "未找到"}
+INT = "#,##0"
+DEC = "#,##0.##"
+HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
+ERROR_FILL = PatternFill("solid", fgColor="FDECEA")
+SHEETS = ("汇总", "问题清单", "三", "二", "四", "更正记录")
+FACT_SHEETS = (("三", "fact_applications"), ("二", "fact_proactive"), ("四", "fact_review_litigation"))
+ORDER = {(d.column, c.code): i for _, d in dimensions() for i, c in enumerate(d.codes)}
+
+
+def _width(v) -> float:
+    text = "" if v is None else str(v)
+    return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
+
+
+def _clean(v):
+    if v is None:
+        return None
+    if isinstance(v, float) and pd.isna(v):
+        return None
+    if v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        try:
+            return v.item()
+        except (ValueError, AttributeError):
+            pass
+    return v
+
+
+def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list],
+           formats: dict[int, str] | None = None, wrap: set[int] | None = None,
+           error_rows: set[int] | None = None) -> None:
+    ws = wb.create_sheet(title)
+    ws.append(header)
+    for row in rows:
+        ws.append([_clean(v) for v in row])
+    bold = Font(bold=True)
+    for cell in ws[1]:
+        cell.font = bold
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center")
+    ws.freeze_panes = "B2"
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    for j, name in enumerate(header, start=1):
+        letter = get_column_letter(j)
+        widest = max([_width(name)] + [_width(r[j - 1]) for r in rows[:500]])
+        limit = 60 if j - 1 in (wrap or ()) else 40
+        ws.column_dimensions[letter].width = max(6.0, min(limit, widest + 2))
+        fmt = (formats or {}).get(j - 1)
+        if fmt or j - 1 in (wrap or ()):
+            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                if fmt:
+                    cell.number_format = fmt
+                if j - 1 in (wrap or ()):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i in error_rows or ():
+        for cell in ws[i + 2]:
+            cell.fill = ERROR_FILL
+
+
+def write(cy: CountyYear, summary: pd.DataFrame, path: Path) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    year = cy.year
+    # 汇总
+    header = ["机构", "级别", "报告状态", "表格版本", "新收申请", "予以公开", "部分公开", "不予公开",
+              "办理结果总计", "行政复议", "行政诉讼", "错误", "提示", "原文链接"]
+    rows, errs = [], set()
+    for i, r in enumerate(summary.to_dict("records")):
+        rows.append([r["agency_name"], LEVEL_ZH.get(r["level"], r["level"]),
+                     STATUS_ZH.get(r.get("status"), r.get("status")), r.get("format"),
+                     r.get("received"), r.get("granted"), r.get("partially_granted"),
+                     r.get("withheld"), r.get("results_total"), r.get("review"),
+                     r.get("litigation"), r["errors"], r["warnings"], r.get("document_url")])
+        if r["errors"]:
+            errs.add(i)
+    _sheet(wb, "汇总", header, rows, {j: INT for j in range(4, 13)}, error_rows=errs)
+
+    # 问题清单
+    names = cy.agencies.set_index("agency_id")["agency_name"].to_dict()
+    docs = cy.reports.set_index("report_id")["document_url"].to_dict() if len(cy.reports) else {}
+    header = ["机构", "年度", "类别", "检查项", "检查代码", "部分", "问题说明", "涉及单元格（原文）",
+              "页码", "应为", "实为", "原文链接"]
+    rows, errs = [], set()
+    f = cy.findings.sort_values(["agency_id", "severity", "check_name"], kind="stable")
+    for i, fr in enumerate(f.to_dict("records")):
+        check = CHECK_BY_NAME.get(fr["check_name"])
+        cells = "；".join(f"{cell_label(t, a, b)}＝{'空白' if raw in (None, '') else raw}"
+                         for t, a, b, raw in (fr.get("cell_list") or []))
+        rows.append([names.get(fr["agency_id"], fr["agency_id"]), fr["report_year"],
+                     SEVERITY_ZH.get(fr["severity"], fr["severity"]),
+                     check.title_zh if check else fr["check_name"], fr["check_name"],
+                     SECTION_ZH.get(fr["section"], fr["section"]), fr["detail"], cells or None,
+                     fr.get("page"), fr.get("expected"), fr.get("actual"),
+                     docs.get(fr["report_id"])])
+        if fr["severity"] == "error":
+            errs.add(i)
+    _sheet(wb, "问题清单", header, rows, {1: "0", 8: "0", 9: DEC, 10: DEC}, wrap={6, 7},
+           error_rows=errs)
+
+    # 三 / 二 / 四: the year's facts with labels, in template order
+    year_ids = set(cy.year_reports["report_id"])
+    for title, table in FACT_SHEETS:
+        d1, d2 = DIMS[table]
+        facts = cy.facts[table]
+        facts = facts[facts["report_id"].isin(year_ids)].copy()
+        facts["_name"] = facts["agency_id"].map(names)
+        facts["_o1"] = [ORDER.get((d1, c), 99) for c in facts[d1]]
+        facts["_o2"] = [ORDER.get((d2, c), 99) for c in facts[d2]]
+        facts = facts.sort_values(["_name", "_o1", "_o2"])
+        header = ["机构", "年度", "行", "列", "数值"] + (["单位"] if table == "fact_proactive" else []) \
+            + ["原文", "页码", "更正", "行代码", "列代码"]
+        rows = []
+        for r in facts.to_dict("records"):
+            rows.append([r["_name"], r["report_year"], LABELS[d1].get(r[d1], r[d1]),
+                         LABELS[d2].get(r[d2], r[d2]), r["value"]]
+                        + ([r.get("unit")] if table == "fact_proactive" else [])
+                        + [r["raw_text"], r.get("page"), r.get("correction_id"), r[d1], r[d2]])
+        value_fmt = DEC if table == "fact_proactive" else INT
+        page_col = 7 if table == "fact_proactive" else 6
+        _sheet(wb, title, header, rows, {1: "0", 4: value_fmt, page_col: "0"})
+
+    # 更正记录
+    header = ["行号", "机构", "表", "单元格", "原文", "原值", "更正为", "理由", "更正人", "日期", "状态",
+              "未采用原因", "更正编号", "sha256"]
+    rows, errs = [], set()
+    c = cy.corrections if cy.corrections is not None else pd.DataFrame()
+    for i, r in enumerate(c.to_dict("records")):
+        t = r.get("table_name")
+        cell = "—"
+        if t in DIMS:
+            d1, d2 = DIMS[t]
+            if r.get(d1) and r.get(d2):
+                cell = cell_label(t, r[d1], r[d2])
+        value = pd.to_numeric(pd.Series([r.get("value")]), errors="coerce").iloc[0]
+        rows.append([r["line"], r.get("agency_name"), t, cell, r.get("raw_text"),
+                     r.get("previous_value"), value if pd.notna(value) else r.get("value"),
+                     r.get("reason"), r.get("author"), r.get("date"),
+                     "已采用" if r["status"] == "applied" else "未采用", r.get("rejected_because"),
+                     r.get("correction_id"), r.get("sha256")])
+        if r["status"] != "applied":
+            errs.add(i)
+    _sheet(wb, "更正记录", header, rows, {0: "0", 5: DEC, 6: DEC}, wrap={7, 11}, error_rows=errs)
+
+    wb.properties.title = f"{cy.county['county']} {year} 年度政府信息公开工作年度报告审查报告"
+    wb.properties.creator = "gongkai"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".xlsx.tmp")
+    os.close(fd)
+    wb.save(tmp)
+    os.replace(tmp, path)
+    return path
