@@ -48,6 +48,9 @@ CREATE TABLE reports (
     extractor_version VARCHAR,
     facts_placed  INTEGER NOT NULL DEFAULT 0,
     cells_unmapped INTEGER NOT NULL DEFAULT 0,
+    publisher     VARCHAR,
+    index_no      VARCHAR,
+    doc_no        VARCHAR,
     read_by       VARCHAR CHECK (read_by IN ('text', 'html', 'docx', 'ocr')),
     CHECK (NOT is_current OR (agency_id IS NOT NULL AND report_year IS NOT NULL))
 );
@@ -278,7 +281,7 @@ COMMENT ON COLUMN reports.document_url IS 'Where the document was fetched from (
 COMMENT ON COLUMN reports.media_type IS 'pdf, html, docx, doc or other.';
 COMMENT ON COLUMN reports.sha256 IS 'sha256 of the stored bytes (raw/<sha256[:2]>/<sha256>); NULL when the download failed.';
 COMMENT ON COLUMN reports.pages IS 'Number of pages of a PDF; NULL for HTML.';
-COMMENT ON COLUMN reports.published_on IS 'The publication date the portal lists.';
+COMMENT ON COLUMN reports.published_on IS 'The publication date the portal lists; where the list gives none, the 发布日期 of the detail page''s metadata table.';
 COMMENT ON COLUMN reports.fetched_at IS 'When the document was last fetched.';
 COMMENT ON COLUMN reports.status IS 'ok, partial (some cells could not be placed: see unmapped_cells), failed (see error), needs_ocr (no text layer) or unsupported.';
 COMMENT ON COLUMN reports.error IS 'Why the report is not ok, in words.';
@@ -289,6 +292,9 @@ COMMENT ON COLUMN reports.county_id IS 'The county of the source whose portal li
 COMMENT ON COLUMN reports.extractor_version IS 'Digest of the extraction code that read it.';
 COMMENT ON COLUMN reports.facts_placed IS 'Number of cells with a number placed into fact tables.';
 COMMENT ON COLUMN reports.cells_unmapped IS 'Number of cells or rows that went to unmapped_cells.';
+COMMENT ON COLUMN reports.publisher IS 'The publishing body (发布机构) from the detail page''s metadata table; NULL where the page has none.';
+COMMENT ON COLUMN reports.index_no IS 'The index number (索引号) from the detail page''s metadata table; NULL where the page has none.';
+COMMENT ON COLUMN reports.doc_no IS 'The document number (文号) from the detail page''s metadata table; NULL where the page has none or leaves it blank.';
 COMMENT ON COLUMN reports.read_by IS 'How the report was read: text (a PDF''s text layer), html, docx, or ocr (a scanned PDF: only values the table''s arithmetic confirms are facts); NULL when nothing could be read.';
 
 COMMENT ON TABLE fact_applications IS 'Section 三 (收到和处理政府信息公开申请情况): one row per printed cell, row_code × applicant, current reports only.';

@@ -96,8 +96,9 @@ class CheckInputs:
     """What the checks read: the staged frames, as `pipelines.checks.suite` hands them on.
 
     `every`: each fact table over every document (current and superseded); `current`: the
-    current reports' facts only (checks across years); `incomplete`: reports with section 三
-    cells that could not be placed."""
+    current reports' facts only (checks across years); `incomplete`: reports of an unknown
+    format with section 三 cells that could not be placed (where the format is known,
+    `missing` says which comparisons cannot be made)."""
 
     every: dict[str, pd.DataFrame]
     current: dict[str, pd.DataFrame]
@@ -108,6 +109,9 @@ class CheckInputs:
     incomplete: frozenset = field(default_factory=frozenset)
     extracted: pd.DataFrame | None = None  # findings the extraction made itself (FINDING_COLUMNS)
     sources: pd.DataFrame | None = None  # per source, what its crawl found (crawl_empty)
+    # table → report_id → the cells the report's template expects that were not placed
+    # (`pipelines.checks.template.missing_cells`): identities skip comparisons involving them
+    missing: dict = field(default_factory=dict)
 
 
 CheckFunction = Callable[..., list[Finding]]

@@ -55,11 +55,11 @@ def _differ(a: float, b: float) -> bool:
 
 
 def _every_apps(i: CheckInputs):
-    return i.every[APPS], i.incomplete
+    return i.every[APPS], i.incomplete, i.missing.get(APPS)
 
 
 def _every_review(i: CheckInputs):
-    return (i.every[REVIEW],)
+    return i.every[REVIEW], i.missing.get(REVIEW)
 
 
 # --- section 三: a blank 总计, then I2 (rows), I3 and I1 (applicant columns) ------------------
@@ -83,7 +83,8 @@ def _printed_results_total(cells: Cells, col: str) -> float | None:
 
 
 @computes("blank_total", reads=_every_apps)
-def check_blank_totals(apps: pd.DataFrame, incomplete=frozenset()) -> list[Finding]:
+def check_blank_totals(apps: pd.DataFrame, incomplete=frozenset(),
+                       missing: dict | None = None) -> list[Finding]:
     """A row whose 总计 is blank while its applicant columns are not: not compared by I1–I3."""
     findings = []
     meta = fact_meta(apps)
@@ -98,18 +99,21 @@ def check_blank_totals(apps: pd.DataFrame, incomplete=frozenset()) -> list[Findi
 
 
 @computes("applications_row_total", reads=_every_apps)
-def check_row_total(apps: pd.DataFrame, incomplete=frozenset()) -> list[Finding]:
-    """I2, per row: 总计 = 自然人 + the five 法人或其他组织 columns."""
+def check_row_total(apps: pd.DataFrame, incomplete=frozenset(),
+                    missing: dict | None = None) -> list[Finding]:
+    """I2, per row: 总计 = 自然人 + the five 法人或其他组织 columns; not compared in a row with
+    a cell the template expects that was not placed (`missing`)."""
     findings = []
     meta = fact_meta(apps)
+    missing = missing or {}
     for rid, cells in _cells(apps, "row_code", "applicant").items():
+        gap_rows = {r for r, _ in missing.get(rid, frozenset())}
         for row in sorted({r for r, _ in cells}):
             total = cells.get((row, "total"), ABSENT)
             keys, parts = _row_parts(cells, row)
-            if total is None or total is ABSENT or not keys:
-                continue  # blank (blank_total), no total, or no applicant columns printed
-            if rid in incomplete and len(keys) < len(APPLICANT_PARTS):
-                continue  # a part the extractor could not place (or OCR could not verify)
+            if total is None or total is ABSENT or not keys or row in gap_rows:
+                continue  # blank (blank_total), no total, no applicant columns printed, or a
+                # cell of the row not read (not placed, or held back by OCR: `missing`)
             if _differ(parts, total):
                 listed = " + ".join(f"{COL[k[1]]} {fmt(cells[k])}" for k in keys if cells[k])
                 findings.append(finding(
@@ -122,22 +126,30 @@ def check_row_total(apps: pd.DataFrame, incomplete=frozenset()) -> list[Finding]
 
 
 @computes("applications_results_total", reads=_every_apps)
-def check_results_total(apps: pd.DataFrame, incomplete=frozenset()) -> list[Finding]:
+def check_results_total(apps: pd.DataFrame, incomplete=frozenset(),
+                        missing: dict | None = None) -> list[Finding]:
     """I3, per applicant column: （七）总计 = the sum of the result rows.
 
-    `incomplete`: reports with section 三 cells that could not be placed. Their result rows
-    are not all known, so I3 is not compared there: a missing row is the extractor's finding
-    (`template_rows_missing`), not the report's arithmetic."""
+    `missing`: report_id → the (row_code, applicant) cells its template expects that were not
+    placed (`pipelines.checks.template.missing_cells`). A comparison involving one of them is
+    not made: the gap is the extractor's finding (`template_rows_missing`), never the report's
+    arithmetic. `incomplete`: reports whose template is not known (format unknown) but with
+    section 三 cells that could not be placed: their result rows are not all known, so I3 is
+    not compared there."""
     findings = []
     meta = fact_meta(apps)
+    missing = missing or {}
     for rid, cells in _cells(apps, "row_code", "applicant").items():
         if rid in incomplete:
             continue
+        gap = missing.get(rid, frozenset())
         blank_rows = set(_blank_total_rows(cells))
         for col in APPLICANTS:
             printed = _printed_results_total(cells, col)
             if printed is None:
                 continue
+            if any((r, col) in gap for r in RESULT_ROWS + ("results_total",)):
+                continue  # a result cell of the column not read
             result_rows = [r for r in RESULT_ROWS if (r, col) in cells]
             if not result_rows or (col == "total" and blank_rows & set(result_rows)):
                 continue  # a blank 总计 among the rows: the total column is not compared
@@ -154,12 +166,16 @@ def check_results_total(apps: pd.DataFrame, incomplete=frozenset()) -> list[Find
 
 
 @computes("applications_balance", reads=_every_apps)
-def check_balance(apps: pd.DataFrame, incomplete=frozenset()) -> list[Finding]:
-    """I1, per applicant column: 一 + 二 = （七）总计 + 四 (the 勾稽关系 the header prints)."""
+def check_balance(apps: pd.DataFrame, incomplete=frozenset(),
+                  missing: dict | None = None) -> list[Finding]:
+    """I1, per applicant column: 一 + 二 = （七）总计 + 四 (the 勾稽关系 the header prints); not
+    compared in a column where one of these cells was expected but not placed (`missing`)."""
     findings = []
     meta = fact_meta(apps)
+    missing = missing or {}
     involved = ("new_received", "carried_over", "results_total", "carried_forward")
     for rid, cells in _cells(apps, "row_code", "applicant").items():
+        gap = missing.get(rid, frozenset())
         blank_rows = set(_blank_total_rows(cells))
         for col in APPLICANTS:
             printed = _printed_results_total(cells, col)
@@ -170,6 +186,8 @@ def check_balance(apps: pd.DataFrame, incomplete=frozenset()) -> list[Finding]:
             if rid in incomplete and ("carried_forward", col) not in cells:
                 continue  # not placed by the extractor (or not verified by OCR): unknown, not 0
             if col == "total" and blank_rows & set(involved):
+                continue
+            if any((r, col) in gap for r in involved):
                 continue
             left = _sum(cells, [("new_received", col), ("carried_over", col)])
             right = printed + (cells.get(("carried_forward", col)) or 0.0)
@@ -184,13 +202,16 @@ def check_balance(apps: pd.DataFrame, incomplete=frozenset()) -> list[Finding]:
     return findings
 
 
-def check_applications(apps: pd.DataFrame,
-                       incomplete: set | frozenset = frozenset()) -> list[Finding]:
+def check_applications(apps: pd.DataFrame, incomplete: set | frozenset = frozenset(),
+                       missing: dict | None = None) -> list[Finding]:
     """Every check of section 三 tables: blank totals, I2, I3, I1 (for `gongkai extract` and
     tests; the suite runs each registered function on its own). In reading order: per report,
-    its rows (a blank 总计 or I2), then its applicant columns (I3, then I1)."""
-    found = (check_blank_totals(apps, incomplete) + check_row_total(apps, incomplete)
-             + check_results_total(apps, incomplete) + check_balance(apps, incomplete))
+    its rows (a blank 总计 or I2), then its applicant columns (I3, then I1). `missing`: see
+    `check_results_total`."""
+    found = (check_blank_totals(apps, incomplete, missing)
+             + check_row_total(apps, incomplete, missing)
+             + check_results_total(apps, incomplete, missing)
+             + check_balance(apps, incomplete, missing))
     reports = {rid: i for i, rid in enumerate(dict.fromkeys(apps["report_id"]))}
 
     def reading_order(f: Finding) -> tuple:
@@ -204,14 +225,17 @@ def check_applications(apps: pd.DataFrame,
 
 # --- section 四: a blank 总计, then I4 (blocks) -------------------------------------------
 
-def _review_blocks(review: pd.DataFrame):
+def _review_blocks(review: pd.DataFrame, missing: dict | None = None):
     """(meta, proceeding, total, part keys, their sum, listed, cells ref) of every block
-    that prints a 总计 and at least one part."""
+    that prints a 总计 and at least one part, and none of whose cells the template expects was
+    left unplaced (`missing`: report_id → (proceeding, outcome))."""
     meta = fact_meta(review)
     names = LABELS["outcome"]
+    missing = missing or {}
     for rid, cells in _cells(review, "proceeding", "outcome").items():
+        gap = missing.get(rid, frozenset())
         for proceeding in PROCEEDINGS:
-            if (proceeding, "total") not in cells:
+            if (proceeding, "total") not in cells or any(p == proceeding for p, _ in gap):
                 continue
             keys = [(proceeding, p) for p in REVIEW_PARTS if (proceeding, p) in cells]
             if len(keys) < len(REVIEW_PARTS):
@@ -224,29 +248,32 @@ def _review_blocks(review: pd.DataFrame):
 
 
 @computes("blank_total", reads=_every_review)
-def check_review_blank_totals(review: pd.DataFrame) -> list[Finding]:
+def check_review_blank_totals(review: pd.DataFrame,
+                              missing: dict | None = None) -> list[Finding]:
     """A block of section 四 whose 总计 is blank while its parts are not."""
     names = LABELS["proceeding"]
     return [finding(m, "blank_total", "review_litigation",
                     f"{names[proceeding]}：总计栏空白（{listed}）", parts, None, ref)
-            for m, proceeding, total, parts, listed, ref in _review_blocks(review)
+            for m, proceeding, total, parts, listed, ref in _review_blocks(review, missing)
             if total is None and parts]
 
 
 @computes("review_litigation_total", reads=_every_review)
-def check_review_total(review: pd.DataFrame) -> list[Finding]:
-    """I4: in each block 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
+def check_review_total(review: pd.DataFrame, missing: dict | None = None) -> list[Finding]:
+    """I4: in each block 总计 = 维持 + 纠正 + 其他 + 尚未审结; not compared in a block where a
+    cell the template expects was not placed (`missing`: report_id → (proceeding, outcome))."""
     names = LABELS["proceeding"]
     return [finding(m, "review_litigation_total", "review_litigation",
                     f"{names[proceeding]}：总计印为 {total:g}，但 {listed} = {parts:g}，"
                     f"相差 {total - parts:+g}", parts, total, ref)
-            for m, proceeding, total, parts, listed, ref in _review_blocks(review)
+            for m, proceeding, total, parts, listed, ref in _review_blocks(review, missing)
             if total is not None and _differ(parts, total)]
 
 
-def check_review_litigation(review: pd.DataFrame) -> list[Finding]:
-    """Every check of section 四 tables: blank totals and I4, block by block."""
-    found = check_review_blank_totals(review) + check_review_total(review)
+def check_review_litigation(review: pd.DataFrame, missing: dict | None = None) -> list[Finding]:
+    """Every check of section 四 tables: blank totals and I4, block by block (`missing`: see
+    `check_review_total`)."""
+    found = check_review_blank_totals(review, missing) + check_review_total(review, missing)
     reports = {rid: i for i, rid in enumerate(dict.fromkeys(review["report_id"]))}
     return sorted(found, key=lambda f: (reports.get(f.report_id, 0),
                                         PROCEEDINGS.index(parse_cells(f.cells)[1][0][0])))
@@ -258,7 +285,8 @@ def check_review_litigation(review: pd.DataFrame) -> list[Finding]:
 def check_carry_over(apps: pd.DataFrame) -> list[Finding]:
     """Year N's 二 (carried over) against year N−1's 四 (carried forward), same agency.
 
-    Give it the current reports' facts: one report per agency and year."""
+    Give it the current reports' facts: one report per agency and year. Only cells both
+    reports printed and placed are compared (a cell not placed has no row to join)."""
     findings = []
     a = apps[apps["agency_id"].notna() & apps["report_year"].notna()]
     over = a[a["row_code"] == "carried_over"]

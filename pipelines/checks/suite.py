@@ -20,6 +20,7 @@ import pandas as pd
 from pipelines.checks import crawl, extraction, identities, narrative, plausibility, template  # noqa: F401,E501 (they register their checks)
 from pipelines.checks.findings import (FINDING_COLUMNS, CheckInputs, add_pages, finding,
                                        registered)
+from pipelines.core.models import Format
 from pipelines.core.registry import FACT_TABLES
 
 FACTS = FACT_TABLES
@@ -62,11 +63,20 @@ def inputs(frames: dict[str, pd.DataFrame]) -> CheckInputs:
         unmapped = unmapped[unmapped["resolved_by"].isna()]
     incomplete = (frozenset(unmapped.loc[unmapped["section"].isin(INCOMPLETE_SECTIONS),
                                          "report_id"]) if unmapped is not None else frozenset())
+    reports = frames.get("reports")
+    missing: dict = {}
+    if reports is not None and len(reports):
+        missing = template.missing_cells(reports, every)
+        # Where the template is known, `missing` says which comparisons cannot be made; the
+        # fallback (any unplaced cell of 三) stays for reports whose format is unknown.
+        known = set(reports.loc[reports["format"].isin([str(Format.F2019), str(Format.F2021)]),
+                                "report_id"])
+        incomplete = incomplete - known
     return CheckInputs(every=every, current={t: frames[t] for t in FACTS},
-                       reports=frames.get("reports"), agencies=frames.get("agencies"),
+                       reports=reports, agencies=frames.get("agencies"),
                        unmapped=unmapped, narratives=frames.get("narratives"),
-                       incomplete=incomplete, sources=frames.get("crawl_sources"),
-                       extracted=frames.get("extraction_findings"))
+                       incomplete=frozenset(incomplete), sources=frames.get("crawl_sources"),
+                       extracted=frames.get("extraction_findings"), missing=missing)
 
 
 def all_findings(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

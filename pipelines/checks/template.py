@@ -8,7 +8,10 @@ import pandas as pd
 from pipelines.checks.findings import (DIMS, LABELS, SECTION_ZH, TABLE_OF, cells_ref, computes,
                                        finding)
 from pipelines.core.models import Finding, Format, Status
-from pipelines.core.spec import APPLICANTS, APPLICATION_ROWS, OUTCOMES, PROCEEDINGS
+from pipelines.core.spec import OTHER_SUB_ROWS, expected_cells, template_cells
+
+__all__ = ["template_cells", "OTHER_SUB_ROWS", "check_format", "check_unreadable",
+           "check_sections_and_rows", "missing_cells"]
 
 READABLE = (Status.OK, Status.PARTIAL)
 UNREADABLE = {Status.FAILED: "无法读取", Status.NEEDS_OCR: "只有图片、没有文字层（需OCR）",
@@ -17,34 +20,6 @@ UNREADABLE = {Status.FAILED: "无法读取", Status.NEEDS_OCR: "只有图片、�
 
 def _with_reports(i):
     return i.reports is not None and len(i.reports) > 0
-OTHER_SUB_ROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
-
-# Section 二's grid per format: (items, measures) per block of 第二十条.
-_PROACTIVE_GRID = {
-    "2019": ((("regulations", "normative_documents"), ("newly_made", "newly_published",
-                                                       "total_published")),
-             (("administrative_licensing", "other_external_services"),
-              ("previous_year_items", "change", "decisions")),
-             (("administrative_penalty", "administrative_coercion"),
-              ("previous_year_items", "change", "decisions")),
-             (("administrative_fees",), ("previous_year_items", "change")),
-             (("centralized_procurement",), ("procurement_items", "procurement_amount"))),
-    "2021": ((("regulations", "normative_documents"), ("issued", "abolished", "in_force")),
-             (("administrative_licensing",), ("decisions",)),
-             (("administrative_penalty", "administrative_coercion"), ("decisions",)),
-             (("administrative_fees",), ("fee_amount",))),
-}
-
-
-def template_cells(section: str, fmt: str) -> list[tuple[str, str]]:
-    """Every cell the national template of `fmt` prints in `section`, in template order."""
-    if section == "proactive":
-        return [(i, m) for items, measures in _PROACTIVE_GRID[fmt] for i in items
-                for m in measures]
-    if section == "applications":
-        rows = [c.code for c in APPLICATION_ROWS if fmt in c.formats]
-        return [(r, a.code) for r in rows for a in APPLICANTS]
-    return [(p.code, o.code) for p in PROCEEDINGS for o in OUTCOMES]
 
 
 def _present(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, set]]:
@@ -58,6 +33,27 @@ def _present(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, set]]:
             for rid, a, b in f[["report_id", d1, d2]].itertuples(index=False):
                 got.setdefault(rid, set()).add((a, b))
         out[section] = got
+    return out
+
+
+def missing_cells(reports: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> dict[str, dict]:
+    """table → report_id → the cells the report's template expects that were not placed, for
+    readable reports of a known format and the sections they printed (a section not found at
+    all is `section_missing`, and no identity of it can be compared anyway). Identities skip
+    every comparison that involves one of these cells (rule: an extractor's gap is never an
+    arithmetic error)."""
+    present = _present(frames)
+    out: dict[str, dict] = {t: {} for t in TABLE_OF.values()}
+    r = reports[reports["status"].isin([str(s) for s in READABLE])
+                & reports["format"].isin([str(Format.F2019), str(Format.F2021)])]
+    for rid, fmt in r[["report_id", "format"]].itertuples(index=False):
+        for section, table in TABLE_OF.items():
+            got = present[section].get(rid)
+            if not got:
+                continue
+            gap = {c for c in expected_cells(section, str(fmt), got) if c not in got}
+            if gap:
+                out[table][rid] = gap
     return out
 
 
@@ -109,19 +105,16 @@ def check_sections_and_rows(reports: pd.DataFrame, frames: dict[str, pd.DataFram
                 continue
             if fmt not in (Format.F2019, Format.F2021):
                 continue
-            want = template_cells(section, fmt)
+            want = expected_cells(section, fmt, got)
             if section == "applications" and fmt == "2021":
                 printed_rows = {a for a, _ in got}
                 if "other_total" in printed_rows and not printed_rows & set(OTHER_SUB_ROWS):
                     # （六）其他处理 printed as one row: 2019's layout in a 2021 table
-                    want = [c for c in want if c[0] not in OTHER_SUB_ROWS]
                     findings.append(finding(
                         row, "template_rows_missing", section,
                         "（六）其他处理只印了一行（2019 版样式），缺少 2021 版的三个子项："
                         "1.逾期不补正、2.逾期未缴费、3.其他", 3, 0,
                         cells_ref(table, [("other_total", "total")])))
-                else:
-                    want = [c for c in want if c[0] != "other_total"]
             missing = [c for c in want if c not in got]
             if not missing:
                 continue

@@ -107,9 +107,11 @@ def _execute(settings: Settings):
 def cmd_extract(args) -> int:
     from pipelines.cli.extract_one import extract_one
 
+    import httpx
+
     try:
         out = extract_one(args.target)
-    except (OSError, ValueError) as e:  # a missing file or an unreachable URL
+    except (OSError, ValueError, httpx.HTTPError) as e:  # a missing file, a URL that fails
         print(f"gongkai extract: cannot read {args.target}: {e}", file=sys.stderr)
         return 2
     if args.json:

@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.checks.identities import FINDING_COLUMNS, check_applications, check_review_litigation
+from pipelines.checks.template import check_sections_and_rows, missing_cells
+from pipelines.core.models import Format
 from pipelines.core.registry import SECTION, SECTIONS
 from pipelines.document.document import extract_document
 from pipelines.load.build import fact_columns, fact_rows
@@ -34,11 +36,22 @@ def extract_one(target: str) -> dict:
     facts = fact_rows(result, rid)
     frames = {s.table: pd.DataFrame(facts[s.table], columns=fact_columns(s, context=False))
               .assign(agency_id=None, report_year=None) for s in SECTIONS}
-    # OCR holds back cells it cannot verify: comparisons missing one of them are not made.
-    incomplete = ({rid} if result.read_by == "ocr" and any(
-        u.section in ("applications", "unplaced_part") for u in result.unmapped) else set())
-    findings = (check_applications(frames[SECTION["applications"].table], incomplete)
-                + check_review_litigation(frames[SECTION["review_litigation"].table]))
+    apps, review = SECTION["applications"].table, SECTION["review_litigation"].table
+    # The pipeline's rule: no comparison involving a cell the template expects but that was not
+    # placed (the gap is template_rows_missing; OCR holds back the cells it cannot verify, so
+    # they are not placed either); where the format is unknown, no I3 on a
+    # report with unplaced cells of 三.
+    report = pd.DataFrame([{"report_id": rid, "agency_id": None, "report_year": None,
+                            "status": str(result.status), "format": str(result.format)}])
+    missing = missing_cells(report, frames)
+    unplaced = {u.section for u in result.unmapped}
+    incomplete = ({rid} if result.format not in (Format.F2019, Format.F2021)
+                  and unplaced & {"applications", "unplaced_part"} else set())
+    unmapped = pd.DataFrame([{"report_id": rid, "section": u.section} for u in result.unmapped],
+                            columns=["report_id", "section"])
+    findings = (check_applications(frames[apps], incomplete, missing.get(apps))
+                + check_review_litigation(frames[review], missing.get(review))
+                + check_sections_and_rows(report, frames, unmapped))
     issues = [{k: f.row()[k] for k in FINDING_COLUMNS} for f in findings]
     issues += [{k: ({"report_id": rid} | f).get(k) for k in FINDING_COLUMNS}
                for f in result.findings]  # the extraction's own (ocr_unverified)
@@ -49,6 +62,9 @@ def extract_one(target: str) -> dict:
         "title": result.title, "extractor_version": result.extractor_version,
         "read_by": _plain(result.read_by),
         "timings": result.timings,
+        # the detail page's metadata table, where the document is one (HTML) and has it
+        "publisher": result.publisher, "index_no": result.index_no, "doc_no": result.doc_no,
+        "published_on": result.published_on,
         **facts,
         "unmapped_cells": [{"report_id": rid, "section": u.section, "label": u.label,
                             "raw_text": u.raw_text, "page": u.page, "reason": u.reason}

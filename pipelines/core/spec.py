@@ -172,6 +172,51 @@ OUTCOMES = (
     Code("total", "总计", ("总计", "合计")),
 )
 
+# --- Every cell a template prints ---------------------------------------------------------
+
+# Section 二's grid per format: (items, measures) per block of 第二十条.
+_PROACTIVE_GRID = {
+    "2019": ((("regulations", "normative_documents"), ("newly_made", "newly_published",
+                                                       "total_published")),
+             (("administrative_licensing", "other_external_services"),
+              ("previous_year_items", "change", "decisions")),
+             (("administrative_penalty", "administrative_coercion"),
+              ("previous_year_items", "change", "decisions")),
+             (("administrative_fees",), ("previous_year_items", "change")),
+             (("centralized_procurement",), ("procurement_items", "procurement_amount"))),
+    "2021": ((("regulations", "normative_documents"), ("issued", "abolished", "in_force")),
+             (("administrative_licensing",), ("decisions",)),
+             (("administrative_penalty", "administrative_coercion"), ("decisions",)),
+             (("administrative_fees",), ("fee_amount",))),
+}
+
+
+def template_cells(section: str, fmt: str) -> list[tuple[str, str]]:
+    """Every cell the national template of `fmt` prints in `section`, in template order."""
+    if section == "proactive":
+        return [(i, m) for items, measures in _PROACTIVE_GRID[fmt] for i in items
+                for m in measures]
+    if section == "applications":
+        rows = [c.code for c in APPLICATION_ROWS if fmt in c.formats]
+        return [(r, a.code) for r in rows for a in APPLICANTS]
+    return [(p.code, o.code) for p in PROCEEDINGS for o in OUTCOMES]
+
+
+OTHER_SUB_ROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
+
+
+def expected_cells(section: str, fmt: str, printed: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The template cells a report of `fmt` must print in `section`, given the (dim1, dim2) it
+    did print: a 2021 table whose （六）其他处理 is one row (2019's layout) expects that row."""
+    want = template_cells(section, fmt)
+    if section == "applications" and fmt == "2021":
+        rows = {a for a, _ in printed}
+        if "other_total" in rows and not rows & set(OTHER_SUB_ROWS):
+            return [c for c in want if c[0] not in OTHER_SUB_ROWS]
+        return [c for c in want if c[0] != "other_total"]
+    return want
+
+
 # --- Format detection ------------------------------------------------------------------------
 
 FORMAT_WORDS = {

@@ -21,6 +21,8 @@ from pipelines.core.models import ExtractionResult, Format, MediaType, ReadBy, S
 from pipelines.core.registry import SECTION
 from pipelines.core.text import norm
 from pipelines.document.version import EXTRACTOR_VERSION
+from pipelines.normalise.metadata import split_metadata
+from pipelines.normalise.model import EXTRA_ROW
 from pipelines.normalise.sections import READERS, normalise
 from pipelines.parse import docx_tables, html_tables, pdf_tables
 
@@ -33,12 +35,17 @@ def _title_from_text(text: str) -> str | None:
 
 
 def _status(normalised, grids_read: int, where: str) -> tuple[Status, str | None]:
+    """ok, or partial when a table of the template is missing or a printed cell of the template
+    could not be placed. Empty cells of unused areas, tables that are not the template's (the
+    detail page's metadata, the narrative's own) and rows the template does not have are in
+    unmapped_cells but do not make a report partial."""
     if not normalised.sections:
         return Status.FAILED, (f"no table of the national template found ({grids_read} tables "
                                f"read{where})")
     problems = [f"section {SECTION[s].number} table not found" for s in READERS
                 if s not in normalised.sections]
-    placed_unmapped = [u for u in normalised.unmapped if u.section != "other"]
+    placed_unmapped = [u for u in normalised.unmapped if u.section != "other"
+                       and not u.reason.startswith(EXTRA_ROW)]
     if placed_unmapped:
         problems.append(f"{len(placed_unmapped)} cells could not be placed "
                         "(see unmapped_cells)")
@@ -150,6 +157,12 @@ def _extract_into(result: ExtractionResult, data: bytes, media_type: MediaType) 
         result.status = Status.UNSUPPORTED
         result.error = f"unsupported document type ({media_type})"
         return
+    # The detail page's metadata table (索引号, 发布机构 …) is about the report, not of it.
+    metadata, grids = split_metadata(grids)
+    result.publisher = metadata.get("publisher")
+    result.index_no = metadata.get("index_no")
+    result.doc_no = metadata.get("doc_no")
+    result.published_on = metadata.get("published_on")
     normalised = normalise(grids)
     result.format = normalised.format
     result.sections = normalised.sections

@@ -105,7 +105,10 @@ def _report_row(doc: KnownDocument, result: ExtractionResult) -> dict:
         "format": str(result.format), "title": doc.title or result.title,
         "page_url": doc.page_url, "document_url": doc.document_url,
         "media_type": str(warehouse_media_type(doc.media_type)), "sha256": doc.sha256 or None,
-        "pages": result.pages, "published_on": doc.published_on or None,
+        # the list's date first; else the date of the detail page's metadata table
+        "pages": result.pages, "published_on": doc.published_on or result.published_on or None,
+        # the detail page's metadata table, where the document has one
+        "publisher": result.publisher, "index_no": result.index_no, "doc_no": result.doc_no,
         "fetched_at": doc.fetched_at, "status": str(result.status), "error": result.error,
         "read_by": str(result.read_by) if result.read_by else None,
         "extractor_version": result.extractor_version, "facts_placed": result.facts_placed,

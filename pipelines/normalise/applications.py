@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.parse.grid import Cell, Grid, aligned_columns
+from pipelines.parse.grid import Cell, Grid, aligned_columns, dominant
 from pipelines.normalise.labels import NoMatch, leading_chinese_number, leading_number, match_code
-from pipelines.normalise.model import Fact, Unmapped, make_fact
+from pipelines.normalise.model import EXTRA_ROW, Fact, Unmapped, make_fact
 from pipelines.core.spec import APPLICANTS, APPLICATION_ROWS, RESULT_GROUPS, SUB_ITEM_GROUPS
 from pipelines.core.text import norm, parse_value
 
 SECTION = "applications"
 HOLES = "row has fewer cells than the table is wide (empty cells dropped?): its values cannot be placed"
+SHIFTED = ("a number in a label column: the row's cells are shifted, its values cannot be placed "
+           "by their columns")
 _TOP_LEVEL = tuple(c for c in APPLICATION_ROWS if c.group is None)
 _GROUP_CODES = {group: words for group, words in RESULT_GROUPS.values()}
 _GROUP_BY_NUMBER = {num: group for num, (group, _) in RESULT_GROUPS.items()}
@@ -116,6 +118,19 @@ def _sub_item(group: str | None, rest: list[str], joined: str) -> tuple[str, str
     return code.code, group
 
 
+def _category_only(own: list[Cell]) -> bool:
+    """The row's own label cells (not merged ones beside it) name a result category that has
+    sub-items, and nothing else: the category printed as a row above its sub-items. No template
+    row is printed this way (（六）其他处理, a template row of its own, is dealt with once the
+    table is read); a row whose own sub-item label is empty is not this (a missing label)."""
+    return bool(own) and all(norm(c.text) and (_is_results_header(c.text)
+                                               or _group_of_safe(c.text) in _SUB_GROUPS)
+                             for c in own) and any(not _is_results_header(c.text) for c in own)
+
+
+_SUB_GROUPS = tuple(g for g in SUB_ITEM_GROUPS if g != "other")
+
+
 def _group_of_safe(segment: str) -> str | None:
     try:
         return _group_of(segment)
@@ -144,11 +159,12 @@ def _header_rows(grid: Grid) -> int:
 
 def _is_tail(labels: list[str], values: list[Cell]) -> bool:
     """The rest of a row the page break cut: label pieces only (the end of its sub-item label,
-    maybe its category cell running on), no numbering of its own, no values."""
+    maybe its category cell running on), no numbering of its own, no values; or nothing at all
+    but the merged cells running on (a one-line label the break left empty below)."""
     if any(norm(c.text) for c in values):
         return False
     text = [t for t in labels if norm(t) and not _is_results_header(t) and _group_of_safe(t) is None]
-    return bool(text) and all(
+    return not text or all(
         leading_number(t) is None and leading_chinese_number(t) is None
         and not any(w in norm(t) for c in _TOP_LEVEL for w in c.words) for t in text)
 
@@ -264,6 +280,7 @@ class _OpenRow:
     page: int | None = None
     group: str | None = None  # the result category above it
     unmapped: list[Unmapped] = field(default_factory=list)  # its cells, if it stays unplaced
+    grid: Grid | None = None  # the part it is in (for `dominant` when its values are placed)
 
 
 @dataclass
@@ -297,7 +314,7 @@ class _ApplicationsReader:
 
     def finish(self) -> tuple[list[Fact], list[Unmapped]]:
         self._close_open_row()
-        return self.facts, self.unmapped
+        return _other_above_subitems(self.facts, self.unmapped)
 
     def _header(self, grid: Grid) -> tuple[int, dict[int, str]]:
         """The part's header rows and the applicant columns they name (read together with a
@@ -328,11 +345,15 @@ class _ApplicationsReader:
                                               "no applicant column header for this table part"))
         self.colmap = None
 
-    def _split_row(self, grid: Grid, r: int, value_start: int) -> tuple[list[str], list[Cell]]:
-        """A row's label texts and its value cells not yet seen; a number in a label column is
+    def _split_row(self, grid: Grid, r: int, value_start: int
+                   ) -> tuple[list[str], list[Cell], bool]:
+        """A row's label texts and its value cells not yet seen, and whether a label cell of the
+        row's own holds a number (the row's cells are shifted); a number in a label column is
         reported, not read as a label."""
         cells = grid.row_cells(r)
         labels = [c.text for c in cells if c.last_col < value_start]
+        shifted = any(parse_value(c.text).kind == "number" for c in cells
+                      if c.last_col < value_start and c.row == r)
         stray = [c for c in cells if c.last_col < value_start and id(c) not in self.seen
                  and parse_value(c.text).kind == "number"]
         self.seen.update(id(c) for c in stray)
@@ -341,10 +362,10 @@ class _ApplicationsReader:
         labels = [t for t in labels if parse_value(t).kind != "number"]
         values = [c for c in cells if c.col >= value_start and id(c) not in self.seen]
         self.seen.update(id(c) for c in values)
-        return labels, values
+        return labels, values, shifted
 
     def _read_row(self, grid: Grid, r: int, n_header: int, value_start: int) -> None:
-        labels, values = self._split_row(grid, r, value_start)
+        labels, values, shifted = self._split_row(grid, r, value_start)
         if not any(norm(t) for t in labels) and not any(norm(c.text) for c in values):
             return
         label = " ".join(t for t in labels if norm(t))
@@ -356,6 +377,19 @@ class _ApplicationsReader:
             self._join_cut_row(labels)
             return
         self._close_open_row()
+        if _category_only([c for c in grid.row_cells(r) if c.last_col < value_start
+                           and c.row == r and c.rowspan == 1]):
+            # Nothing of the template here: an empty row is an unused area; figures of the
+            # category's own (a subtotal) are a row the template does not have.
+            self.group = row_group(labels) or self.group
+            self.unmapped.extend(Unmapped(SECTION, label, c.text, grid.page,
+                                          f"{EXTRA_ROW}: a result category's own row above its "
+                                          "sub-items") for c in values if norm(c.text))
+            return
+        if shifted:
+            self.unmapped.extend(Unmapped(SECTION, label, c.text, grid.page, SHIFTED)
+                                 for c in values)
+            return
         self.group = row_group(labels) or self.group
         group_before = self.group
         try:
@@ -363,11 +397,12 @@ class _ApplicationsReader:
         except NoMatch as e:
             lost = [Unmapped(SECTION, label, c.text, grid.page, str(e)) for c in values]
             if r == grid.n_rows - 1:  # may be completed by the next page's first row
-                self.open_row = _OpenRow(True, labels, values, grid.page, group_before, lost)
+                self.open_row = _OpenRow(True, labels, values, grid.page, group_before, lost,
+                                         grid)
             else:
                 self.unmapped.extend(lost)
             return
-        self._place(code, label, values, grid.page)
+        self._place(code, label, values, grid.page, grid)
         if r == grid.n_rows - 1:
             self.open_row = _OpenRow(False)
 
@@ -376,26 +411,34 @@ class _ApplicationsReader:
         row, self.open_row = self.open_row, None
         if not row.failed:
             return
-        tail = [t for t in labels if norm(t) and _group_of_safe(t) is None][-1]
+        pieces = [t for t in labels if norm(t) and _group_of_safe(t) is None]
+        if not any(not _is_results_header(t) for t in pieces):
+            self.unmapped.extend(row.unmapped)  # an empty remnant: nothing to join the label with
+            return
+        tail = pieces[-1]
         joined = row.labels[:-1] + [row.labels[-1] + tail]
         try:
             code, self.group = match_row(joined, row.group)
         except NoMatch:
             self.unmapped.extend(row.unmapped)
         else:
-            self._place(code, " ".join(joined), row.values, row.page)
+            self._place(code, " ".join(joined), row.values, row.page, row.grid)
 
     def _close_open_row(self) -> None:
         if self.open_row is not None and self.open_row.failed:
             self.unmapped.extend(self.open_row.unmapped)
         self.open_row = None
 
-    def _place(self, code: str, label: str, values: list[Cell], page: int | None) -> None:
+    def _place(self, code: str, label: str, values: list[Cell], page: int | None,
+               grid: Grid | None = None) -> None:
         for cell in values:
             # A value cell spanning several grid columns is placed only when one header
-            # stands over all of them (a thin extra column from a converted .doc).
+            # stands over all of them (a thin extra column from a converted .doc), or over
+            # all but a sliver of it (a value row ruled a little apart from the header).
             codes = {self.colmap.get(c) for c in range(cell.col, cell.last_col + 1)}
             applicant = codes.pop() if len(codes) == 1 else None
+            if applicant is None and len(codes) > 1 and grid is not None:
+                applicant = dominant(grid, cell, self.colmap.get)
             if applicant is None:
                 why = ("value cell spans columns of different applicants" if cell.colspan > 1
                        else "column has no recognised applicant header")
@@ -407,6 +450,25 @@ class _ApplicationsReader:
                 self.placed.add((code, applicant))
                 self.facts.append(make_fact(SECTION, code, applicant, cell.text, page,
                                             bbox=cell.bbox))
+
+
+def _other_above_subitems(facts: list[Fact], unmapped: list[Unmapped]):
+    """（六）其他处理 printed as a row above its own sub-items (1. 2. 3.) is their category, not
+    the single （六） row: its empty cells are an unused area, its figures a row the template
+    does not have."""
+    rows = {f.dim1 for f in facts}
+    if "other_total" not in rows or not rows & {"other_no_correction", "other_unpaid_fee",
+                                                  "other_other"}:
+        return facts, unmapped
+    kept = []
+    for f in facts:
+        if f.dim1 != "other_total":
+            kept.append(f)
+        elif norm(f.raw_text):
+            unmapped.append(Unmapped(SECTION, "（六）其他处理", f.raw_text, f.page,
+                                     f"{EXTRA_ROW}: a result category's own row above its "
+                                     "sub-items"))
+    return kept, unmapped
 
 
 def _new_cells(grid: Grid, r: int, seen: set[int]) -> list[Cell]:

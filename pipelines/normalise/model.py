@@ -6,7 +6,13 @@ from pipelines.core.models import Fact, UnplacedCell
 from pipelines.core.registry import SECTION, TABLE_OF_SECTION
 from pipelines.core.text import parse_value
 
-__all__ = ["Fact", "Unmapped", "TABLE_OF_SECTION", "INTEGER_SECTIONS", "make_fact"]
+__all__ = ["EXTRA_ROW", "Fact", "Unmapped", "TABLE_OF_SECTION", "INTEGER_SECTIONS", "make_fact"]
+
+
+# The reason of a cell in a row the template does not have (其他主动公开文件, a category's own
+# subtotal row): reported in unmapped_cells, but no template cell is missing for it, so it does
+# not make the report partial.
+EXTRA_ROW = "row the template does not have"
 
 Unmapped = UnplacedCell  # the normaliser's name for a cell it could not place
 INTEGER_SECTIONS = tuple(key for key, s in SECTION.items() if s.integer)

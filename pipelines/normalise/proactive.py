@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.parse.grid import Cell, Grid, aligned_columns
+from pipelines.parse.grid import Cell, Grid, aligned_columns, dominant
 from pipelines.normalise.labels import NoMatch, match_code
 from pipelines.normalise.model import Fact, Unmapped, make_fact
 from pipelines.core.spec import PROACTIVE_ITEMS, PROACTIVE_MEASURES
@@ -100,7 +100,14 @@ def read_proactive(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
             for cell in values:
                 hits = [(m, u) for h, m, u in measures
                         if h.col <= cell.last_col and cell.col <= h.last_col]
+                if len(hits) > 1:  # ruled a little apart from its header: its own position
+                    under = {c: (m, u) for h, m, u in measures
+                             for c in range(h.col, h.last_col + 1)}
+                    own = dominant(grid, cell, under.get)
+                    hits = [own] if own else hits
                 if len(hits) != 1 or not hits[0][0]:
+                    if not hits and not norm(cell.text):
+                        continue  # an empty cell under no header: an unused area, nothing printed
                     why = ("column header not recognised" if hits else
                            "value under no column header")
                     unmapped.append(Unmapped(SECTION, label, cell.text, grid.page, why))

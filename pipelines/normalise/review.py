@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.parse.grid import Grid
+from pipelines.parse.grid import Grid, dominant
 from pipelines.normalise.labels import NoMatch, match_code
 from pipelines.normalise.model import Fact, Unmapped, make_fact
 from pipelines.core.spec import OUTCOMES, PROCEEDINGS
@@ -61,9 +61,15 @@ def read_review(grids: list[Grid]) -> tuple[list[Fact], list[Unmapped]]:
                 targets = {colmap.get(c) for c in range(cell.col, cell.last_col + 1)}
                 placed_by = {t for t in targets if isinstance(t, tuple)}
                 # Spanning several grid columns is fine when one header stands over them all
-                # (a sliver column a converted .doc adds has no header of its own).
-                target = (placed_by.pop() if len(placed_by) == 1
-                          else "value cell spans columns of different headers")
+                # (a sliver column a converted .doc adds has no header of its own), or when the
+                # cell lies under one header but for a sliver (a value row ruled
+                # apart from its header): it is placed by its own position in the group.
+                if len(placed_by) == 1:
+                    target = placed_by.pop()
+                else:
+                    own = dominant(grid, cell, lambda c: colmap.get(c)
+                                   if isinstance(colmap.get(c), tuple) else None)
+                    target = own or "value cell spans columns of different headers"
                 if holes:
                     target = HOLES
                 if not isinstance(target, tuple):

@@ -6,15 +6,15 @@ words that follows a section's grid on the next page, with the same columns, con
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipelines.parse.grid import Grid, columns_align
 from pipelines.normalise.applications import read_applications
-from pipelines.normalise.model import Fact, Unmapped
+from pipelines.normalise.model import EXTRA_ROW, Fact, Unmapped
 from pipelines.normalise.proactive import read_proactive
 from pipelines.normalise.review import read_review
 from pipelines.core.registry import dimensions
-from pipelines.core.spec import FORMAT_WORDS, SECTION_WORDS
+from pipelines.core.spec import FORMAT_WORDS, SECTION_WORDS, expected_cells
 from pipelines.core.text import norm
 
 _TEMPLATE_WORDS = tuple({w for _, d in dimensions() for c in d.codes for w in c.words if len(w) >= 3})
@@ -76,6 +76,30 @@ def group_sections(grids: list[Grid]) -> tuple[dict[str, list[Grid]], list[Grid]
     return parts, other
 
 
+def missing_cells(section: str, fmt: str, facts) -> list[tuple[str, str]]:
+    """The template cells of `fmt` in `section` that no fact holds (all of them when the format
+    is unknown: nothing can be said complete then)."""
+    printed = {(f.dim1, f.dim2) for f in facts if f.section == section}
+    if fmt not in ("2019", "2021"):
+        return [("?", "?")]
+    return [c for c in expected_cells(section, fmt, printed) if c not in printed]
+
+
+def _extra_rows(section: str, fmt: str, facts: list[Fact], unmapped: list[Unmapped]) -> list[Unmapped]:
+    """When every cell of the section's template was placed, a row whose label matched nothing
+    (其他主动公开文件) or printed twice is a row the template does not have: it stays in
+    unmapped_cells, with that reason, and does not make the report partial."""
+    if missing_cells(section, fmt, facts):
+        return unmapped
+    out = []
+    for u in unmapped:
+        if norm(u.raw_text) and not u.reason.startswith(EXTRA_ROW):
+            u = replace(u, reason=f"{EXTRA_ROW} (every cell of the {fmt} template was placed): "
+                                  f"{u.reason}")
+        out.append(u)
+    return out
+
+
 def normalise(grids: list[Grid]) -> Normalised:
     parts, other = group_sections(grids)
     out = Normalised(sections=[s for s in READERS if s in parts])
@@ -85,7 +109,7 @@ def normalise(grids: list[Grid]) -> Normalised:
         if section in parts:
             facts, unmapped = reader(parts[section])
             out.facts += facts
-            out.unmapped += unmapped
+            out.unmapped += _extra_rows(section, out.format, facts, unmapped)
     for grid in other:
         # A table holding the template's words is a part we failed to join: the report is
         # partial. Any other table (a narrative's own) is kept as unplaced, as "other".

@@ -111,3 +111,25 @@ def from_spans(spans: list[tuple], n_rows: int, n_cols: int,
             for cc in range(c, min(c + cs, n_cols)):
                 cells[rr][cc] = cell
     return Grid(cells, page, col_x)
+
+
+DOMINANT_SHARE = 0.75  # of a cell's width, for a cell ruled a little apart from its header
+
+
+def dominant(grid: Grid, cell: Cell, target_of) -> object | None:
+    """The one target (header) under most of a value cell that spans grid columns of several.
+
+    A value row ruled a few points apart from its header makes camelot add sliver columns, so
+    the cell spans its own header's column and a sliver of the next one: the cell is placed by
+    its own position, the header under at least three quarters of its width. Only where the
+    ruling is known (PDF); in HTML and DOCX a cell spanning two headers is a real merge."""
+    if grid.col_x is None:
+        return None
+    width: dict[object, float] = {}
+    for c in range(cell.col, cell.last_col + 1):
+        x0, x1 = grid.col_x[c]
+        key = target_of(c)
+        width[key] = width.get(key, 0.0) + (x1 - x0)
+    total = sum(width.values())
+    best = max(width, key=width.get)
+    return best if best is not None and total > 0 and width[best] >= DOMINANT_SHARE * total else None

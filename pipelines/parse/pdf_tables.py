@@ -88,11 +88,46 @@ def _glyphs(textpage) -> list[Glyph]:
             continue
         if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, ref):
             continue
-        g = Glyph(chr(code), rect.left, rect.bottom, rect.right, rect.top)
+        out.append(Glyph(chr(code), rect.left, rect.bottom, rect.right, rect.top))
+    return dedupe_glyphs(out)
+
+
+def dedupe_glyphs(glyphs: list[Glyph]) -> list[Glyph]:
+    """A glyph drawn again at nearly the same place (fake bold) kept once, whatever order it
+    was drawn in (glyph by glyph, or the whole string again): found by position, never by
+    collapsing repeated characters ("11" and "1100" are real)."""
+    out: list[Glyph] = []
+    # (char, x bucket, y bucket) → glyphs kept there
+    near: dict[tuple[str, int, int], list[Glyph]] = {}
+    for g in glyphs:
         if out and _same_glyph(out[-1], g):
             continue
+        if g.char.isspace():
+            out.append(g)
+            continue
+        # Buckets twice the largest offset of a copy: a copy is in this bucket or in the
+        # neighbour on the side of the nearer edge (4 look-ups, not 9).
+        fx, fy = g.left / (2 * _BUCKET), g.bottom / (2 * _BUCKET)
+        bx, by = int(fx // 1), int(fy // 1)
+        nx = bx - 1 if fx - bx < 0.5 else bx + 1
+        ny = by - 1 if fy - by < 0.5 else by + 1
+        ch = g.char
+        dup = False
+        for key in ((ch, bx, by), (ch, nx, by), (ch, bx, ny), (ch, nx, ny)):
+            for k in near.get(key, ()):
+                if _same_glyph(k, g):
+                    dup = True
+                    break
+            if dup:
+                break
+        if dup:
+            continue
+        near.setdefault((ch, bx, by), []).append(g)
         out.append(g)
     return out
+
+
+_BUCKET = 3.0  # points: a fake-bold copy is drawn well under this far from the first
 
 
 def _same_glyph(a: Glyph, b: Glyph) -> bool:
@@ -101,7 +136,8 @@ def _same_glyph(a: Glyph, b: Glyph) -> bool:
         return False
     w = max(a.right - a.left, b.right - b.left, 1.0)
     h = max(a.top - a.bottom, b.top - b.bottom, 1.0)
-    return abs(a.left - b.left) < 0.35 * w and abs(a.bottom - b.bottom) < 0.35 * h
+    return (abs(a.left - b.left) < min(0.35 * w, _BUCKET)
+            and abs(a.bottom - b.bottom) < min(0.35 * h, _BUCKET))
 
 
 def read_text(data: bytes) -> PdfRead:
@@ -171,43 +207,88 @@ def _ruling_only(doc, pages: list[int]) -> bytes:
         out.close()
 
 
-def _lines_text(glyphs: list[Glyph]) -> str:
-    """Glyphs of one cell as lines top to bottom, each left to right."""
-    if not glyphs:
-        return ""
-    glyphs = sorted(glyphs, key=lambda g: (-g.cy, g.left))
-    lines: list[list[Glyph]] = []
-    low = high = 0.0
+def _vertical_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Runs of glyphs written top to bottom (vertical text, Identity-V or one character per
+    line): consecutive in drawing order, one above the next with no gap wider than half a
+    glyph, their centres on one vertical line. Runs of three glyphs or more."""
+    runs: list[list[Glyph]] = []
+    cur: list[Glyph] = []
     for g in glyphs:
-        if lines and low <= g.cy <= high:
-            lines[-1].append(g)
-            low, high = min(low, g.bottom), max(high, g.top)
-        else:
-            lines.append([g])
-            low, high = g.bottom, g.top
-    return "\n".join("".join(g.char for g in sorted(line, key=lambda g: g.left)).strip()
-                     for line in lines).strip()
-
-
-def _glyphs_by_cell(glyphs: list[Glyph], table) -> dict[tuple[int, int], list[Glyph]]:
-    """Each glyph to the grid position its centre falls in (one pass, by bisection)."""
-    lefts = [float(x0) for x0, _ in table.cols]
-    tops = [-float(y0) for y0, _ in table.rows]  # rows run top to bottom, PDF y grows upwards
-    out: dict[tuple[int, int], list[Glyph]] = {}
-    for g in glyphs:
-        c = bisect.bisect_right(lefts, g.cx) - 1
-        r = bisect.bisect_right(tops, -g.cy) - 1
-        if c < 0 or r < 0 or g.cx > table.cols[c][1] or g.cy < table.rows[r][1]:
+        if g.char.isspace():
             continue
-        out.setdefault((r, c), []).append(g)
-    return out
+        if cur:
+            p = cur[-1]
+            w = max(p.right - p.left, g.right - g.left, 1.0)
+            h = max(p.top - p.bottom, g.top - g.bottom, 1.0)
+            below = g.top <= p.bottom + 0.25 * h and p.bottom - g.top <= 0.5 * h
+            if below and abs(g.cx - p.cx) <= 0.25 * w:
+                cur.append(g)
+                continue
+            if len(cur) >= 3:
+                runs.append(cur)
+        cur = [g]
+    if len(cur) >= 3:
+        runs.append(cur)
+    return runs
+
+
+def _lines_text(glyphs: list[Glyph], runs: list[list[Glyph]] = ()) -> str:
+    """A cell's text, line by line: glyphs grouped into lines by baseline (within half a glyph
+    height of the line's first glyph: a glyph never chains two lines together), lines top to
+    bottom, glyphs left to right; a vertical run is a line of its own, read top to bottom."""
+    # (baseline, text): a line by its baseline, a vertical run by its first glyph's
+    lines: list[tuple[float, str]] = [(run[0].bottom, "".join(g.char for g in run))
+                                      for run in runs]
+    if glyphs:
+        ordered = sorted(glyphs, key=lambda g: (-g.bottom, g.left))
+        current: list[Glyph] = []
+        for g in ordered:
+            if current:
+                first = current[0]
+                tol = 0.5 * min(first.top - first.bottom, g.top - g.bottom)
+                if first.bottom - g.bottom <= max(tol, 0.5):
+                    current.append(g)
+                    continue
+                lines.append(_line(current))
+            current = [g]
+        lines.append(_line(current))
+    lines.sort(key=lambda tl: -tl[0])
+    return "\n".join(t.strip() for _, t in lines).strip()
+
+
+def _line(glyphs: list[Glyph]) -> tuple[float, str]:
+    return (glyphs[0].bottom,
+            "".join(g.char for g in sorted(glyphs, key=lambda g: g.left)))
+
+
+def _locator(table):
+    """(x, y) → the grid position (row, col) it falls in, or None outside the table."""
+    lefts = [float(x0) for x0, _ in table.cols]
+    rights = [float(x1) for _, x1 in table.cols]
+    tops = [-float(y0) for y0, _ in table.rows]  # rows run top to bottom, PDF y grows upwards
+    bottoms = [float(y1) for _, y1 in table.rows]
+    find = bisect.bisect_right
+
+    def position(x: float, y: float) -> tuple[int, int] | None:
+        c = find(lefts, x) - 1
+        r = find(tops, -y) - 1
+        if c < 0 or r < 0 or x > rights[c] or y < bottoms[r]:
+            return None
+        return r, c
+
+    return position
 
 
 def camelot_grid(table, glyphs: list[Glyph],
                  page_box: tuple[float, float, float, float] | None = None) -> Grid:
     """camelot's cells → one grid cell per merged region (cells with no ruling between them),
     its text from pdfium's glyphs (camelot reads a text-free copy of the page), its box from
-    the region's ruling (points from the page's top-left; `page_box` is the crop box)."""
+    the region's ruling (points from the page's top-left; `page_box` is the crop box).
+
+    A glyph belongs to the region its centre falls in. A vertical run is placed whole: when its
+    glyphs fall in several regions (its boxes pushed over the ruling into the next column, as
+    pdfium reports some producers' Identity-V text), it belongs to the nearest region whose
+    rows hold the whole run, so none of its glyphs joins a neighbouring cell's text."""
     cells = table.cells
     n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
     parent = list(range(n_rows * n_cols))
@@ -228,12 +309,30 @@ def camelot_grid(table, glyphs: list[Glyph],
     for r in range(n_rows):
         for c in range(n_cols):
             regions.setdefault(find(r * n_cols + c), []).append((r, c))
-    placed = _glyphs_by_cell(glyphs, table)
+    text_of: dict[int, list[Glyph]] = {}
+    runs_of: dict[int, list[list[Glyph]]] = {}
+    in_run: set[int] = set()
+    _position = _locator(table)
+    for run in _vertical_runs(glyphs):
+        where = {_position(g.cx, g.cy) for g in run}
+        if None in where:
+            continue
+        owner = _run_owner(table, run, where, find, n_cols)
+        if owner is None:
+            continue  # placed glyph by glyph, by centre
+        runs_of.setdefault(owner, []).append(run)
+        in_run.update(id(g) for g in run)
+    for g in glyphs:
+        if id(g) in in_run:
+            continue
+        pos = _position(g.cx, g.cy)
+        if pos is not None:
+            text_of.setdefault(find(pos[0] * n_cols + pos[1]), []).append(g)
     spans = []
-    for members in regions.values():
+    for root, members in regions.items():
         rows = [m[0] for m in members]
         cols = [m[1] for m in members]
-        text = _lines_text([g for m in members for g in placed.get(m, ())])
+        text = _lines_text(text_of.get(root, []), runs_of.get(root, ()))
         r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
         bbox = None
         if page_box is not None:
@@ -255,6 +354,36 @@ def _without_camelot_plotting() -> None:
         stub = types.ModuleType("camelot.plotting")
         stub.PlotMethods = lambda: None  # camelot/__init__.py: plot = PlotMethods()
         sys.modules["camelot.plotting"] = stub
+
+
+def _run_owner(table, run, where, find, n_cols: int) -> int | None:
+    """The region a vertical run belongs to: one region holding all the rows the run crosses.
+
+    A run whose glyph boxes all straddle one column ruling belongs to one of the two columns:
+    the one whose single region holds the whole run (the side of the centres first)."""
+    rows = range(min(r for r, _ in where), max(r for r, _ in where) + 1)
+
+    def whole(c: int) -> int | None:
+        if not 0 <= c < n_cols:
+            return None
+        roots = {find(r * n_cols + c) for r in rows}
+        return roots.pop() if len(roots) == 1 else None
+
+    cols = {c for _, c in where}
+    if len(cols) > 1:
+        return None
+    col = cols.pop()
+    left, right = (float(x) for x in table.cols[col])
+    sides = []
+    if all(g.left < left < g.right for g in run):
+        sides.append(col - 1)
+    if all(g.left < right < g.right for g in run):
+        sides.append(col + 1)
+    for c in [col, *sides]:
+        owner = whole(c)
+        if owner is not None:
+            return owner
+    return None
 
 
 def read_tables(data: bytes, read: PdfRead) -> None:

@@ -253,6 +253,36 @@ def test_only_fact_frames_still_work():
     assert list(all_findings(facts)["check_name"]) == ["review_litigation_total"]
 
 
+def _lose(c: Corpus, table: str, rid: str, a: str, b: str) -> Corpus:
+    """A printed cell the reader did not place: its fact is missing."""
+    d1, d2 = {APPS: ("row_code", "applicant"), REV: ("proceeding", "outcome")}[table]
+    c.facts[table] = [r for r in c.facts[table]
+                      if not (r["report_id"] == rid and r[d1] == a and r[d2] == b)]
+    return c
+
+
+def test_no_identity_compared_over_a_cell_the_template_expects_but_not_placed():
+    # r21 printed （一）予以公开 × 自然人 and 行政复议 × 结果维持; the reader lost both. Compared
+    # without them, I1 (自然人), I2 (（一）), I3 (自然人) and I4 (行政复议) would all fail.
+    c = two_clean_years().set(REV, "r21", "review", "upheld", 2).set(REV, "r21", "review", "total", 2)
+    assert run(c).empty
+    _lose(c, APPS, "r21", "granted", "natural_person")
+    _lose(c, REV, "r21", "review", "upheld")
+    found = run(c)
+    assert set(found["check_name"]) == {"template_rows_missing"}, found[["check_name", "detail"]]
+    assert set(found["section"]) == {"applications", "review_litigation"}
+    # the same gaps where the format is unknown: I3 is still not compared on a report with
+    # unplaced cells of 三 (the fallback), the rest of the arithmetic is
+    next(r for r in c.reports if r["report_id"] == "r21")["format"] = "unknown"
+    frames = c.frames()
+    frames["unmapped_cells"] = pd.DataFrame([{
+        "report_id": "r21", "section": "applications", "label": "", "raw_text": "3", "page": 2,
+        "reason": "row not recognised"}])
+    found = all_findings(frames)
+    assert "applications_results_total" not in set(found["check_name"])
+    assert "applications_row_total" in set(found["check_name"])
+
+
 def test_cells_held_back_are_not_read_as_the_reports_arithmetic_error():
     # OCR could not verify 自然人 of （一）, nor a part of the 行政复议 block: they are in
     # unmapped_cells, not facts. The row, column and block they belong to are not compared
