@@ -218,8 +218,9 @@ def test_a_blocking_schema_check_stops_the_publish(work, how):
     """schema_valid is blocking: a duplicated fact key or a code outside the template stops
     the run before the publish; the published warehouse and exports stay as they were."""
     warehouse = work / "warehouse.duckdb"
-    # The copied data dir has no Dagster home: no materialisation says the published file came
-    # from these inputs, so the run builds and would publish.
+    # Without the Dagster home no materialisation says the published file came from these
+    # inputs, so the run builds and would publish (earlier tests here ran in this data dir).
+    shutil.rmtree(work / "dagster", ignore_errors=True)
     before, exports_before = _digest(warehouse), os.readlink(work / "exports")
     proc = _run(work, wrapper=CORRUPT.format(how=how))
     assert proc.returncode != 0, proc.stdout[-2000:]
