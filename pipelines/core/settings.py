@@ -32,10 +32,6 @@ class Settings:
         return self.corrections or self.data_dir / "corrections.csv"
 
     @property
-    def stage_dir(self) -> Path:
-        return self.data_dir / "stage"
-
-    @property
     def dagster_home(self) -> Path:
         return self.data_dir / "dagster"
 
