@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,17 @@ import numpy as np
 # and the marks of an empty cell.
 NUMBER_CHARS = "0123456789.+-/—－减少增加元万"
 HEIGHT = 48  # the recognition model's input height
-BATCH = 8
+MAX_BATCH = 32  # line images per model run, at most
+# A model run costs about as much as this many columns of input on top of its columns: the
+# batches are cut where the padding to the widest line would cost more than another run.
+RUN_COST_COLUMNS = 24
+# The model reads a line in steps of 8 columns. A square (Chinese) character at the model's
+# height is about 40 columns wide, five steps; two and a half are enough for it and a blank
+# (measured on the scanned fixtures: squeezed to 16 columns the first characters drop out,
+# at 20 the readings are the unsqueezed ones but for a space or a bracket's width).
+COLUMNS_PER_GLYPH = 20
+SQUARE = (0.7, 1.3)  # a run of ink this wide for its height is one square character
+TEXT_LINE = (3, 0.6)  # a line of text: this many square runs at least, this share of the ink
 
 _lock = threading.Lock()
 _engine = None
@@ -35,6 +46,36 @@ _engine = None
 class Reading:
     text: str
     confidence: float  # the lowest probability among the characters read (1.0 for none)
+
+
+def _width(im: np.ndarray) -> int:
+    """The line's width in model columns: its natural width at the model's height, less what
+    square characters (a Chinese character, one run of inked columns about as wide as the
+    line's ink is tall) take beyond COLUMNS_PER_GLYPH, in a line that is mostly such
+    characters (TEXT_LINE). Narrower runs (digits, signs, dots) and wider ones (characters
+    touching each other) keep their width, and a number (digits, two of which may touch and
+    look square) is not squeezed at all. A label line costs about half its natural width."""
+    h, w = im.shape[:2]
+    scale = HEIGHT / max(h, 1)
+    natural = max(int(np.ceil(w * scale)), 1)
+    if natural <= HEIGHT:
+        return natural
+    grey = im if im.ndim == 2 else im.min(axis=2)
+    _, binary = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    rows = np.nonzero(binary.any(axis=1))[0]
+    if rows.size == 0:
+        return natural
+    tall = rows[-1] - rows[0] + 1
+    cols = np.concatenate([[0], binary.any(axis=0).astype(np.int8), [0]])
+    edges = np.diff(cols)
+    runs = np.nonzero(edges == -1)[0] - np.nonzero(edges == 1)[0]
+    # Characters per run: a run well wider than tall is characters touching each other.
+    chars = np.where(runs >= SQUARE[0] * tall, np.maximum(np.rint(runs / tall), 1), 0)
+    wide = runs[chars > 0]
+    if chars.sum() < TEXT_LINE[0] or wide.sum() < TEXT_LINE[1] * runs.sum():
+        return natural
+    excess = np.maximum(wide * scale - chars[chars > 0] * COLUMNS_PER_GLYPH, 0).sum()
+    return min(natural, max(int(np.ceil(natural - excess)), HEIGHT))
 
 
 class Engine:
@@ -59,8 +100,13 @@ class Engine:
         opts.log_severity_level = 3
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # Both cores are used by running two batches at once, each on one thread: a model run
+        # split over two threads gains far less (its small operators wait for each other).
         threads = int(os.environ.get("GONGKAI_OCR_THREADS", "0") or 0)
-        opts.intra_op_num_threads = threads if threads > 0 else min(os.cpu_count() or 1, 2)
+        self.workers = threads if threads > 0 else min(os.cpu_count() or 1, 2)
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        self._pool = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
         self.session = ort.InferenceSession(str(self.model_path), opts,
                                             providers=["CPUExecutionProvider"])
         self.input = self.session.get_inputs()[0].name
@@ -73,27 +119,59 @@ class Engine:
 
     # -------------------------------------------------------------------------- lines
 
+    @staticmethod
+    def _batches(widths: list[int]) -> list[list[int]]:
+        """Line indices grouped into model runs: sorted by width, cut where padding every
+        line to the widest of its run costs more than a run of its own (dynamic programming
+        on the sorted widths)."""
+        order = sorted(range(len(widths)), key=lambda i: widths[i])
+        w = [widths[i] for i in order]
+        n = len(w)
+        best = [0.0] + [float("inf")] * n  # best[j]: cost of the first j lines
+        cut = [0] * (n + 1)
+        for j in range(1, n + 1):
+            for i in range(max(0, j - MAX_BATCH), j):
+                cost = best[i] + RUN_COST_COLUMNS + (j - i) * w[j - 1]
+                if cost < best[j]:
+                    best[j], cut[j] = cost, i
+        runs, j = [], n
+        while j > 0:
+            runs.append(order[cut[j]:j])
+            j = cut[j]
+        return runs[::-1]
+
+    def _input(self, images: list[np.ndarray], widths: list[int]) -> np.ndarray:
+        width = max(max(widths), HEIGHT)
+        batch = np.zeros((len(images), 3, HEIGHT, width), np.float32)
+        for j, (im, w) in enumerate(zip(images, widths)):
+            resized = cv2.resize(im, (w, HEIGHT), interpolation=cv2.INTER_AREA
+                                 if im.shape[0] > HEIGHT else cv2.INTER_CUBIC)
+            if resized.ndim == 2:
+                resized = resized[None, :, :]
+            else:
+                resized = resized.transpose(2, 0, 1)
+            batch[j, :, :, :w] = resized / 127.5 - 1.0  # (x / 255 - 0.5) / 0.5
+        return batch
+
     def _probs(self, images: list[np.ndarray]) -> list[np.ndarray]:
         """Per image, the model's per-step character probabilities (steps × characters)."""
+        widths = [_width(im) for im in images]
+        runs = self._batches(widths)
+
+        def run(idx: list[int]) -> np.ndarray:
+            batch = self._input([images[i] for i in idx], [widths[i] for i in idx])
+            return self.session.run(None, {self.input: batch})[0]
+
+        if self._pool is not None and len(runs) > 1:
+            # The widest runs first, so the two workers finish together.
+            runs.sort(key=lambda idx: -len(idx) * max(widths[i] for i in idx))
+            preds = list(self._pool.map(run, runs))
+        else:
+            preds = [run(idx) for idx in runs]
         out: list[np.ndarray | None] = [None] * len(images)
-        ratios = [im.shape[1] / max(im.shape[0], 1) for im in images]
-        order = np.argsort(ratios)
-        for start in range(0, len(images), BATCH):
-            idx = order[start:start + BATCH]
-            width = max(int(np.ceil(HEIGHT * max(ratios[i] for i in idx))), HEIGHT)
-            batch = np.zeros((len(idx), 3, HEIGHT, width), np.float32)
+        for idx, p in zip(runs, preds):
             for j, i in enumerate(idx):
-                im = images[i]
-                w = max(min(int(np.ceil(HEIGHT * ratios[i])), width), 1)
-                resized = cv2.resize(im, (w, HEIGHT), interpolation=cv2.INTER_AREA
-                                     if im.shape[0] > HEIGHT else cv2.INTER_CUBIC)
-                if resized.ndim == 2:
-                    resized = np.repeat(resized[..., None], 3, axis=2)
-                batch[j, :, :, :w] = (resized.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
-                batch[j, :, :, w:] = 0.0
-            preds = self.session.run(None, {self.input: batch})[0]
-            for j, i in enumerate(idx):
-                out[i] = preds[j]
+                out[i] = p[j]
         return out  # type: ignore[return-value]
 
     def _decode(self, probs: np.ndarray, mask: np.ndarray | None) -> Reading:
