@@ -17,9 +17,14 @@ def _reread(text) -> list[tuple[str, float, bool]]:
     return [(r.text, r.confidence, altered) for r, altered in scan.reread(text)]
 
 
+def _reread_many(texts: list, altered: list[bool]) -> list[list[tuple[str, float, bool]]]:
+    return [[(r.text, r.confidence, alt) for r, alt in readings]
+            for readings in scan.reread_many(texts, altered)]
+
+
 def verify(facts: list[Fact], unmapped: list[UnplacedCell]):
     """(facts the arithmetic confirms, unmapped incl. the rest, ocr_unverified findings)."""
-    return gate(facts, unmapped, _reread)
+    return gate(facts, unmapped, _reread, _reread_many)
 
 
 def plain_fact(f: Fact) -> Fact:

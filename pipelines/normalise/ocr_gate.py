@@ -106,14 +106,19 @@ def _parse(section: str, text: str) -> tuple[float | None, str]:
     return value, kind
 
 
-def gate(facts: list[Fact], unmapped: list[Unmapped],
-         reread: Callable[[str], list[tuple[str, float, bool]]]
+Readings = list[tuple[str, float, bool]]
+
+
+def gate(facts: list[Fact], unmapped: list[Unmapped], reread: Callable[[str], Readings],
+         reread_many: Callable[[list[str], list[bool]], list[Readings]] | None = None
          ) -> tuple[list[Fact], list[Unmapped], list[dict]]:
     """(verified facts, unmapped plus the unverified cells, ocr_unverified findings).
 
     `reread(raw_text)` gives other readings of a cell: (text, confidence, altered), where
     altered readings changed the ink (specks removed) and so may make a comparison hold but
-    never confirm a value on their own."""
+    never confirm a value on their own. `reread_many(texts, altered)`, when given, reads many
+    cells at once (the ones known to be needed, first), leaving out the altered readings where
+    they cannot count (a cell no comparison covers only needs readings that confirm)."""
     by_key: dict[Key, Fact] = {(f.section, f.dim1, f.dim2): f for f in facts}
     comps = _comparisons(set(by_key))
     of_key: dict[Key, list[Comparison]] = {}
@@ -122,12 +127,22 @@ def gate(facts: list[Fact], unmapped: list[Unmapped],
             of_key.setdefault(k, []).append(c)
     current = {k: _number(f) for k, f in by_key.items()}
     val = current.get
-    cache: dict[Key, list[tuple[str, float, bool]]] = {}
+    cache: dict[Key, Readings] = {}
 
-    def alternatives(k: Key) -> list[tuple[str, float, bool]]:
+    def alternatives(k: Key) -> Readings:
         if k not in cache:
             cache[k] = reread(by_key[k].raw_text)
         return cache[k]
+
+    if reread_many is not None:
+        # Known to be needed: every cell no comparison covers (to confirm it; a section 二
+        # value is never in one), and every cell of a comparison that fails as read.
+        confirm = {k for k, f in by_key.items() if f.section == "proactive" or not of_key.get(k)}
+        failing = dict.fromkeys(k for c in comps if not _holds(c, val)
+                                for k in [c.total] + c.parts + c.negate)
+        keys = sorted(confirm) + [k for k in failing if k not in confirm]
+        got = reread_many([by_key[k].raw_text for k in keys], [k not in confirm for k in keys])
+        cache.update(zip(keys, got))
 
     # Second readings: one cell at a time, for the cells of failing comparisons.
     for _ in range(3):

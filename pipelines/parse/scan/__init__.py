@@ -19,7 +19,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from pipelines.parse.grid import Grid
-from pipelines.parse.scan.cells import OcrText, read_tables, reread  # noqa: F401
+from pipelines.parse.scan.cells import OcrText, read_tables, reread, reread_many  # noqa: F401
 from pipelines.parse.scan.image import PageImage, render
 
 TITLE_BAND = 0.3  # the share of the first page's height searched for the title

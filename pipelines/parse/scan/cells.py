@@ -198,27 +198,47 @@ def cell_text(cell: CellImage, readings: list[tuple[Reading, Reading]]) -> tuple
     return text, conf, False
 
 
-def reread(text: OcrText) -> list[tuple[Reading, bool]]:
+def reread(text: OcrText, altered: bool = True) -> list[tuple[Reading, bool]]:
     """Other readings of a number cell, restricted to the number alphabet (empty for any other
-    cell): the crop binarised (Otsu); enlarged and sharpened; and binarised without its small
-    blobs (a speck read as a decimal point or a stroke). The flag says the ink was altered
-    (the last one), so that reading may make a comparison hold but cannot confirm a value."""
-    if text.crop is None or not getattr(text, "numeric", False):
-        return []
-    grey = text.crop
+    cell): the crop binarised (Otsu); enlarged and sharpened; and, unless `altered` is False,
+    binarised without its small blobs (a speck read as a decimal point or a stroke). The flag
+    says the ink was altered (the last one), so that reading may make a comparison hold but
+    cannot confirm a value."""
+    return reread_many([text], [altered])[0]
+
+
+def _reread_images(grey: np.ndarray, altered: bool) -> list[np.ndarray]:
     _, otsu = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     big = cv2.resize(grey, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
     sharp = cv2.addWeighted(big, 1.6, cv2.GaussianBlur(big, (0, 0), 2), -0.6, 0)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(255 - otsu, connectivity=8)
-    despeck = otsu.copy()
-    if n > 2:
-        largest = stats[1:, 4].max()
-        for k in range(1, n):
-            if stats[k, 4] < 0.25 * largest:
-                despeck[labels == k] = 255
-    pad = lambda im: cv2.copyMakeBorder(im, 6, 6, 10, 10, cv2.BORDER_CONSTANT, value=255)  # noqa: E731
-    readings = engine().read_lines([pad(otsu), pad(sharp), pad(despeck)])
-    return [(r[1], altered) for r, altered in zip(readings, (False, False, True))]
+    images = [otsu, sharp]
+    if altered:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(255 - otsu, connectivity=8)
+        despeck = otsu.copy()
+        if n > 2:
+            largest = stats[1:, 4].max()
+            small = np.nonzero(stats[:, 4] < 0.25 * largest)[0]
+            despeck[np.isin(labels, small[small > 0])] = 255
+        images.append(despeck)
+    return [cv2.copyMakeBorder(im, 6, 6, 10, 10, cv2.BORDER_CONSTANT, value=255) for im in images]
+
+
+def reread_many(texts: list, altered: list[bool]) -> list[list[tuple[Reading, bool]]]:
+    """`reread` for many cells in one pass of the engine."""
+    images, counts = [], []
+    for text, alt in zip(texts, altered):
+        if getattr(text, "crop", None) is None or not getattr(text, "numeric", False):
+            counts.append(0)
+            continue
+        mine = _reread_images(text.crop, alt)
+        images += mine
+        counts.append(len(mine))
+    readings = engine().read_lines(images) if images else []
+    out, k = [], 0
+    for n in counts:
+        out.append([(r[1], altered) for r, altered in zip(readings[k:k + n], (False, False, True))])
+        k += n
+    return out
 
 
 def read_tables(page: PageImage, ruling: Ruling) -> list[Grid]:
