@@ -116,9 +116,9 @@ def gate(facts: list[Fact], unmapped: list[Unmapped], reread: Callable[[str], Re
 
     `reread(raw_text)` gives other readings of a cell: (text, confidence, altered), where
     altered readings changed the ink (specks removed) and so may make a comparison hold but
-    never confirm a value on their own. `reread_many(texts, altered)`, when given, reads many
-    cells at once (the ones known to be needed, first), leaving out the altered readings where
-    they cannot count (a cell no comparison covers only needs readings that confirm)."""
+    never confirm a value on their own. `reread_many(texts, altered)`, when given, reads at
+    once the cells no comparison covers, without the altered readings (they cannot count
+    there: such a cell needs readings that confirm it)."""
     by_key: dict[Key, Fact] = {(f.section, f.dim1, f.dim2): f for f in facts}
     comps = _comparisons(set(by_key))
     of_key: dict[Key, list[Comparison]] = {}
@@ -135,14 +135,13 @@ def gate(facts: list[Fact], unmapped: list[Unmapped], reread: Callable[[str], Re
         return cache[k]
 
     if reread_many is not None:
-        # Known to be needed: every cell no comparison covers (to confirm it; a section 二
-        # value is never in one), and every cell of a comparison that fails as read.
-        confirm = {k for k, f in by_key.items() if f.section == "proactive" or not of_key.get(k)}
-        failing = dict.fromkeys(k for c in comps if not _holds(c, val)
-                                for k in [c.total] + c.parts + c.negate)
-        keys = sorted(confirm) + [k for k in failing if k not in confirm]
-        got = reread_many([by_key[k].raw_text for k in keys], [k not in confirm for k in keys])
-        cache.update(zip(keys, got))
+        # Known to be needed: the readings that may confirm each cell no comparison covers (a
+        # section 二 value is never in one), blanks aside. The cells of failing comparisons
+        # are read again one at a time below, until the comparison holds.
+        confirm = [k for k, f in by_key.items() if f.kind != "blank"
+                   and (f.section == "proactive" or not of_key.get(k))]
+        got = reread_many([by_key[k].raw_text for k in confirm], [False] * len(confirm))
+        cache.update(zip(confirm, got))
 
     # Second readings: one cell at a time, for the cells of failing comparisons.
     for _ in range(3):
