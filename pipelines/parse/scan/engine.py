@@ -114,8 +114,7 @@ class Engine:
         # CTC: index 0 is the blank; the model's characters; a space last (PaddleOCR's layout).
         self.chars = ["blank"] + meta["character"].splitlines() + [" "]
         allowed = [i for i, c in enumerate(self.chars) if c in NUMBER_CHARS]
-        self.number_mask = np.zeros(len(self.chars), bool)
-        self.number_mask[[0] + allowed] = True
+        self.number_index = np.array([0] + allowed)  # the blank and the number alphabet
 
     # -------------------------------------------------------------------------- lines
 
@@ -153,44 +152,42 @@ class Engine:
             batch[j, :, :, :w] = resized / 127.5 - 1.0  # (x / 255 - 0.5) / 0.5
         return batch
 
-    def _probs(self, images: list[np.ndarray]) -> list[np.ndarray]:
-        """Per image, the model's per-step character probabilities (steps × characters)."""
-        widths = [_width(im) for im in images]
-        runs = self._batches(widths)
-
-        def run(idx: list[int]) -> np.ndarray:
-            batch = self._input([images[i] for i in idx], [widths[i] for i in idx])
-            return self.session.run(None, {self.input: batch})[0]
-
-        if self._pool is not None and len(runs) > 1:
-            # The widest runs first, so the two workers finish together.
-            runs.sort(key=lambda idx: -len(idx) * max(widths[i] for i in idx))
-            preds = list(self._pool.map(run, runs))
-        else:
-            preds = [run(idx) for idx in runs]
-        out: list[np.ndarray | None] = [None] * len(images)
-        for idx, p in zip(runs, preds):
-            for j, i in enumerate(idx):
-                out[i] = p[j]
-        return out  # type: ignore[return-value]
-
-    def _decode(self, probs: np.ndarray, mask: np.ndarray | None) -> Reading:
-        p = probs if mask is None else np.where(mask[None, :], probs, 0.0)
-        best = p.argmax(axis=1)
-        text, confs, last = [], [], 0
-        for t, k in enumerate(best):
-            if k != 0 and k != last:
-                text.append(self.chars[k])
-                confs.append(float(p[t, k]))
-            last = k
-        return Reading("".join(text).strip(), min(confs) if confs else 1.0)
-
     def read_lines(self, images: list[np.ndarray]) -> list[tuple[Reading, Reading]]:
         """Per line image: (free reading, reading restricted to NUMBER_CHARS)."""
         if not images:
             return []
-        return [(self._decode(p, None), self._decode(p, self.number_mask))
-                for p in self._probs(images)]
+        widths = [_width(im) for im in images]
+        runs = self._batches(widths)
+
+        def run(idx: list[int]) -> list[tuple[Reading, Reading]]:
+            batch = self._input([images[i] for i in idx], [widths[i] for i in idx])
+            probs = self.session.run(None, {self.input: batch})[0]  # lines × steps × chars
+            free = probs.argmax(axis=2)
+            number = self.number_index[probs[:, :, self.number_index].argmax(axis=2)]
+            return [(self._decode(p, f), self._decode(p, n))
+                    for p, f, n in zip(probs, free, number)]
+
+        if self._pool is not None and len(runs) > 1:
+            # The widest runs first, so the two workers finish together.
+            runs.sort(key=lambda idx: -len(idx) * max(widths[i] for i in idx))
+            readings = list(self._pool.map(run, runs))
+        else:
+            readings = [run(idx) for idx in runs]
+        out: list[tuple[Reading, Reading] | None] = [None] * len(images)
+        for idx, got in zip(runs, readings):
+            for i, r in zip(idx, got):
+                out[i] = r
+        return out  # type: ignore[return-value]
+
+    def _decode(self, probs: np.ndarray, best: np.ndarray) -> Reading:
+        """CTC: repeats merged, blanks dropped; the confidence is the lowest probability."""
+        text, confs, last = [], [], 0
+        for t, k in enumerate(best.tolist()):
+            if k != 0 and k != last:
+                text.append(self.chars[k])
+                confs.append(float(probs[t, k]))
+            last = k
+        return Reading("".join(text).strip(), min(confs) if confs else 1.0)
 
 
 def engine() -> Engine:
