@@ -181,7 +181,7 @@ def _extract_scanned(result: ExtractionResult, data: bytes) -> None:
     from pipelines.parse import scan
 
     t0 = time.perf_counter()
-    read = scan.read_scan(data)
+    read = scan.read_scan(data, is_title=lambda text: _title_from_text(text) is not None)
     result.timings.update(read.timings)
     result.pages = read.pages
     result.table_pages = read.table_pages

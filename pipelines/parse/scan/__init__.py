@@ -13,6 +13,7 @@ recognition costs about a second a page, line finding a tenth.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,9 +39,11 @@ class ScanRead:
     reason: str | None = None  # why nothing could be read, when nothing could
 
 
-def _title_lines(page: PageImage, stop_y: int | None) -> str:
+def _title_lines(page: PageImage, stop_y: int | None,
+                 is_title: Callable[[str], bool] | None = None) -> str:
     """The first text lines of the first page's top (above its first table): lines found by
-    the page's ink profile, recognised whole. The title is the first one or two."""
+    the page's ink profile, recognised whole. The title is the first one or two: when
+    `is_title` says the first line holds it, the others (wide lines of text) are not read."""
     from pipelines.parse.scan.cells import _bands, _clean
     from pipelines.parse.scan.engine import engine
     from pipelines.parse.scan.image import ink
@@ -63,11 +66,18 @@ def _title_lines(page: PageImage, stop_y: int | None) -> str:
         cols = np.nonzero(binary[a:b].any(axis=0))[0]
         pad = max(2, int(0.15 * (b - a)))
         crops.append(band[max(a - pad, 0):b + pad, max(cols[0] - pad, 0):cols[-1] + pad])
+    if is_title is not None and crops:
+        first = engine().read_lines(crops[:1])[0][0].text
+        if is_title(first):
+            return first
+        return "\n".join([first] + [r[0].text for r in engine().read_lines(crops[1:])])
     return "\n".join(r[0].text for r in engine().read_lines(crops))
 
 
-def read_scan(data: bytes) -> ScanRead:
-    """Read an image-only PDF's tables. Never raises for a bad page: it is left out."""
+def read_scan(data: bytes, is_title: Callable[[str], bool] | None = None) -> ScanRead:
+    """Read an image-only PDF's tables. Never raises for a bad page: it is left out.
+    `is_title(text)`: whether a line of the first page's top is the title (the lines after it
+    are then not recognised)."""
     from pipelines.parse.scan import ruling as ruling_mod
 
     doc = pdfium.PdfDocument(data)
@@ -95,7 +105,7 @@ def read_scan(data: bytes) -> ScanRead:
         out.timings["ocr_tables_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         if first is not None:
             t1 = time.perf_counter()
-            out.title_text = _title_lines(*first)
+            out.title_text = _title_lines(*first, is_title)
             out.timings["ocr_title_ms"] = round((time.perf_counter() - t1) * 1000, 1)
         if not out.image_pages:
             out.reason = f"no text layer and no image on any of its {out.pages} pages"
