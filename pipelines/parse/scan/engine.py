@@ -27,6 +27,10 @@ import numpy as np
 NUMBER_CHARS = "0123456789.+-/—－减少增加元万"
 HEIGHT = 48  # the recognition model's input height
 MAX_BATCH = 32  # line images per model run, at most
+# A model run is at least this wide: four of the model's steps, room for one character and
+# the blanks around it (most value cells hold one digit, about 36 columns wide; padding them
+# to the model's height, 48, cost a quarter more and read them no better).
+MIN_WIDTH = 32
 # A model run costs about as much as this many columns of input on top of its columns: the
 # batches are cut where the padding to the widest line would cost more than another run.
 RUN_COST_COLUMNS = 24
@@ -140,7 +144,7 @@ class Engine:
         return runs[::-1]
 
     def _input(self, images: list[np.ndarray], widths: list[int]) -> np.ndarray:
-        width = max(max(widths), HEIGHT)
+        width = max(max(widths), MIN_WIDTH)
         batch = np.zeros((len(images), 3, HEIGHT, width), np.float32)
         for j, (im, w) in enumerate(zip(images, widths)):
             resized = cv2.resize(im, (w, HEIGHT), interpolation=cv2.INTER_AREA
