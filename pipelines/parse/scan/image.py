@@ -10,7 +10,12 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
-MIN_DPI, MAX_DPI = 100, 400  # render no coarser (line finding) and no finer (time) than this
+# Render no coarser than MIN_DPI (line finding) and no finer than MAX_DPI: the recognition model
+# reads lines 48 pixels high, and a 10-point character at 200 dpi is 28 pixels, its line with
+# its margin about 35, enlarged for the model anyway (a page at 100 dpi is read as well). A 300- or 400-dpi scan rendered at its own resolution costs two to
+# four times the image work and read no better (measured on the fixtures' sources scanned at
+# 300 and 400 dpi: every cell placed, 0 wrong, at 200).
+MIN_DPI, MAX_DPI = 100, 200
 MAX_SKEW = 5.0  # degrees: beyond this the page is not a skewed scan but something else
 
 
