@@ -247,3 +247,92 @@ def test_gate_holds_back_section_two_values_a_second_reading_does_not_confirm():
     assert target not in kept
     assert any(u.section == "proactive" and "no identity" in u.reason for u in unmapped)
     assert any(f["check_name"] == "ocr_unverified" for f in findings)
+
+
+# ------------------------------------------------------------------------ speed (issue 12)
+
+
+def _line(text: str, height: int = 40) -> np.ndarray:
+    img = np.full((height, 24 * len(text) + 20), 255, np.uint8)
+    cv2.putText(img, text, (8, height - 8), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 0, 3)
+    return img
+
+
+def _digits(text: str) -> np.ndarray:
+    """A number as printed: OpenCV's digits are nearly square; a print font's (SimSun,
+    Helvetica, Times) are about 0.55–0.7 as wide as they are tall."""
+    line = _line(text)
+    return cv2.resize(line, (int(line.shape[1] * 0.65), line.shape[0]), interpolation=cv2.INTER_AREA)
+
+
+def _squares(n: int, side: int = 30) -> np.ndarray:
+    """A line of n square characters (what a run of Chinese characters looks like to ink)."""
+    img = np.full((side + 10, n * (side + 8) + 10), 255, np.uint8)
+    for i in range(n):
+        x = 5 + i * (side + 8)
+        cv2.rectangle(img, (x, 5), (x + side - 1, 5 + side - 1), 0, 3)
+        cv2.line(img, (x, 5 + side // 2), (x + side - 1, 5 + side // 2), 0, 2)
+    return img
+
+
+def test_lines_are_batched_once_each_and_read_back_in_order():
+    from pipelines.parse.scan.engine import MAX_BATCH, Engine, engine
+
+    widths = [40, 300, 36, 36, 700, 41, 120, 36] * 9
+    runs = Engine._batches(widths)
+    assert sorted(i for run in runs for i in run) == list(range(len(widths)))
+    assert all(0 < len(run) <= MAX_BATCH for run in runs)
+    texts = ["37", "5", "1204", "88", "906", "1"]
+    readings = engine().read_lines([_line(t) for t in texts])
+    assert [number.text for _, number in readings] == texts
+
+
+def test_square_character_lines_are_squeezed_numbers_never():
+    from pipelines.parse.scan.engine import COLUMNS_PER_GLYPH, HEIGHT, _width
+
+    def natural(im):
+        return int(np.ceil(im.shape[1] * HEIGHT / im.shape[0]))
+
+    text = _squares(12)
+    assert _width(text) < 0.75 * natural(text)
+    assert _width(text) >= 12 * COLUMNS_PER_GLYPH
+    for digits in ("1234567", "00", "3.75", "88888888", "20.36"):
+        line = _digits(digits)
+        assert _width(line) == natural(line), digits
+    for digits in ("0000", "12345678", "20.36"):
+        touching = cv2.erode(_digits(digits), np.ones((1, 7), np.uint8))  # digits run together
+        assert _width(touching) == natural(touching), digits
+
+
+def test_gate_reads_cells_no_comparison_covers_at_once_without_altered_readings():
+    facts = _facts("S16_sq-jyj_2021.pdf")
+    calls = []
+
+    def many(texts, altered):
+        calls.append(list(altered))
+        return [_same_reading(t) for t in texts]
+
+    kept, unmapped, findings = gate(_facts("S16_sq-jyj_2021.pdf"), [], _same_reading, many)
+    expected = gate(facts, [], _same_reading)
+    assert [(f.section, f.dim1, f.dim2, f.value) for f in kept] == \
+        [(f.section, f.dim1, f.dim2, f.value) for f in expected[0]]
+    assert (unmapped, findings) == (expected[1], expected[2])
+    proactive = [f for f in facts if f.section == "proactive" and f.kind != "blank"]
+    assert len(calls) == 1 and len(calls[0]) >= len(proactive) and not any(calls[0])
+
+
+def test_pages_finer_than_200_dpi_are_rendered_at_200():
+    from pipelines.parse.scan.image import MAX_DPI, render
+
+    img = np.full((int(11.69 * 300), int(8.27 * 300)), 255, np.uint8)
+    ok, jpg = cv2.imencode(".jpg", img)
+    out = pdfium.PdfDocument.new()
+    page = out.new_page(8.27 * 72, 11.69 * 72)
+    image = pdfium.PdfImage.new(out)
+    image.load_jpeg(io.BytesIO(jpg.tobytes()), inline=True)
+    image.set_matrix(pdfium.PdfMatrix().scale(8.27 * 72, 11.69 * 72))
+    page.insert_obj(image)
+    page.gen_content()
+    page_image = render(page, 1)
+    assert MAX_DPI == 200 and page_image.image_dpi == 200
+    assert abs(page_image.grey.shape[0] - 11.69 * 200) < 2

@@ -39,8 +39,10 @@ RUN_COST_COLUMNS = 24
 # (measured on the scanned fixtures: squeezed to 16 columns the first characters drop out,
 # at 20 the readings are the unsqueezed ones but for a space or a bracket's width).
 COLUMNS_PER_GLYPH = 20
-SQUARE = (0.7, 1.3)  # a run of ink this wide for its height is one square character
-TEXT_LINE = (3, 0.6)  # a line of text: this many square runs at least, this share of the ink
+# A run of ink this wide for the line's height is one square character. A printed digit is
+# 0.55–0.7 as wide as it is tall, so digits are never taken for one.
+SQUARE = (0.8, 1.2)
+TEXT_LINE = (3, 0.6)  # a line of text: this many square characters at least, this share of the ink
 
 _lock = threading.Lock()
 _engine = None
@@ -54,11 +56,14 @@ class Reading:
 
 def _width(im: np.ndarray) -> int:
     """The line's width in model columns: its natural width at the model's height, less what
-    square characters (a Chinese character, one run of inked columns about as wide as the
-    line's ink is tall) take beyond COLUMNS_PER_GLYPH, in a line that is mostly such
-    characters (TEXT_LINE). Narrower runs (digits, signs, dots) and wider ones (characters
-    touching each other) keep their width, and a number (digits, two of which may touch and
-    look square) is not squeezed at all. A label line costs about half its natural width."""
+    square characters take beyond COLUMNS_PER_GLYPH each, in a line of text.
+
+    A square character (a Chinese one) is a run of inked columns about as wide as the line's
+    ink is tall; a wider run is characters touching, about as many as it is heights wide. A
+    line is text when it has TEXT_LINE[0] square characters standing alone and such runs make
+    most of its ink. A number is never squeezed: its digits are narrower than square, and
+    digits run together make no square character standing alone. A label line costs about
+    half its natural width."""
     h, w = im.shape[:2]
     scale = HEIGHT / max(h, 1)
     natural = max(int(np.ceil(w * scale)), 1)
@@ -73,12 +78,12 @@ def _width(im: np.ndarray) -> int:
     cols = np.concatenate([[0], binary.any(axis=0).astype(np.int8), [0]])
     edges = np.diff(cols)
     runs = np.nonzero(edges == -1)[0] - np.nonzero(edges == 1)[0]
-    # Characters per run: a run well wider than tall is characters touching each other.
-    chars = np.where(runs >= SQUARE[0] * tall, np.maximum(np.rint(runs / tall), 1), 0)
-    wide = runs[chars > 0]
-    if chars.sum() < TEXT_LINE[0] or wide.sum() < TEXT_LINE[1] * runs.sum():
+    alone = (runs >= SQUARE[0] * tall) & (runs <= SQUARE[1] * tall)
+    square = runs >= SQUARE[0] * tall
+    if alone.sum() < TEXT_LINE[0] or runs[square].sum() < TEXT_LINE[1] * runs.sum():
         return natural
-    excess = np.maximum(wide * scale - chars[chars > 0] * COLUMNS_PER_GLYPH, 0).sum()
+    chars = np.maximum(np.rint(runs[square] / tall), 1)
+    excess = np.maximum(runs[square] * scale - chars * COLUMNS_PER_GLYPH, 0).sum()
     return min(natural, max(int(np.ceil(natural - excess)), HEIGHT))
 
 
