@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -28,6 +29,9 @@ INT = "#,##0"
 DEC = "#,##0.##"
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 ERROR_FILL = PatternFill("solid", fgColor="FDECEA")
+BOLD = Font(bold=True)
+MIDDLE = Alignment(vertical="center")
+WRAP = Alignment(wrap_text=True, vertical="top")
 SHEETS = ("汇总", "问题清单", "三", "二", "四", "更正记录")
 FACT_SHEETS = (("三", "fact_applications"), ("二", "fact_proactive"), ("四", "fact_review_litigation"))
 ORDER = {(d.column, c.code): i for _, d in dimensions() for i, c in enumerate(d.codes)}
@@ -39,55 +43,62 @@ def _width(v) -> float:
 
 
 def _clean(v):
-    if v is None:
+    if v is None or v is pd.NA or v is pd.NaT:
         return None
-    if isinstance(v, float) and pd.isna(v):
-        return None
-    if v is pd.NA or v is pd.NaT:
-        return None
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+    if isinstance(v, float):
+        return None if v != v else v
+    if isinstance(v, (str, int)):
+        return v
+    if hasattr(v, "item") and not isinstance(v, bytes):  # numpy scalars
         try:
-            return v.item()
+            v = v.item()
         except (ValueError, AttributeError):
-            pass
+            return v
+        return None if isinstance(v, float) and v != v else v
     return v
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list],
            formats: dict[int, str] | None = None, wrap: set[int] | None = None,
            error_rows: set[int] | None = None) -> None:
+    """One sheet of a write-only workbook: rows stream to the file as they are appended (a
+    fact sheet holds tens of thousands of cells); only cells that need a style get one."""
     ws = wb.create_sheet(title)
-    ws.append(header)
-    for row in rows:
-        ws.append([_clean(v) for v in row])
-    bold = Font(bold=True)
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
+    formats, wrap, error_rows = formats or {}, wrap or set(), error_rows or set()
     ws.freeze_panes = "B2"
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    for j, name in enumerate(header, start=1):
-        letter = get_column_letter(j)
-        widest = max([_width(name)] + [_width(r[j - 1]) for r in rows[:500]])
-        limit = 60 if j - 1 in (wrap or ()) else 40
-        ws.column_dimensions[letter].width = max(6.0, min(limit, widest + 2))
-        fmt = (formats or {}).get(j - 1)
-        if fmt or j - 1 in (wrap or ()):
-            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                if fmt:
-                    cell.number_format = fmt
-                if j - 1 in (wrap or ()):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i in error_rows or ():
-        for cell in ws[i + 2]:
-            cell.fill = ERROR_FILL
+    for j, name in enumerate(header):
+        widest = max([_width(name)] + [_width(r[j]) for r in rows[:500]])
+        limit = 60 if j in wrap else 40
+        ws.column_dimensions[get_column_letter(j + 1)].width = max(6.0, min(limit, widest + 2))
+    head = []
+    for name in header:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, MIDDLE
+        head.append(cell)
+    ws.append(head)
+    styled = sorted(set(formats) | wrap)
+    for i, row in enumerate(rows):
+        out = [_clean(v) for v in row]
+        if i in error_rows:
+            styled_row = range(len(out))
+        else:
+            styled_row = styled
+        for j in styled_row:
+            cell = WriteOnlyCell(ws, value=out[j])
+            if j in formats:
+                cell.number_format = formats[j]
+            if j in wrap:
+                cell.alignment = WRAP
+            if i in error_rows:
+                cell.fill = ERROR_FILL
+            out[j] = cell
+        ws.append(out)
 
 
 def write(cy: CountyYear, summary: pd.DataFrame, path: Path) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     year = cy.year
     # 汇总
     header = ["机构", "级别", "报告状态", "表格版本", "新收申请", "予以公开", "部分公开", "不予公开",
@@ -137,15 +148,14 @@ def write(cy: CountyYear, summary: pd.DataFrame, path: Path) -> Path:
         facts = facts.sort_values(["_name", "_o1", "_o2"])
         header = ["机构", "年度", "行", "列", "数值"] + (["单位"] if table == "fact_proactive" else []) \
             + ["原文", "页码", "更正", "行代码", "列代码"]
-        rows = []
-        for r in facts.to_dict("records"):
-            rows.append([r["_name"], r["report_year"], LABELS[d1].get(r[d1], r[d1]),
-                         LABELS[d2].get(r[d2], r[d2]), r["value"]]
-                        + ([r.get("unit")] if table == "fact_proactive" else [])
-                        + [r["raw_text"], r.get("page"), r.get("correction_id"), r[d1], r[d2]])
-        value_fmt = DEC if table == "fact_proactive" else INT
-        page_col = 7 if table == "fact_proactive" else 6
-        _sheet(wb, title, header, rows, {1: "0", 4: value_fmt, page_col: "0"})
+        unit = [facts["unit"]] if table == "fact_proactive" else []
+        correction = facts["correction_id"] if "correction_id" in facts else [None] * len(facts)
+        rows = [list(r) for r in zip(
+            facts["_name"], facts["report_year"], facts[d1].map(lambda c: LABELS[d1].get(c, c)),
+            facts[d2].map(lambda c: LABELS[d2].get(c, c)), facts["value"], *unit,
+            facts["raw_text"], facts["page"], correction, facts[d1], facts[d2])]
+        # The value's format only: year and page are whole numbers, shown alike by "General".
+        _sheet(wb, title, header, rows, {4: DEC if table == "fact_proactive" else INT})
 
     # 更正记录
     header = ["行号", "机构", "表", "单元格", "原文", "原值", "更正为", "理由", "更正人", "日期", "状态",
