@@ -1,25 +1,20 @@
-"""The reviewer's report as a workbook (openpyxl) that opens in Excel and WPS.
+"""The reviewer's report as a workbook that opens in Excel and WPS: what its sheets hold.
 
 Sheets: 汇总 (one row per agency), 问题清单 (every finding with its page and cells), 三 / 二 / 四
 (the year's facts with Chinese labels, in template order), 更正记录 (the corrections file's rows
-for the year). Every sheet: a bold frozen header row with a filter, column widths from the
-content (a CJK character counts two), numbers stored as numbers with a number format.
+for the year); numbers stored as numbers with a number format. `sheets` builds them as plain
+values; `pipelines.core.workbook.save` writes them (here, or in a writer process).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from pipelines.checks.findings import CHECK_BY_NAME, DIMS, LABELS, SECTION_ZH, cell_label
 from pipelines.core.registry import dimensions
+from pipelines.core.workbook import Sheet, save
 from pipelines.report.data import LEVEL_ZH, CountyYear
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
@@ -27,19 +22,9 @@ STATUS_ZH = {"ok": "已读取", "partial": "部分读取", "failed": "无法读�
              "unsupported": "无法处理", None: "未找到"}
 INT = "#,##0"
 DEC = "#,##0.##"
-HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
-ERROR_FILL = PatternFill("solid", fgColor="FDECEA")
-BOLD = Font(bold=True)
-MIDDLE = Alignment(vertical="center")
-WRAP = Alignment(wrap_text=True, vertical="top")
 SHEETS = ("汇总", "问题清单", "三", "二", "四", "更正记录")
 FACT_SHEETS = (("三", "fact_applications"), ("二", "fact_proactive"), ("四", "fact_review_litigation"))
 ORDER = {(d.column, c.code): i for _, d in dimensions() for i, c in enumerate(d.codes)}
-
-
-def _width(v) -> float:
-    text = "" if v is None else str(v)
-    return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
 
 
 def _clean(v):
@@ -58,48 +43,23 @@ def _clean(v):
     return v
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list],
+def _sheet(out: list[Sheet], title: str, header: list[str], rows: list[list],
            formats: dict[int, str] | None = None, wrap: set[int] | None = None,
            error_rows: set[int] | None = None) -> None:
-    """One sheet of a write-only workbook: rows stream to the file as they are appended (a
-    fact sheet holds tens of thousands of cells); only cells that need a style get one."""
-    ws = wb.create_sheet(title)
-    formats, wrap, error_rows = formats or {}, wrap or set(), error_rows or set()
-    ws.freeze_panes = "B2"
-    if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    for j, name in enumerate(header):
-        widest = max([_width(name)] + [_width(r[j]) for r in rows[:500]])
-        limit = 60 if j in wrap else 40
-        ws.column_dimensions[get_column_letter(j + 1)].width = max(6.0, min(limit, widest + 2))
-    head = []
-    for name in header:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, MIDDLE
-        head.append(cell)
-    ws.append(head)
-    styled = sorted(set(formats) | wrap)
-    for i, row in enumerate(rows):
-        out = [_clean(v) for v in row]
-        if i in error_rows:
-            styled_row = range(len(out))
-        else:
-            styled_row = styled
-        for j in styled_row:
-            cell = WriteOnlyCell(ws, value=out[j])
-            if j in formats:
-                cell.number_format = formats[j]
-            if j in wrap:
-                cell.alignment = WRAP
-            if i in error_rows:
-                cell.fill = ERROR_FILL
-            out[j] = cell
-        ws.append(out)
+    out.append(Sheet(title, header, [[_clean(v) for v in r] for r in rows], formats or {},
+                     wrap or set(), error_rows or set()))
+
+
+def title(cy: CountyYear) -> str:
+    return f"{cy.county['county']} {cy.year} 年度政府信息公开工作年度报告审查报告"
 
 
 def write(cy: CountyYear, summary: pd.DataFrame, path: Path) -> Path:
-    wb = Workbook(write_only=True)
-    year = cy.year
+    return Path(save(sheets(cy, summary), path, title(cy)))
+
+
+def sheets(cy: CountyYear, summary: pd.DataFrame) -> list[Sheet]:
+    wb: list[Sheet] = []
     # 汇总
     header = ["机构", "级别", "报告状态", "表格版本", "新收申请", "予以公开", "部分公开", "不予公开",
               "办理结果总计", "行政复议", "行政诉讼", "错误", "提示", "原文链接"]
@@ -179,12 +139,4 @@ def write(cy: CountyYear, summary: pd.DataFrame, path: Path) -> Path:
             errs.add(i)
     _sheet(wb, "更正记录", header, rows, {0: "0", 5: DEC, 6: DEC}, wrap={7, 11}, error_rows=errs)
 
-    wb.properties.title = f"{cy.county['county']} {year} 年度政府信息公开工作年度报告审查报告"
-    wb.properties.creator = "gongkai"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".xlsx.tmp")
-    os.close(fd)
-    wb.save(tmp)
-    os.replace(tmp, path)
-    return path
+    return wb
