@@ -12,11 +12,24 @@ from pathlib import Path
 from pipelines.core.settings import Settings
 
 
+# Dagster's default SQLite storage, without capturing each step's raw stdout/stderr: that
+# capture starts two `tail -F` and two watcher interpreters per step (about 25 MiB and a
+# quarter of a second each step). What the steps say is in the run's event log (context.log).
+INSTANCE_YAML = """\
+# written by gongkai (kept as you edit it)
+compute_logs:
+  module: dagster._core.storage.noop_compute_log_manager
+  class: NoOpComputeLogManager
+"""
+
+
 def _dagster_home(settings: Settings) -> Path:
-    """Dagster's home under the data dir, with an explicit (empty) instance config: Dagster's
-    default SQLite storage there, so run history survives restarts of `gongkai ui`."""
+    """Dagster's home under the data dir, with its instance config: run history survives
+    restarts of `gongkai ui`. A dagster.yaml the user has written is left as it is."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
-    (settings.dagster_home / "dagster.yaml").touch()
+    config = settings.dagster_home / "dagster.yaml"
+    if not config.exists() or not config.read_text(encoding="utf-8").strip():
+        config.write_text(INSTANCE_YAML, encoding="utf-8")
     return settings.dagster_home
 
 

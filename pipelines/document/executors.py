@@ -1,7 +1,7 @@
 """The executors per-document extraction runs on: one `concurrent.futures.Executor` each.
 
 - `inline`: this process (a handful of documents).
-- `process pool`: local forkserver workers, the default.
+- `process pool`: local spawned workers, the default.
 - `dask`: `distributed.Client(address).get_executor()` when a scheduler address is given
   (`gongkai run --dask-scheduler` / GONGKAI_DASK_SCHEDULER). Its workers need only the
   gongkai package and the lake's credentials: they read documents from the lake and write
@@ -58,14 +58,23 @@ def local_executor(n_jobs: int, workers: int | None = None) -> Iterator[tuple[Ex
         yield InlineExecutor(), ExecutorInfo("inline", 1, 1)
         return
     n = min(workers, n_jobs)
-    # forkserver: workers start from a clean interpreter with the extractor preloaded, not
-    # from a fork of a process that runs Dagster's threads. camelot is not preloaded: a worker
-    # imports it with its first PDF (the forkserver itself would otherwise hold a third copy
-    # of camelot, cv2 and pandas, about 170 MiB, for nothing).
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipelines.document.document"])
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+    # spawn: workers start from a clean interpreter, not from a fork of a process that runs
+    # Dagster's threads, and without a forkserver process (about 50 MiB) beside them.
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_start) as pool:
         yield pool, ExecutorInfo("process pool", n, n)
+
+
+def _worker_start() -> None:
+    """A local extraction worker never reads or writes Arrow data (results go to the lake as
+    JSON), but pandas 2 imports pyarrow whenever it is installed: about 35 MiB per worker.
+    Marking it absent before pandas is imported keeps it out; the extractor is imported
+    after (camelot only with the first PDF that has tables)."""
+    import sys
+
+    if "pandas" not in sys.modules:
+        sys.modules.setdefault("pyarrow", None)  # type: ignore[arg-type]
+    import pipelines.document.document  # noqa: F401
 
 
 @contextmanager

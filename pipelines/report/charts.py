@@ -1,143 +1,222 @@
-"""The report's charts as SVG with live text (svg.fonttype 'none'): no font file is embedded
-and none is needed to draw them; the reader's browser sets the Chinese text.
+"""The report's charts: SVG written directly, with live text (the reader's browser sets the
+Chinese; no font file is embedded or needed).
 
-Layout does not rely on the machine's fonts either: margins are computed from the number of
-characters (a CJK character is one em wide), not from matplotlib's text metrics, which on a
-machine without CJK fonts would measure the fallback glyph."""
+Two bar charts of a few dozen bars each. Written as markup beside the page's own HTML rather
+than through a plotting library: matplotlib took about half a second a chart (and 30 MiB to
+import) for what is a few hundred rectangles and labels. Layout counts characters (a CJK
+character is one em wide), so it does not depend on the machine's fonts.
+"""
 
 from __future__ import annotations
 
-import io
-import logging
-import warnings
+import math
+from html import escape
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("svg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+from pipelines.report.data import OUTCOME_GROUPS
 
-from pipelines.report.data import OUTCOME_GROUPS  # noqa: E402
-
-FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-         "WenQuanYi Zen Hei", "DejaVu Sans"]
+FONT = ("'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
+        "'WenQuanYi Zen Hei', sans-serif")
 COLORS = {"granted": "#2e7d32", "partially_granted": "#81c784", "withheld": "#e53935",
           "unavailable": "#fb8c00", "not_processed": "#8d6e63", "other": "#9e9e9e",
           "received": "#1565c0", "review": "#6a1b9a", "litigation": "#00838f"}
-STYLE = {"svg.fonttype": "none", "font.family": "sans-serif", "font.sans-serif": FONTS,
-         "font.size": 10, "axes.spines.top": False, "axes.spines.right": False,
-         "axes.edgecolor": "#999999", "axes.titlesize": 12, "axes.titleweight": "bold",
-         "svg.hashsalt": "gongkai", "axes.unicode_minus": False}
+AXIS, GRID, INK, ERROR = "#999999", "#e0e0e0", "#333333", "#c62828"
+EM = 13.0  # px per em at the charts' 10 pt text
 
 
-def _width(text: str) -> float:
-    """Text width in em: CJK characters 1, others about 0.6."""
-    return sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in str(text))
+def _width(text: str, size: float = EM) -> float:
+    """Text width in px: CJK characters one em, others about 0.6."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in str(text)) * size
 
 
-def _svg(fig) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    svg = buf.getvalue()
-    return svg[svg.index("<svg"):]  # inline: no XML prolog or DOCTYPE
+def _num(v: float) -> str:
+    return f"{v:g}"
 
 
-def _quiet():
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-    warnings.filterwarnings("ignore", message=".*findfont.*")
+def _ticks(top: float, n: int = 5) -> list[float]:
+    """0 … ≥ top in 1/2/5 × 10^k steps."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+    step = max(step, 1.0)  # counts of cases: whole numbers
+    return [i * step for i in range(int(math.ceil(top / step)) + 1)]
+
+
+class _Svg:
+    def __init__(self, width: float, height: float, title: str):
+        self.parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
+                      f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
+                      f'role="img" font-family="{FONT}" font-size="{EM:g}">',
+                      f"<title>{escape(title)}</title>",
+                      f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>']
+
+    def rect(self, x, y, w, h, color, tip: str = "") -> None:
+        t = f"<title>{escape(tip)}</title>" if tip else ""
+        self.parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" '
+                          f'height="{max(h, 0):.1f}" fill="{color}">{t}</rect>'
+                          if t else f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" '
+                          f'height="{max(h, 0):.1f}" fill="{color}"/>')
+
+    def line(self, x1, y1, x2, y2, color, width: float = 1.0) -> None:
+        self.parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                          f'stroke="{color}" stroke-width="{width:g}"/>')
+
+    def text(self, x, y, s, *, anchor="start", size: float | None = None, color=INK,
+             bold=False, baseline="middle") -> None:
+        attrs = [f'x="{x:.1f}"', f'y="{y:.1f}"', f'fill="{color}"',
+                 f'dominant-baseline="{baseline}"']
+        if anchor != "start":
+            attrs.append(f'text-anchor="{anchor}"')
+        if size:
+            attrs.append(f'font-size="{size:g}"')
+        if bold:
+            attrs.append('font-weight="bold"')
+        self.parts.append(f"<text {' '.join(attrs)}>{escape(str(s))}</text>")
+
+    def legend(self, x, y, items: list[tuple[str, str]], size: float = 11.5,
+               width: float = 10 ** 6) -> None:
+        """Swatches and labels from (x, y), onto a new line past `width`."""
+        start = x
+        for color, label in items:
+            step = 18 + _width(label, size) + 14
+            if x > start and x + step - 14 > start + width:
+                x, y = start, y + size + 8
+            self.rect(x, y - 5, 14, 10, color)
+            self.text(x + 18, y, label, size=size)
+            x += step
+
+    def done(self) -> str:
+        return "".join(self.parts) + "</svg>"
 
 
 def by_agency(summary: pd.DataFrame, year: int) -> str | None:
-    """Stacked horizontal bars: each agency's applications by outcome; agencies with an error
-    are labelled in red."""
+    """Stacked horizontal bars: each agency's applications by outcome, its received count at
+    the bar's end; agencies with an error are labelled in red."""
     rows = summary[summary["results_total"].notna() | summary["received"].notna()].copy()
     if rows.empty:
         return None
-    _quiet()
     rows["_n"] = rows["received"].fillna(0)
-    rows = rows.sort_values(["_n", "agency_name"], ascending=[True, False])
-    labels = list(rows["agency_name"])
-    n = len(labels)
-    fs = 10 / 72  # inch per em at 10 pt
-    left = max(_width(s) for s in labels) * fs + 0.25
-    top_band, bottom_band = 0.85, 0.65  # inches: title + legend above, axis label below
-    width, height = 8.6, top_band + 0.34 * n + 0.3 + bottom_band
-    with plt.rc_context(STYLE):
-        fig = plt.figure(figsize=(width, height))
-        ax = fig.add_axes([left / width, bottom_band / height, 1 - (left + 0.5) / width,
-                           1 - (top_band + bottom_band) / height])
-        y = range(n)
-        start = [0.0] * n
-        for code, label in OUTCOME_GROUPS:
-            vals = rows[code].fillna(0).tolist()
-            if not any(vals):
-                continue
-            ax.barh(y, vals, left=start, color=COLORS[code], label=label, height=0.62)
-            start = [s + v for s, v in zip(start, vals)]
-        for i, (recv, end) in enumerate(zip(rows["received"], start)):
-            txt = "—" if pd.isna(recv) else f"新收 {recv:g}"
-            ax.text(end + max(start + [1]) * 0.01, i, txt, va="center", fontsize=9, color="#333333")
-        ax.set_yticks(list(y), labels)
-        for tick, errs in zip(ax.get_yticklabels(), rows["errors"]):
-            if errs:
-                tick.set_color("#c62828")
-                tick.set_fontweight("bold")
-        ax.set_xlim(0, max(start + [1]) * 1.18)
-        ax.set_xlabel("件（办理结果，条形末端标注本年新收申请数）")
-        fig.text(0.12 / width, 1 - 0.12 / height, f"{year} 年度各机构依申请公开办理结果",
-                 fontsize=12, fontweight="bold", va="top")
-        fig.legend(ncol=6, loc="upper left", bbox_to_anchor=(0.08 / width, 1 - 0.42 / height),
-                   frameon=False, fontsize=9, handlelength=1.2, columnspacing=1.0)
-        ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
-        ax.set_axisbelow(True)
-        return _svg(fig)
+    rows = rows.sort_values(["_n", "agency_name"], ascending=[False, True])  # largest on top
+    groups = [(code, label) for code, label in OUTCOME_GROUPS if rows[code].fillna(0).any()]
+    ends = rows[[c for c, _ in groups]].fillna(0).sum(axis=1) if groups else rows["_n"] * 0
+    top_value = max(float(ends.max()), 1.0)
+    ticks = _ticks(top_value * 1.12)
+    n = len(rows)
+    left = max(_width(s) for s in rows["agency_name"]) + 18
+    plot_w, band = 560.0, 24.0
+    top, bottom = 64.0, 46.0
+    width, height = left + plot_w + 70, top + band * n + bottom
+    scale = plot_w / ticks[-1]
+    title = f"{year} 年度各机构依申请公开办理结果"
+    svg = _Svg(width, height, title)
+    svg.text(10, 16, title, size=15.5, bold=True)
+    svg.legend(10, 42, [(COLORS[c], label) for c, label in groups], width=width - 20)
+    for t in ticks:
+        x = left + t * scale
+        svg.line(x, top, x, top + band * n, GRID, 0.8)
+        svg.text(x, top + band * n + 12, _num(t), anchor="middle", size=11.5)
+    for i, r in enumerate(rows.itertuples(index=False)):
+        y = top + band * i
+        name = r.agency_name
+        err = bool(r.errors)
+        svg.text(left - 8, y + band / 2, name, anchor="end", color=ERROR if err else INK, bold=err)
+        x = left
+        for code, label in groups:
+            v = getattr(r, code)
+            if pd.notna(v) and v > 0:
+                svg.rect(x, y + band * 0.19, v * scale, band * 0.62, COLORS[code],
+                         f"{name} {label} {_num(v)}")
+                x += v * scale
+        recv = r.received
+        svg.text(x + 5, y + band / 2, "—" if pd.isna(recv) else f"新收 {_num(recv)}", size=11.5)
+    svg.line(left, top, left, top + band * n, AXIS)
+    svg.line(left, top + band * n, left + plot_w, top + band * n, AXIS)
+    svg.text(left + plot_w / 2, height - 10, "件（办理结果，条形末端标注本年新收申请数）",
+             anchor="middle")
+    return svg.done()
 
 
 def over_years(history: pd.DataFrame) -> str | None:
-    """Left: the county's applications by outcome per year; right: review and litigation."""
+    """Left: the county's applications by outcome per year, and received; right: review and
+    litigation per year."""
     if history.empty:
         return None
-    _quiet()
     years = [int(y) for y in history.index]
-    x = list(range(len(years)))
-    with plt.rc_context(STYLE):
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(8.6, 3.7),
-                                     gridspec_kw={"width_ratios": [3, 2], "wspace": 0.22})
-        fig.subplots_adjust(left=0.06, right=0.98, top=0.88, bottom=0.25)
-        bottom = [0.0] * len(years)
-        for code, label in OUTCOME_GROUPS:
-            vals = history[code].fillna(0).tolist() if code in history else [0] * len(years)
-            if not any(vals):
-                continue
-            a1.bar(x, vals, bottom=bottom, color=COLORS[code], label=label, width=0.6)
-            bottom = [b + v for b, v in zip(bottom, vals)]
-        recv = history["received"].tolist()
-        a1.plot(x, [0 if pd.isna(v) else v for v in recv], color=COLORS["received"], marker="o",
-                linewidth=2, label="本年新收")
-        for i, v in enumerate(recv):
-            if pd.notna(v):
-                a1.annotate(f"{v:g}", (i, v), textcoords="offset points", xytext=(0, 6),
-                            ha="center", fontsize=9, color=COLORS["received"])
-        a1.set_xticks(x, [f"{y}年" for y in years])
-        a1.set_title("全县依申请公开：历年新收与办理结果", loc="left")
-        a1.legend(ncol=4, loc="upper left", bbox_to_anchor=(0, -0.1), frameon=False, fontsize=8.5,
-                  handlelength=1.2, columnspacing=0.8)
-        a1.set_ylim(0, max(bottom + [v for v in recv if pd.notna(v)] + [1]) * 1.18)
-        w = 0.36
-        for off, code, label in ((-w / 2, "review", "行政复议"), (w / 2, "litigation", "行政诉讼")):
-            vals = history[code].fillna(0).tolist() if code in history else [0] * len(years)
-            bars = a2.bar([i + off for i in x], vals, width=w, color=COLORS[code], label=label)
-            for b, v in zip(bars, vals):
-                a2.annotate(f"{v:g}", (b.get_x() + b.get_width() / 2, v), textcoords="offset points",
-                            xytext=(0, 3), ha="center", fontsize=9)
-        a2.set_xticks(x, [f"{y}年" for y in years])
-        a2.set_title("行政复议与行政诉讼（件）", loc="left")
-        a2.legend(ncol=2, loc="upper left", bbox_to_anchor=(0, -0.1), frameon=False, fontsize=8.5)
-        top = max([history[c].max() for c in ("review", "litigation") if c in history] + [1])
-        a2.set_ylim(0, (0 if pd.isna(top) else top) * 1.25 + 1)
-        for ax in (a1, a2):
-            ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
-            ax.set_axisbelow(True)
-        return _svg(fig)
+    n = len(years)
+    width, height = 860.0, 370.0
+    top, base = 44.0, 270.0  # the plots' top and baseline
+    svg = _Svg(width, height, "全县依申请公开与行政复议、诉讼：历年")
+
+    # Left panel: stacked outcomes, received as a line.
+    x0, w1 = 50.0, 460.0
+    groups = [(code, label) for code, label in OUTCOME_GROUPS
+              if code in history and history[code].fillna(0).any()]
+    stacks = history[[c for c, _ in groups]].fillna(0).sum(axis=1) if groups else \
+        pd.Series(0.0, index=history.index)
+    recv = history["received"] if "received" in history else pd.Series(float("nan"), history.index)
+    highest = float(stacks.max())
+    if recv.notna().any():
+        highest = max(highest, float(recv.max()))
+    ticks = _ticks(max(highest, 1.0) * 1.15)
+    scale = (base - top) / ticks[-1]
+    slot = w1 / n
+    svg.text(x0, 18, "全县依申请公开：历年新收与办理结果", size=14, bold=True)
+    for t in ticks:
+        y = base - t * scale
+        svg.line(x0, y, x0 + w1, y, GRID, 0.8)
+        svg.text(x0 - 6, y, _num(t), anchor="end", size=11.5)
+    points = []
+    for i, year in enumerate(years):
+        cx = x0 + slot * (i + 0.5)
+        y = base
+        for code, label in groups:
+            v = history[code].iloc[i]
+            if pd.notna(v) and v > 0:
+                svg.rect(cx - slot * 0.3, y - v * scale, slot * 0.6, v * scale, COLORS[code],
+                         f"{year}年 {label} {_num(v)}")
+                y -= v * scale
+        svg.text(cx, base + 14, f"{year}年", anchor="middle", size=11.5)
+        v = recv.iloc[i]
+        if pd.notna(v):
+            points.append((cx, base - v * scale))
+            svg.text(cx, base - v * scale - 12, _num(v), anchor="middle", size=11.5,
+                     color=COLORS["received"])
+    if len(points) > 1:
+        svg.parts.append('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(
+            COLORS["received"], " ".join(f"{x:.1f},{y:.1f}" for x, y in points)))
+    for x, y in points:
+        svg.parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{COLORS["received"]}"/>')
+    svg.line(x0, top, x0, base, AXIS)
+    svg.line(x0, base, x0 + w1, base, AXIS)
+    svg.legend(x0, base + 40, [(COLORS[c], label) for c, label in groups]
+               + [(COLORS["received"], "本年新收")], width=w1)
+
+    # Right panel: review and litigation side by side.
+    x2, w2 = 580.0, 260.0
+    cols = [(c, label) for c, label in (("review", "行政复议"), ("litigation", "行政诉讼"))]
+    tops = [float(history[c].max()) for c, _ in cols if c in history and history[c].notna().any()]
+    ticks2 = _ticks(max(tops + [1.0]) * 1.2)
+    scale2 = (base - top) / ticks2[-1]
+    slot2 = w2 / n
+    svg.text(x2, 18, "行政复议与行政诉讼（件）", size=14, bold=True)
+    for t in ticks2:
+        y = base - t * scale2
+        svg.line(x2, y, x2 + w2, y, GRID, 0.8)
+        svg.text(x2 - 6, y, _num(t), anchor="end", size=11.5)
+    for i, year in enumerate(years):
+        cx = x2 + slot2 * (i + 0.5)
+        for k, (code, label) in enumerate(cols):
+            v = history[code].iloc[i] if code in history else float("nan")
+            v = 0.0 if pd.isna(v) else float(v)
+            bw = slot2 * 0.36
+            bx = cx - bw + k * bw
+            svg.rect(bx, base - v * scale2, bw, v * scale2, COLORS[code], f"{year}年 {label} {_num(v)}")
+            svg.text(bx + bw / 2, base - v * scale2 - 8, _num(v), anchor="middle", size=11)
+        svg.text(cx, base + 14, f"{year}年", anchor="middle", size=11.5)
+    svg.line(x2, top, x2, base, AXIS)
+    svg.line(x2, base, x2 + w2, base, AXIS)
+    svg.legend(x2, base + 40, [(COLORS[c], label) for c, label in cols])
+    return svg.done()

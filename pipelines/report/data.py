@@ -185,8 +185,10 @@ def _with_cells(findings: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.Da
         findings["page"] = None
     printed: dict[tuple, tuple[str, object]] = {}
     section_page: dict[tuple[str, str], int] = {}
+    involved = set(findings["report_id"].dropna())  # the county's other facts are not needed
     for table, (d1, d2) in DIMS.items():
         f = facts[table]
+        f = f[f["report_id"].isin(involved)]
         section = BY_TABLE[table].key
         corr = f["correction_id"] if "correction_id" in f else pd.Series([None] * len(f), index=f.index)
         for rid, a, b, raw, page, value, cid in zip(f["report_id"], f[d1], f[d2], f["raw_text"],

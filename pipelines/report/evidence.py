@@ -77,7 +77,7 @@ def pdf_crops(pages: PdfPages, boxes: list[tuple[int, list[float]]],
             draw.rectangle(rect, fill=FILL, outline=OUTLINE, width=3)
         shown = Image.alpha_composite(crop, overlay).convert("P", palette=Image.ADAPTIVE, colors=64)
         buf = io.BytesIO()
-        shown.save(buf, format="PNG", optimize=True)
+        shown.save(buf, format="PNG")  # 64 colours compress well; optimize triples the time
         out.append((page, buf.getvalue()))
     return out
 
@@ -88,7 +88,7 @@ def page_thumbnail(pages: PdfPages, page: int, width: int = 420) -> bytes:
     ratio = width / img.size[0]
     small = img.resize((width, int(img.size[1] * ratio))).convert("P", palette=1, colors=64)
     buf = io.BytesIO()
-    small.save(buf, format="PNG", optimize=True)
+    small.save(buf, format="PNG")
     return buf.getvalue()
 
 
@@ -177,17 +177,23 @@ class Evidence:
         self.facts = facts  # table → its facts frame (report_id, codes, page, bbox)
         self._pdf: dict[str, PdfPages | None] = {}
         self._html: dict[str, HtmlCells | None] = {}
-        self._boxes: dict[tuple, tuple[int, list[float]]] | None = None
+        self._boxes: dict[tuple, tuple[int, list[float]]] = {}
+        self._indexed: set[str] = set()
+        self._rows: dict[str, dict] | None = None
         self._page_cells: dict[tuple[str, int], list[list[float]]] = {}
 
-    def _index(self) -> None:
+    def _index(self, report_id: str) -> None:
+        """The cell boxes of one report's facts (a county's findings name few reports)."""
         from pipelines.checks.findings import DIMS
 
-        self._boxes = {}
+        self._indexed.add(report_id)
+        if self._rows is None:  # report → its rows, per table: one pass over the facts
+            self._rows = {t: f.groupby("report_id", sort=False).indices for t, f in self.facts.items()
+                          if f is not None and "bbox" in f and not f.empty}
         for table, (d1, d2) in DIMS.items():
-            f = self.facts.get(table)
-            if f is None or "bbox" not in f or f.empty:
+            if table not in self._rows or report_id not in self._rows[table]:
                 continue
+            f = self.facts[table].iloc[self._rows[table][report_id]]
             for rid, a, b, page, box in f[["report_id", d1, d2, "page", "bbox"]].itertuples(index=False):
                 if box is None or pd.isna(page) or len(box) != 4:
                     continue
@@ -215,11 +221,11 @@ class Evidence:
     def for_finding(self, report: dict, cells: list[tuple], page) -> dict:
         """{"images": [(page, png)], "html": str | None} for one finding of `report`
         (a reports row: report_id, sha256, media_type); cells as (table, dim1, dim2, raw)."""
-        if self._boxes is None:
-            self._index()
         rid, sha, media = report.get("report_id"), report.get("sha256"), report.get("media_type")
         if not rid or not isinstance(sha, str):
             return {"images": [], "html": None}
+        if rid not in self._indexed:
+            self._index(rid)
         if media == "pdf":
             pages = self._open_pdf(sha)
             if pages is None:

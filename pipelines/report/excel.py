@@ -1,24 +1,20 @@
-"""The reviewer's report as a workbook (openpyxl) that opens in Excel and WPS.
+"""The reviewer's report as a workbook that opens in Excel and WPS: what its sheets hold.
 
 Sheets: 汇总 (one row per agency), 问题清单 (every finding with its page and cells), 三 / 二 / 四
 (the year's facts with Chinese labels, in template order), 更正记录 (the corrections file's rows
-for the year). Every sheet: a bold frozen header row with a filter, column widths from the
-content (a CJK character counts two), numbers stored as numbers with a number format.
+for the year); numbers stored as numbers with a number format. `sheets` builds them as plain
+values; `pipelines.core.workbook.save` writes them (here, or in a writer process).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from pipelines.checks.findings import CHECK_BY_NAME, DIMS, LABELS, SECTION_ZH, cell_label
 from pipelines.core.registry import dimensions
+from pipelines.core.workbook import Sheet, save
 from pipelines.report.data import LEVEL_ZH, CountyYear
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
@@ -26,69 +22,44 @@ STATUS_ZH = {"ok": "已读取", "partial": "部分读取", "failed": "无法读�
              "unsupported": "无法处理", None: "未找到"}
 INT = "#,##0"
 DEC = "#,##0.##"
-HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
-ERROR_FILL = PatternFill("solid", fgColor="FDECEA")
 SHEETS = ("汇总", "问题清单", "三", "二", "四", "更正记录")
 FACT_SHEETS = (("三", "fact_applications"), ("二", "fact_proactive"), ("四", "fact_review_litigation"))
 ORDER = {(d.column, c.code): i for _, d in dimensions() for i, c in enumerate(d.codes)}
 
 
-def _width(v) -> float:
-    text = "" if v is None else str(v)
-    return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
-
-
 def _clean(v):
-    if v is None:
+    if v is None or v is pd.NA or v is pd.NaT:
         return None
-    if isinstance(v, float) and pd.isna(v):
-        return None
-    if v is pd.NA or v is pd.NaT:
-        return None
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+    if isinstance(v, float):
+        return None if v != v else v
+    if isinstance(v, (str, int)):
+        return v
+    if hasattr(v, "item") and not isinstance(v, bytes):  # numpy scalars
         try:
-            return v.item()
+            v = v.item()
         except (ValueError, AttributeError):
-            pass
+            return v
+        return None if isinstance(v, float) and v != v else v
     return v
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list],
+def _sheet(out: list[Sheet], title: str, header: list[str], rows: list[list],
            formats: dict[int, str] | None = None, wrap: set[int] | None = None,
            error_rows: set[int] | None = None) -> None:
-    ws = wb.create_sheet(title)
-    ws.append(header)
-    for row in rows:
-        ws.append([_clean(v) for v in row])
-    bold = Font(bold=True)
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
-    ws.freeze_panes = "B2"
-    if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    for j, name in enumerate(header, start=1):
-        letter = get_column_letter(j)
-        widest = max([_width(name)] + [_width(r[j - 1]) for r in rows[:500]])
-        limit = 60 if j - 1 in (wrap or ()) else 40
-        ws.column_dimensions[letter].width = max(6.0, min(limit, widest + 2))
-        fmt = (formats or {}).get(j - 1)
-        if fmt or j - 1 in (wrap or ()):
-            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                if fmt:
-                    cell.number_format = fmt
-                if j - 1 in (wrap or ()):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i in error_rows or ():
-        for cell in ws[i + 2]:
-            cell.fill = ERROR_FILL
+    out.append(Sheet(title, header, [[_clean(v) for v in r] for r in rows], formats or {},
+                     wrap or set(), error_rows or set()))
+
+
+def title(cy: CountyYear) -> str:
+    return f"{cy.county['county']} {cy.year} 年度政府信息公开工作年度报告审查报告"
 
 
 def write(cy: CountyYear, summary: pd.DataFrame, path: Path) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    year = cy.year
+    return Path(save(sheets(cy, summary), path, title(cy)))
+
+
+def sheets(cy: CountyYear, summary: pd.DataFrame) -> list[Sheet]:
+    wb: list[Sheet] = []
     # 汇总
     header = ["机构", "级别", "报告状态", "表格版本", "新收申请", "予以公开", "部分公开", "不予公开",
               "办理结果总计", "行政复议", "行政诉讼", "错误", "提示", "原文链接"]
@@ -137,15 +108,14 @@ def write(cy: CountyYear, summary: pd.DataFrame, path: Path) -> Path:
         facts = facts.sort_values(["_name", "_o1", "_o2"])
         header = ["机构", "年度", "行", "列", "数值"] + (["单位"] if table == "fact_proactive" else []) \
             + ["原文", "页码", "更正", "行代码", "列代码"]
-        rows = []
-        for r in facts.to_dict("records"):
-            rows.append([r["_name"], r["report_year"], LABELS[d1].get(r[d1], r[d1]),
-                         LABELS[d2].get(r[d2], r[d2]), r["value"]]
-                        + ([r.get("unit")] if table == "fact_proactive" else [])
-                        + [r["raw_text"], r.get("page"), r.get("correction_id"), r[d1], r[d2]])
-        value_fmt = DEC if table == "fact_proactive" else INT
-        page_col = 7 if table == "fact_proactive" else 6
-        _sheet(wb, title, header, rows, {1: "0", 4: value_fmt, page_col: "0"})
+        unit = [facts["unit"]] if table == "fact_proactive" else []
+        correction = facts["correction_id"] if "correction_id" in facts else [None] * len(facts)
+        rows = [list(r) for r in zip(
+            facts["_name"], facts["report_year"], facts[d1].map(lambda c: LABELS[d1].get(c, c)),
+            facts[d2].map(lambda c: LABELS[d2].get(c, c)), facts["value"], *unit,
+            facts["raw_text"], facts["page"], correction, facts[d1], facts[d2])]
+        # The value's format only: year and page are whole numbers, shown alike by "General".
+        _sheet(wb, title, header, rows, {4: DEC if table == "fact_proactive" else INT})
 
     # 更正记录
     header = ["行号", "机构", "表", "单元格", "原文", "原值", "更正为", "理由", "更正人", "日期", "状态",
@@ -169,12 +139,4 @@ def write(cy: CountyYear, summary: pd.DataFrame, path: Path) -> Path:
             errs.add(i)
     _sheet(wb, "更正记录", header, rows, {0: "0", 5: DEC, 6: DEC}, wrap={7, 11}, error_rows=errs)
 
-    wb.properties.title = f"{cy.county['county']} {year} 年度政府信息公开工作年度报告审查报告"
-    wb.properties.creator = "gongkai"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".xlsx.tmp")
-    os.close(fd)
-    wb.save(tmp)
-    os.replace(tmp, path)
-    return path
+    return wb

@@ -198,18 +198,21 @@ def _yoy_html(cy: CountyYear, summary: pd.DataFrame) -> list[str]:
     out = [f"<h2>与上年比较</h2><p class=\"sub\">{cy.year} 年度与 {cy.year - 1} 年度主要数字（各机构本年度与上一年度的报告）；"
            f"变化幅度达上年的 {BIG_CHANGE_PCT:g}% 且至少 {BIG_CHANGE_ABS:g} 件的标为“变化较大”。</p>"]
     order = {m: i for i, m in enumerate(YOY_ORDER)}
+    y = y.assign(_o=y["metric"].map(order)).sort_values(["agency_id", "_o"], kind="stable")
+    by_agency: dict[str, list[dict]] = {}
+    for r in y.to_dict("records"):  # one conversion: per-agency frames cost ms each
+        by_agency.setdefault(r["agency_id"], []).append(r)
     shown = 0
-    for row in summary.to_dict("records"):
-        mine = y[y["agency_id"] == row["agency_id"]]
-        if mine.empty:
+    for row in summary[["agency_id", "agency_name"]].to_dict("records"):
+        mine = by_agency.get(row["agency_id"])
+        if not mine:
             continue
-        mine = mine.assign(_o=mine["metric"].map(order)).sort_values("_o")
-        big = sum(big_change(r) for r in mine.to_dict("records"))
+        big = sum(big_change(r) for r in mine)
         pill = f'<span class="pill big">{big} 项变化较大</span>' if big else ""
         out.append(f'<section class="yoy agency" id="yoy-{_e(row["agency_id"])}"><h3>{_e(row["agency_name"])}{pill}</h3>'
                    f"<table><tr><th>指标</th><th>{cy.year - 1} 年</th><th>{cy.year} 年</th>"
                    "<th>变化</th><th>变化率</th><th></th></tr>")
-        for r in mine.to_dict("records"):
+        for r in mine:
             mark = big_change(r)
             pct = r.get("change_pct")
             pct_s = "—" if pct is None or pd.isna(pct) else f"{pct:+.1f}%"

@@ -9,8 +9,9 @@ off: min_interval_seconds = 0), then run it again with nothing changed. Reports:
 
 - reports/s end to end (reports in the portal / wall time of the full run, process start to exit)
 - time per stage, from the Dagster step events of the run (DAGSTER_HOME under the data dir)
-- peak memory: the largest sum of RSS over the run's process tree (sampled every 0.1 s) and
-  ru_maxrss of the largest single process (getrusage RUSAGE_CHILDREN, cumulative over sizes)
+- peak memory: the largest sum of RSS over the run's process tree (sampled every 0.1 s; which
+  processes held it at that moment: `full_peak_processes`), the largest sum of PSS (shared
+  pages counted once: the memory the tree really takes) and ru_maxrss of the largest single process (getrusage RUSAGE_CHILDREN, cumulative over sizes)
 - the no-change nightly run's wall time
 
 Targets (issue 6): ≥ 5 reports/s, no-change run < 15 s, peak < 1 GB and flat in the size.
@@ -50,8 +51,30 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def _tree_rss(pid: int) -> int:
-    """Sum of RSS (bytes) of pid and its descendants."""
+def _name(pid: int) -> str:
+    """A process's short name for the peak's breakdown: its command line, shortened."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    words = [a.decode(errors="replace") for a in argv if a]
+    return " ".join(w.rsplit("/", 1)[-1] for w in words[:4])[:60]
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size (bytes): each shared page split among the processes sharing it,
+    so the tree's PSS sum counts a shared library once (its RSS sum counts it per process)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _tree_rss(pid: int) -> tuple[int, list[tuple[str, int]]]:
+    """Sum of RSS (bytes) of pid and its descendants, and each one's (name, RSS)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for p in Path("/proc").iterdir():
@@ -65,12 +88,13 @@ def _tree_rss(pid: int) -> int:
             continue
         children.setdefault(ppid, []).append(int(p.name))
         rss[int(p.name)] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [pid]
+    total, todo, each = 0, [pid], []
     while todo:
         q = todo.pop()
         total += rss.get(q, 0)
+        each.append((q, rss.get(q, 0)))
         todo += children.get(q, [])
-    return total
+    return total, each
 
 
 def timed_run(sources: Path, data: Path) -> dict:
@@ -79,18 +103,22 @@ def timed_run(sources: Path, data: Path) -> dict:
     proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--sources",
                              str(sources), "--data-dir", str(data)], env=env, cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak, at_peak, peak_pss = 0, [], 0
     out: list[str] = []
     reader = threading.Thread(target=lambda: out.append(proc.communicate()[0]), daemon=True)
     reader.start()
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
+        total, each = _tree_rss(proc.pid)
+        if total > peak:
+            peak, at_peak = total, [(_name(q), round(r / 2**20)) for q, r in each]
+        peak_pss = max(peak_pss, sum(_pss(q) for q, _ in each))
         time.sleep(0.1)
     reader.join()
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"run failed ({proc.returncode}): {proc.stderr.read() if proc.stderr else ''}")
     return {"seconds": round(seconds, 2), "peak_tree_mib": round(peak / 2**20),
+            "peak_processes": at_peak, "peak_tree_pss_mib": round(peak_pss / 2**20),
             "stages": stage_times(data / "dagster"), "stdout": out[0] if out else ""}
 
 
@@ -127,6 +155,8 @@ def bench(size: int, seed: int, root: Path) -> dict:
             "full_seconds": full["seconds"],
             "reports_per_second": round(counts["reports"] / full["seconds"], 1),
             "full_stages": full["stages"], "full_peak_tree_mib": full["peak_tree_mib"],
+            "full_peak_processes": full["peak_processes"],
+            "full_peak_tree_pss_mib": full["peak_tree_pss_mib"],
             "nochange_seconds": again["seconds"], "nochange_stages": again["stages"],
             "nochange_peak_tree_mib": again["peak_tree_mib"],
             "ru_maxrss_children_mib": round(

@@ -10,7 +10,8 @@ import pytest
 from pipelines.core.lake import LakeError, check_lake, lake_io, storage_options
 from pipelines.core.settings import Settings
 from pipelines.document.batch import Job, extract_all
-from pipelines.document.executors import SchedulerUnavailable, dask_executor, open_executor
+from pipelines.document.executors import (SchedulerUnavailable, dask_executor, local_executor,
+                                          open_executor)
 from pipelines.document.progress import Progress
 
 
@@ -60,6 +61,31 @@ def test_dagster_resource_carries_the_scheduler(monkeypatch, tmp_path):
 def test_local_default_executor_names_itself():
     with open_executor(2) as (_ex, info):
         assert info.kind == "inline" and info.describe() == "inline (1 worker)"
+
+
+def _worker_facts() -> dict:
+    import os
+    import sys
+
+    from pipelines.parse.pdf_tables import _without_camelot_plotting
+
+    _without_camelot_plotting()
+    import camelot  # noqa: F401 - what a worker reading a PDF imports
+    import pandas as pd
+
+    return {"parent": os.getppid(), "pyarrow": sys.modules.get("pyarrow") is not None,
+            "frame": pd.DataFrame({"a": ["x", None]})["a"].isna().tolist()}
+
+
+def test_local_workers_are_spawned_children_without_pyarrow():
+    """Each local extraction worker is this process's child (no forkserver between them) and
+    keeps pyarrow out (about 35 MiB a worker); pandas works without it."""
+    import os
+
+    with local_executor(8, workers=2) as (ex, info):
+        assert (info.kind, info.workers) == ("process pool", 2)
+        facts = ex.submit(_worker_facts).result(timeout=120)
+    assert facts == {"parent": os.getpid(), "pyarrow": False, "frame": [False, True]}
 
 
 def test_an_unreachable_scheduler_fails_fast_with_its_address():
