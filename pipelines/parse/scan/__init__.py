@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,28 +81,39 @@ def read_scan(data: bytes, is_title: Callable[[str], bool] | None = None) -> Sca
     are then not recognised)."""
     from pipelines.parse.scan import ruling as ruling_mod
 
+    def prepare(i: int):
+        """Page i rendered, deskewed and its ruling found (None without an image). Runs in a
+        thread of its own, one page ahead, so this image work overlaps the recognition of
+        the page before (pdfium is only ever called from this one thread meanwhile)."""
+        page = doc[i]
+        try:
+            img = render(page, i + 1)
+        finally:
+            page.close()
+        return None if img is None else (img, ruling_mod.find(img.grey, img.scale))
+
     doc = pdfium.PdfDocument(data)
     try:
         out = ScanRead(pages=len(doc))
         t0 = time.perf_counter()
         first: tuple[PageImage, int | None] | None = None
-        for i in range(len(doc)):
-            page = doc[i]
-            try:
-                img = render(page, i + 1)
-            finally:
-                page.close()
-            if img is None:
-                continue
-            out.image_pages += 1
-            out.skew[i + 1] = round(img.skew, 2)
-            found = ruling_mod.find(img.grey, img.scale)
-            if first is None:
-                first = (img, found.tables[0].y0 if found.tables else None)
-            if not found.tables:
-                continue
-            out.table_pages.append(i + 1)
-            out.grids += read_tables(img, found)
+        with ThreadPoolExecutor(1) as ahead:
+            next_page = ahead.submit(prepare, 0) if len(doc) else None
+            for i in range(len(doc)):
+                prepared = next_page.result()
+                if i + 1 < len(doc):
+                    next_page = ahead.submit(prepare, i + 1)
+                if prepared is None:
+                    continue
+                img, found = prepared
+                out.image_pages += 1
+                out.skew[i + 1] = round(img.skew, 2)
+                if first is None:
+                    first = (img, found.tables[0].y0 if found.tables else None)
+                if not found.tables:
+                    continue
+                out.table_pages.append(i + 1)
+                out.grids += read_tables(img, found)
         out.timings["ocr_tables_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         if first is not None:
             t1 = time.perf_counter()
