@@ -336,3 +336,19 @@ def test_pages_finer_than_200_dpi_are_rendered_at_200():
     page_image = render(page, 1)
     assert MAX_DPI == 200 and page_image.image_dpi == 200
     assert abs(page_image.grey.shape[0] - 11.69 * 200) < 2
+
+
+def _read_numbers(texts: list[str]) -> list[str]:
+    from pipelines.parse.scan.engine import engine
+
+    return [number.text for _, number in engine().read_lines([_line(t) for t in texts])]
+
+
+def test_a_process_forked_after_the_engine_was_made_reads_with_its_own_threads():
+    # The engine's worker threads are not in a forked child: it must not wait for them.
+    import multiprocessing
+
+    texts = ["37", "5", "1204", "88", "906", "1"] * 6
+    assert _read_numbers(texts) == texts
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(_read_numbers, (texts,)).get(timeout=120) == texts

@@ -115,7 +115,8 @@ class Engine:
         self.workers = threads if threads > 0 else min(os.cpu_count() or 1, 2)
         opts.intra_op_num_threads = 1
         opts.inter_op_num_threads = 1
-        self._pool = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
         self.session = ort.InferenceSession(str(self.model_path), opts,
                                             providers=["CPUExecutionProvider"])
         self.input = self.session.get_inputs()[0].name
@@ -124,6 +125,14 @@ class Engine:
         self.chars = ["blank"] + meta["character"].splitlines() + [" "]
         allowed = [i for i, c in enumerate(self.chars) if c in NUMBER_CHARS]
         self.number_index = np.array([0] + allowed)  # the blank and the number alphabet
+
+    def _threads(self) -> ThreadPoolExecutor:
+        """The worker threads, made in this process (a process forked after the engine was
+        made has none of its parent's threads: it makes its own)."""
+        with _lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                self._pool, self._pool_pid = ThreadPoolExecutor(self.workers), os.getpid()
+            return self._pool
 
     # -------------------------------------------------------------------------- lines
 
@@ -176,10 +185,10 @@ class Engine:
             return [(self._decode(p, f), self._decode(p, n))
                     for p, f, n in zip(probs, free, number)]
 
-        if self._pool is not None and len(runs) > 1:
+        if self.workers > 1 and len(runs) > 1:
             # The widest runs first, so the two workers finish together.
             runs.sort(key=lambda idx: -len(idx) * max(widths[i] for i in idx))
-            readings = list(self._pool.map(run, runs))
+            readings = list(self._threads().map(run, runs))
         else:
             readings = [run(idx) for idx in runs]
         out: list[tuple[Reading, Reading] | None] = [None] * len(images)
