@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -52,3 +59,42 @@ def sample_warehouse(tmp_path_factory):
     assert proc.returncode == 0, proc.stderr[-3000:]
     yield {"data_dir": data, "warehouse": data / "warehouse.duckdb", "stdout": proc.stdout,
            "stderr": proc.stderr}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_webserver(dagster_home: Path, data_dir: Path) -> Iterator[str]:
+    """The real Dagster webserver on the project's definitions (DAGSTER_HOME and the data dir
+    given), up and answering; yields its base URL and stops it after."""
+    port = free_port()
+    exe = Path(sys.executable).with_name("dagster-webserver")
+    env = clean_env() | {"DAGSTER_HOME": str(dagster_home), "GONGKAI_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen([str(exe), "-m", "pipelines.orchestration.definitions",
+                             "-h", "127.0.0.1", "-p", str(port)], env=env, cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(base + "server_info", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None, proc.stderr.read()[-3000:]
+            assert time.time() < deadline, "webserver did not come up in 120 s"
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -139,6 +139,20 @@ def by_agency(summary: pd.DataFrame, year: int) -> str | None:
     return svg.done()
 
 
+def _panel(svg: _Svg, x: float, width: float, top: float, base: float, ticks: list[float],
+           title: str) -> float:
+    """A vertical-bar panel's title, axes, gridlines and tick labels; px per unit."""
+    scale = (base - top) / ticks[-1]
+    svg.text(x, 18, title, size=14, bold=True)
+    for t in ticks:
+        y = base - t * scale
+        svg.line(x, y, x + width, y, GRID, 0.8)
+        svg.text(x - 6, y, _num(t), anchor="end", size=11.5)
+    svg.line(x, top, x, base, AXIS)
+    svg.line(x, base, x + width, base, AXIS)
+    return scale
+
+
 def over_years(history: pd.DataFrame) -> str | None:
     """Left: the county's applications by outcome per year, and received; right: review and
     litigation per year."""
@@ -160,14 +174,9 @@ def over_years(history: pd.DataFrame) -> str | None:
     highest = float(stacks.max())
     if recv.notna().any():
         highest = max(highest, float(recv.max()))
-    ticks = _ticks(max(highest, 1.0) * 1.15)
-    scale = (base - top) / ticks[-1]
+    scale = _panel(svg, x0, w1, top, base, _ticks(max(highest, 1.0) * 1.15),
+                   "全县依申请公开：历年新收与办理结果")
     slot = w1 / n
-    svg.text(x0, 18, "全县依申请公开：历年新收与办理结果", size=14, bold=True)
-    for t in ticks:
-        y = base - t * scale
-        svg.line(x0, y, x0 + w1, y, GRID, 0.8)
-        svg.text(x0 - 6, y, _num(t), anchor="end", size=11.5)
     points = []
     for i, year in enumerate(years):
         cx = x0 + slot * (i + 0.5)
@@ -189,8 +198,6 @@ def over_years(history: pd.DataFrame) -> str | None:
             COLORS["received"], " ".join(f"{x:.1f},{y:.1f}" for x, y in points)))
     for x, y in points:
         svg.parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{COLORS["received"]}"/>')
-    svg.line(x0, top, x0, base, AXIS)
-    svg.line(x0, base, x0 + w1, base, AXIS)
     svg.legend(x0, base + 40, [(COLORS[c], label) for c, label in groups]
                + [(COLORS["received"], "本年新收")], width=w1)
 
@@ -198,14 +205,9 @@ def over_years(history: pd.DataFrame) -> str | None:
     x2, w2 = 580.0, 260.0
     cols = [(c, label) for c, label in (("review", "行政复议"), ("litigation", "行政诉讼"))]
     tops = [float(history[c].max()) for c, _ in cols if c in history and history[c].notna().any()]
-    ticks2 = _ticks(max(tops + [1.0]) * 1.2)
-    scale2 = (base - top) / ticks2[-1]
+    scale2 = _panel(svg, x2, w2, top, base, _ticks(max(tops + [1.0]) * 1.2),
+                    "行政复议与行政诉讼（件）")
     slot2 = w2 / n
-    svg.text(x2, 18, "行政复议与行政诉讼（件）", size=14, bold=True)
-    for t in ticks2:
-        y = base - t * scale2
-        svg.line(x2, y, x2 + w2, y, GRID, 0.8)
-        svg.text(x2 - 6, y, _num(t), anchor="end", size=11.5)
     for i, year in enumerate(years):
         cx = x2 + slot2 * (i + 0.5)
         for k, (code, label) in enumerate(cols):
@@ -216,7 +218,5 @@ def over_years(history: pd.DataFrame) -> str | None:
             svg.rect(bx, base - v * scale2, bw, v * scale2, COLORS[code], f"{year}年 {label} {_num(v)}")
             svg.text(bx + bw / 2, base - v * scale2 - 8, _num(v), anchor="middle", size=11)
         svg.text(cx, base + 14, f"{year}年", anchor="middle", size=11.5)
-    svg.line(x2, top, x2, base, AXIS)
-    svg.line(x2, base, x2 + w2, base, AXIS)
     svg.legend(x2, base + 40, [(COLORS[c], label) for c, label in cols])
     return svg.done()

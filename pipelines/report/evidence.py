@@ -30,7 +30,10 @@ FILL = (255, 235, 59, 70)
 
 
 class PdfPages:
-    """One PDF opened once; its pages rendered once, on demand."""
+    """One PDF opened once; its pages rendered on demand, the last few kept (a rendered page
+    is about 3.5 MB, and a county-year's findings touch dozens of pages)."""
+
+    KEEP = 2
 
     def __init__(self, data: bytes):
         import pypdfium2 as pdfium
@@ -39,13 +42,21 @@ class PdfPages:
         self._images: dict[int, object] = {}
 
     def image(self, page: int):
-        if page not in self._images:
+        if page in self._images:
+            self._images[page] = self._images.pop(page)  # most recent last
+        else:
             p = self.doc[page - 1]
             self._images[page] = p.render(scale=SCALE).to_pil().convert("RGB")
             p.close()
+            while len(self._images) > self.KEEP:
+                del self._images[next(iter(self._images))]
         return self._images[page]
 
+    def forget(self) -> None:
+        self._images.clear()
+
     def close(self) -> None:
+        self._images.clear()
         self.doc.close()
 
 
@@ -201,6 +212,9 @@ class Evidence:
                 self._page_cells.setdefault((rid, int(page)), []).append(list(box))
 
     def _open_pdf(self, sha: str) -> PdfPages | None:
+        for other, pages in self._pdf.items():  # rendered pages of one document at a time
+            if other != sha and pages is not None:
+                pages.forget()
         if sha not in self._pdf:
             data = self.read_document(sha)
             try:

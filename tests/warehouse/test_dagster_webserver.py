@@ -6,16 +6,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, clean_env
+from tests.conftest import running_webserver
 
 QUERY = """
 {
@@ -39,12 +34,6 @@ QUERY = """
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _graphql(base: str, query: str) -> dict:
     req = urllib.request.Request(base + "graphql", data=json.dumps({"query": query}).encode(),
                                  headers={"Content-Type": "application/json"})
@@ -59,34 +48,8 @@ def webserver(sample_warehouse, tmp_path_factory):
     # The sample run's DAGSTER_HOME, copied: its run history must be visible to a new server.
     home = tmp_path_factory.mktemp("dagster_ui") / "dagster"
     shutil.copytree(sample_warehouse["data_dir"] / "dagster", home)
-    port = _free_port()
-    exe = Path(sys.executable).with_name("dagster-webserver")
-    env = clean_env() | {"DAGSTER_HOME": str(home),
-                         "GONGKAI_DATA_DIR": str(sample_warehouse["data_dir"])}
-    proc = subprocess.Popen([str(exe), "-m", "pipelines.orchestration.definitions",
-                             "-h", "127.0.0.1", "-p", str(port)], env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(base + "server_info", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None, proc.stderr.read()[-3000:]
-            assert time.time() < deadline, "webserver did not come up in 120 s"
-            time.sleep(0.5)
+    with running_webserver(home, sample_warehouse["data_dir"]) as base:
         yield _graphql(base, QUERY)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _expected_deps() -> dict[str, set[str]]:

@@ -11,12 +11,11 @@ import sys
 import textwrap
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, clean_env
-from tests.warehouse.test_dagster_webserver import _free_port, _graphql
+from tests.conftest import REPO, clean_env, running_webserver
+from tests.warehouse.test_dagster_webserver import _graphql
 
 # `gongkai run` that stops in its crawl (holding the lock) until told to go on.
 PAUSED_RUN = textwrap.dedent("""
@@ -101,25 +100,7 @@ def test_a_ui_materialisation_is_refused_while_gongkai_run_holds_the_lock(locked
     (home / "dagster.yaml").write_text(
         "run_coordinator:\n  module: dagster._core.run_coordinator\n"
         "  class: DefaultRunCoordinator\n")
-    port = _free_port()
-    exe = Path(sys.executable).with_name("dagster-webserver")
-    env = clean_env() | {"DAGSTER_HOME": str(home), "GONGKAI_DATA_DIR": str(data)}
-    web = subprocess.Popen([str(exe), "-m", "pipelines.orchestration.definitions",
-                            "-h", "127.0.0.1", "-p", str(port)], env=env, cwd=REPO,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(base + "server_info", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert web.poll() is None, web.stderr.read()[-3000:]
-            assert time.time() < deadline, "webserver did not come up in 120 s"
-            time.sleep(0.5)
+    with running_webserver(home, data) as base:
         repo = _graphql(base, "{ repositoriesOrError { ... on RepositoryConnection { nodes { "
                               "name location { name } } } } }")["repositoriesOrError"]["nodes"][0]
         # What a user does in the UI: select an asset, "Materialize".
@@ -142,10 +123,3 @@ def test_a_ui_materialisation_is_refused_while_gongkai_run_holds_the_lock(locked
         assert status == "FAILURE", text[-2000:]
         assert f"another run is using {data}" in text, text[-3000:]
         assert run.poll() is None  # the run holding the lock goes on
-    finally:
-        web.terminate()
-        try:
-            web.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            web.kill()
-            web.wait()
