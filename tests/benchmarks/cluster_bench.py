@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
           "|---|---|---|---|---|")
     for k, v in runs.items():
         cpu = (f"{statistics.median(r['cpu_ms_per_doc'] for r in v):.0f}" if k != "embedded"
-               else "n/a (pool workers are the forkserver's children)")
+               else "n/a (not measured for the local pool)")
         print(f"| {k} | {med[k]:.1f} | {statistics.median(r['seconds'] for r in v):.1f} | {cpu} | "
               f"{statistics.median(r['driver_peak_rss_mib'] for r in v):.0f} MiB |")
     ratio = med["dask-2"] / med["dask-1"]
