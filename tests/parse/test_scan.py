@@ -8,7 +8,6 @@ the arithmetic gate.
 
 from __future__ import annotations
 
-import io
 import socket
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from pipelines.normalise.model import Fact, make_fact
 from pipelines.normalise.ocr_gate import gate
 from pipelines.parse.scan import cells as scan_cells
 from tests.benchmarks.ocr_bench import score
+from tests.fixtures.generate_scans import images_to_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANS = ROOT / "tests" / "fixtures" / "scans"
@@ -92,23 +92,13 @@ def test_printed_arithmetic_error_is_held_back_with_a_finding(results):
     assert result.status == "partial"
 
 
-def test_no_ruled_table_stays_needs_ocr_with_the_reason():
+def test_no_ruled_table_stays_needs_ocr_with_the_reason(tmp_path):
     # A report without any table (corpus L14), scanned: nothing to read, so needs_ocr.
     src = pdfium.PdfDocument(next((CORPUS / "docs").glob("L14_*.pdf")).read_bytes())
-    out = pdfium.PdfDocument.new()
-    for i in range(min(len(src), 2)):
-        img = src[i].render(scale=120 / 72, grayscale=True).to_numpy()
-        ok, jpg = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 50])
-        w, h = src[i].get_size()
-        page = out.new_page(w, h)
-        image = pdfium.PdfImage.new(out)
-        image.load_jpeg(io.BytesIO(jpg.tobytes()), inline=True)
-        image.set_matrix(pdfium.PdfMatrix().scale(w, h))
-        page.insert_obj(image)
-        page.gen_content()
-    buf = io.BytesIO()
-    out.save(buf)
-    result = extract_document(buf.getvalue(), "pdf")
+    images = [src[i].render(scale=120 / 72, grayscale=True).to_numpy()
+              for i in range(min(len(src), 2))]
+    images_to_pdf(images, 120, 50, tmp_path / "scan.pdf")
+    result = extract_document((tmp_path / "scan.pdf").read_bytes(), "pdf")
     assert result.status == "needs_ocr"
     assert "no ruled table" in result.error
     assert result.facts == [] and result.read_by is None
@@ -321,18 +311,12 @@ def test_gate_reads_cells_no_comparison_covers_at_once_without_altered_readings(
     assert len(calls) == 1 and len(calls[0]) >= len(proactive) and not any(calls[0])
 
 
-def test_pages_finer_than_200_dpi_are_rendered_at_200():
+def test_pages_finer_than_200_dpi_are_rendered_at_200(tmp_path):
     from pipelines.parse.scan.image import MAX_DPI, render
 
     img = np.full((int(11.69 * 300), int(8.27 * 300)), 255, np.uint8)
-    ok, jpg = cv2.imencode(".jpg", img)
-    out = pdfium.PdfDocument.new()
-    page = out.new_page(8.27 * 72, 11.69 * 72)
-    image = pdfium.PdfImage.new(out)
-    image.load_jpeg(io.BytesIO(jpg.tobytes()), inline=True)
-    image.set_matrix(pdfium.PdfMatrix().scale(8.27 * 72, 11.69 * 72))
-    page.insert_obj(image)
-    page.gen_content()
+    images_to_pdf([img], 300, 95, tmp_path / "a4-300dpi.pdf")  # an A4 page scanned at 300 dpi
+    page = pdfium.PdfDocument(tmp_path / "a4-300dpi.pdf")[0]
     page_image = render(page, 1)
     assert MAX_DPI == 200 and page_image.image_dpi == 200
     assert abs(page_image.grey.shape[0] - 11.69 * 200) < 2
