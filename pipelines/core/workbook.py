@@ -1,7 +1,7 @@
 """Sheets of plain values → an .xlsx file (openpyxl, write-only), opening in Excel and WPS.
 
 Kept apart from the report that fills it, importing openpyxl alone, so a writer process can
-save workbooks beside the process that renders the rest of a report (see report.write_all):
+make workbooks beside the process that renders the rest of a report (see report.write_all):
 a county-year's workbook holds about 90,000 cells and openpyxl needs ~10 µs a cell.
 
 Every sheet: a bold frozen header row with a filter, column widths from the content (a CJK
@@ -10,10 +10,8 @@ character counts two); cells get a style only where a format, wrapping or an err
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -74,22 +72,13 @@ def _write_sheet(wb: Workbook, sheet: Sheet) -> None:
         ws.append(out)
 
 
-def save(sheets: list[Sheet], path: str | os.PathLike, title: str = "",
-         creator: str = "gongkai") -> str:
-    """Write the workbook to `path` atomically (a reader never sees half a file)."""
+def to_bytes(sheets: list[Sheet], title: str = "", creator: str = "gongkai") -> bytes:
+    """The workbook as .xlsx bytes (the caller writes them where they belong, atomically)."""
     wb = Workbook(write_only=True)
     for sheet in sheets:
         _write_sheet(wb, sheet)
     wb.properties.title = title or None
     wb.properties.creator = creator
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".xlsx.tmp")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return str(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from pipelines.crawl.models import DocumentRef
-from pipelines.core.lake import RawStore
+from pipelines.core.lake import RawStore, lake_path, write_atomic
 from pipelines.core.sources import Source
 
 
@@ -102,14 +100,6 @@ class SourceState:
         }
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"county": self.county, "digest": self.digest, "pages": self.pages},
                           ensure_ascii=False, indent=1)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(data)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(lake_path(self.path), data.encode("utf-8"))

@@ -3,7 +3,7 @@
     write_report(warehouse, county, year, out_dir, findings=None, documents=None)
         → {"html": …, "markdown": …, "excel": …, "agencies": …, "errors": …, "warnings": …}
     write_all(warehouse, reports_dir, findings=None, documents=None)  → every county × report year
-        (the workbooks saved by a writer process meanwhile)
+        (the workbooks made by a writer process meanwhile)
 
 Reads the published warehouse read-only; never imports dagster. `documents` reads a
 document's bytes by sha256 (the raw store) for the evidence beside each finding: page crops of
@@ -14,15 +14,13 @@ cells as text only.
 from __future__ import annotations
 
 import multiprocessing
-import os
-import tempfile
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
 from pipelines.core import workbook
-from pipelines.core.lake import RawStore
+from pipelines.core.lake import RawStore, lake_path, write_atomic
 from pipelines.report import charts, data, excel, render
 from pipelines.report.evidence import Evidence
 
@@ -40,11 +38,7 @@ def raw_reader(lake) -> DocumentReader:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)  # a reader never sees half a report
+    write_atomic(lake_path(path), text.encode("utf-8"))  # a reader never sees half a report
 
 
 def _evidence(cy, documents: DocumentReader | None, out_dir: Path) -> tuple[dict, dict]:
@@ -76,17 +70,17 @@ def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
                  _writer: Executor | None = None) -> dict:
     """`_county`: write_all's per-county memo (the county's data and its chart over the years,
     the same for each of its years); `documents`: where the evidence crops are read from;
-    `_writer`: write_all's workbook writer process (the workbook is saved there, meanwhile
-    the rest is rendered here; the result's "saving" is its future)."""
+    `_writer`: write_all's workbook writer process (the workbook is made there, meanwhile
+    the rest is rendered here; the result's "saving" is the future of its bytes)."""
     memo = _county if _county is not None else {}
     cy = data.load(Path(warehouse), county, int(year), findings, memo.get("base"))
     memo["base"] = cy
     summary = data.summary(cy)
     out_dir = Path(out_dir)
-    args = (excel.sheets(cy, summary), out_dir / "report.xlsx", excel.title(cy))
-    saving: Future | None = _writer.submit(workbook.save, *args) if _writer else None
+    args = (excel.sheets(cy, summary), excel.title(cy))
+    saving: Future | None = _writer.submit(workbook.to_bytes, *args) if _writer else None
     if saving is None:
-        workbook.save(*args)
+        write_atomic(lake_path(out_dir / "report.xlsx"), workbook.to_bytes(*args))
     if "over_years" not in memo:
         memo["over_years"] = charts.over_years(data.history(cy))
     if (out_dir / "evidence").is_dir():  # crops of an earlier version of this report
@@ -114,9 +108,9 @@ def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
 
 @contextmanager
 def _workbook_writer(jobs: int) -> Iterator[Executor | None]:
-    """One process that saves the workbooks while this one renders the pages: openpyxl is
+    """One process that makes the workbooks while this one renders the pages: openpyxl is
     pure Python (~10 µs a cell) and a county-year's workbook is most of its report's time.
-    It imports openpyxl alone (about 45 MiB). None (save inline) for a single report."""
+    It imports openpyxl alone (about 45 MiB). None (made inline) for a single report."""
     if jobs < 2:
         yield None
         return
@@ -141,8 +135,8 @@ def write_all(warehouse: Path, reports_dir: Path, findings=None,
             out.append({"county": row.county, "year": int(row.report_year)}
                        | write_report(warehouse, row.county, int(row.report_year), target,
                                       findings, memo, documents, writer))
-        for done in out:  # a workbook that could not be saved fails the reports, as inline
+        for done in out:  # a workbook that could not be made fails the reports, as inline
             saving = done.pop("saving", None)
             if saving is not None:
-                saving.result()
+                write_atomic(lake_path(done["excel"]), saving.result())
     return out

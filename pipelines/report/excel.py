@@ -3,7 +3,7 @@
 Sheets: 汇总 (one row per agency), 问题清单 (every finding with its page and cells), 三 / 二 / 四
 (the year's facts with Chinese labels, in template order), 更正记录 (the corrections file's rows
 for the year); numbers stored as numbers with a number format. `sheets` builds them as plain
-values; `pipelines.core.workbook.save` writes them (here, or in a writer process).
+values; `pipelines.core.workbook.to_bytes` makes the file (here, or in a writer process).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import pandas as pd
 
 from pipelines.checks.findings import CHECK_BY_NAME, DIMS, LABELS, SECTION_ZH, cell_label
 from pipelines.core.registry import dimensions
-from pipelines.core.workbook import Sheet, save
+from pipelines.core.lake import lake_path, write_atomic
+from pipelines.core.workbook import Sheet, to_bytes
 from pipelines.report.data import LEVEL_ZH, CountyYear
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
@@ -55,7 +56,8 @@ def title(cy: CountyYear) -> str:
 
 
 def write(cy: CountyYear, summary: pd.DataFrame, path: Path) -> Path:
-    return Path(save(sheets(cy, summary), path, title(cy)))
+    write_atomic(lake_path(path), to_bytes(sheets(cy, summary), title(cy)))
+    return Path(path)
 
 
 def sheets(cy: CountyYear, summary: pd.DataFrame) -> list[Sheet]:
@@ -98,7 +100,7 @@ def sheets(cy: CountyYear, summary: pd.DataFrame) -> list[Sheet]:
 
     # 三 / 二 / 四: the year's facts with labels, in template order
     year_ids = set(cy.year_reports["report_id"])
-    for title, table in FACT_SHEETS:
+    for name, table in FACT_SHEETS:
         d1, d2 = DIMS[table]
         facts = cy.facts[table]
         facts = facts[facts["report_id"].isin(year_ids)].copy()
@@ -115,7 +117,7 @@ def sheets(cy: CountyYear, summary: pd.DataFrame) -> list[Sheet]:
             facts[d2].map(lambda c: LABELS[d2].get(c, c)), facts["value"], *unit,
             facts["raw_text"], facts["page"], correction, facts[d1], facts[d2])]
         # The value's format only: year and page are whole numbers, shown alike by "General".
-        _sheet(wb, title, header, rows, {4: DEC if table == "fact_proactive" else INT})
+        _sheet(wb, name, header, rows, {4: DEC if table == "fact_proactive" else INT})
 
     # 更正记录
     header = ["行号", "机构", "表", "单元格", "原文", "原值", "更正为", "理由", "更正人", "日期", "状态",
