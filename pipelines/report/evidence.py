@@ -30,10 +30,8 @@ FILL = (255, 235, 59, 70)
 
 
 class PdfPages:
-    """One PDF opened once; its pages rendered on demand, the last few kept (a rendered page
-    is about 3.5 MB, and a county-year's findings touch dozens of pages)."""
-
-    KEEP = 2
+    """One PDF opened once; its pages rendered once, on demand, until `forget` (a rendered
+    page is about 3.5 MB, and a county-year's findings touch dozens of documents)."""
 
     def __init__(self, data: bytes):
         import pypdfium2 as pdfium
@@ -42,14 +40,10 @@ class PdfPages:
         self._images: dict[int, object] = {}
 
     def image(self, page: int):
-        if page in self._images:
-            self._images[page] = self._images.pop(page)  # most recent last
-        else:
+        if page not in self._images:
             p = self.doc[page - 1]
             self._images[page] = p.render(scale=SCALE).to_pil().convert("RGB")
             p.close()
-            while len(self._images) > self.KEEP:
-                del self._images[next(iter(self._images))]
         return self._images[page]
 
     def forget(self) -> None:
