@@ -54,11 +54,10 @@ class _Svg:
                       f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>']
 
     def rect(self, x, y, w, h, color, tip: str = "") -> None:
-        t = f"<title>{escape(tip)}</title>" if tip else ""
-        self.parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" '
-                          f'height="{max(h, 0):.1f}" fill="{color}">{t}</rect>'
-                          if t else f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" '
-                          f'height="{max(h, 0):.1f}" fill="{color}"/>')
+        box = (f'x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{max(h, 0):.1f}" '
+               f'fill="{color}"')
+        self.parts.append(f"<rect {box}><title>{escape(tip)}</title></rect>" if tip
+                          else f"<rect {box}/>")
 
     def line(self, x1, y1, x2, y2, color, width: float = 1.0) -> None:
         self.parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
@@ -203,7 +202,7 @@ def over_years(history: pd.DataFrame) -> str | None:
 
     # Right panel: review and litigation side by side.
     x2, w2 = 580.0, 260.0
-    cols = [(c, label) for c, label in (("review", "行政复议"), ("litigation", "行政诉讼"))]
+    cols = (("review", "行政复议"), ("litigation", "行政诉讼"))
     tops = [float(history[c].max()) for c, _ in cols if c in history and history[c].notna().any()]
     scale2 = _panel(svg, x2, w2, top, base, _ticks(max(tops + [1.0]) * 1.2),
                     "行政复议与行政诉讼（件）")
