@@ -11,7 +11,8 @@ off: min_interval_seconds = 0), then run it again with nothing changed. Reports:
 - time per stage, from the Dagster step events of the run (DAGSTER_HOME under the data dir)
 - peak memory: the largest sum of RSS over the run's process tree (sampled every 0.1 s; which
   processes held it at that moment: `full_peak_processes`), the largest sum of PSS (shared
-  pages counted once: the memory the tree really takes) and ru_maxrss of the largest single process (getrusage RUSAGE_CHILDREN, cumulative over sizes)
+  pages counted once: the memory the tree really takes) and ru_maxrss of the largest single
+  process (getrusage RUSAGE_CHILDREN, cumulative over sizes)
 - the no-change nightly run's wall time
 
 Targets (issue 6): ≥ 5 reports/s, no-change run < 15 s, peak < 1 GB and flat in the size.
@@ -73,8 +74,8 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def _tree_rss(pid: int) -> tuple[int, list[tuple[str, int]]]:
-    """Sum of RSS (bytes) of pid and its descendants, and each one's (name, RSS)."""
+def _tree_rss(pid: int) -> tuple[int, list[tuple[int, int]]]:
+    """Sum of RSS (bytes) of pid and its descendants, and each one's (pid, RSS)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for p in Path("/proc").iterdir():
@@ -88,13 +89,12 @@ def _tree_rss(pid: int) -> tuple[int, list[tuple[str, int]]]:
             continue
         children.setdefault(ppid, []).append(int(p.name))
         rss[int(p.name)] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, todo, each = 0, [pid], []
+    todo, each = [pid], []
     while todo:
         q = todo.pop()
-        total += rss.get(q, 0)
         each.append((q, rss.get(q, 0)))
         todo += children.get(q, [])
-    return total, each
+    return sum(r for _, r in each), each
 
 
 def timed_run(sources: Path, data: Path) -> dict:
