@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import http.server
 import socket
 import subprocess
@@ -59,6 +60,10 @@ def sample_warehouse(tmp_path_factory):
     assert proc.returncode == 0, proc.stderr[-3000:]
     yield {"data_dir": data, "warehouse": data / "warehouse.duckdb", "stdout": proc.stdout,
            "stderr": proc.stderr}
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def free_port() -> int:

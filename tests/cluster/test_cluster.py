@@ -16,7 +16,6 @@ the faults land while the run is extracting. Tests run in file order (the last s
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -30,7 +29,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import REPO, clean_env
+from tests.conftest import REPO, clean_env, sha256_of
 
 BIN = Path(sys.executable).parent
 DASK = str(BIN / "dask") if (BIN / "dask").exists() else "dask"
@@ -230,8 +229,6 @@ def test_a_worker_killed_mid_run_has_its_documents_redone_on_the_other(
     assert len(results) == len(set(results)) == 14
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_the_object_store_lost_mid_run_fails_the_run_and_leaves_the_published_warehouse(
@@ -244,7 +241,7 @@ def test_the_object_store_lost_mid_run_fails_the_run_and_leaves_the_published_wa
         s3["client"].copy_object(Bucket=BUCKET, Key="t3/" + key[3:],
                                  CopySource={"Bucket": BUCKET, "Key": key})
     warehouse, exports = data / "warehouse.duckdb", data / "exports"
-    before = (_digest(warehouse), os.readlink(exports))
+    before = (sha256_of(warehouse), os.readlink(exports))
     log = cluster["logs"]["w2"]
     offset = size(log)
     run = subprocess.Popen(run_args(data, f"s3://{BUCKET}/t3", cluster["address"]),
@@ -262,5 +259,5 @@ def test_the_object_store_lost_mid_run_fails_the_run_and_leaves_the_published_wa
     assert run.returncode != 0
     assert "the lake is unreachable or failing" in err, err[-3000:]
     assert "the published warehouse was not replaced" in err
-    assert (_digest(warehouse), os.readlink(exports)) == before
+    assert (sha256_of(warehouse), os.readlink(exports)) == before
     assert not list(data.glob("warehouse.duckdb.build-*"))

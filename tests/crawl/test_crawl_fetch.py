@@ -10,6 +10,7 @@ from pipelines.crawl.fetch import Fetcher, FetchError, parse_retry_after
 from pipelines.crawl.history import CrawlLog
 from pipelines.crawl.options import CrawlOptions
 from pipelines.core.lake import RawStore
+from tests.conftest import free_port
 from tests.crawl.conftest import PDF, make_source
 
 
@@ -170,9 +171,7 @@ def test_min_interval_per_host(portal, tmp_path):
 
 
 def test_closed_port(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # nothing listens there
     source = make_source(f"http://127.0.0.1:{port}/")
     f = Fetcher(source, CrawlOptions.from_source_options(source.options), RawStore(tmp_path))
     err = fetch_error(f, f"http://127.0.0.1:{port}/index.html")

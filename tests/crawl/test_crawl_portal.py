@@ -1,11 +1,11 @@
 """crawl_source end to end against local portals: discovery, faults, incremental re-runs."""
 
 import json
-import socket
 
 import pytest
 
 from pipelines.crawl import CrawlResult, crawl_source
+from tests.conftest import free_port
 from tests.crawl.conftest import PDF, REPORT_TABLE, Portal, Static, detail_page, list_page, make_source
 from tests.crawl.test_crawl_fetch import reset_connection
 
@@ -267,9 +267,7 @@ def test_second_run_retries_failures_only(faulty):
 
 
 def test_portal_entirely_down(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # nothing listens there
     result = crawl_source(make_source(f"http://127.0.0.1:{port}/nb/index.html"), tmp_path)
     assert result.documents == [] and result.list_pages == 0
     (failure,) = result.failures

@@ -11,17 +11,13 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import REPO, SAMPLE, clean_env
+from tests.conftest import REPO, SAMPLE, clean_env, sha256_of
 
 PDF_2022 = SAMPLE / "portal" / "202303" / "P020230329_1019.pdf"  # 青山县人民政府 2022
 ROSTER = ["青山县人民政府", "青山县教育局", "柳溪镇人民政府", "城关街道办事处", "青山县应急管理局",
           "青山县农业农村局"]  # the last never published
 
 
-def _sha(path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _cli(*args, env=None) -> subprocess.CompletedProcess:
@@ -43,8 +39,8 @@ def reviewed(tmp_path_factory):
                        f'start_urls = ["{portal}"]\n'
                        f"agencies = [{', '.join(repr(a).replace(chr(39), chr(34)) for a in ROSTER)}]\n",
                        encoding="utf-8")
-    sha = _sha(PDF_2022)
-    failed = _sha(SAMPLE / "portal" / "202301" / "P020230130_1015.pdf")  # truncated: no facts
+    sha = sha256_of(PDF_2022)
+    failed = sha256_of(SAMPLE / "portal" / "202301" / "P020230130_1015.pdf")  # truncated: no facts
     rows = [
         "sha256,table,row_code,applicant,item,measure,proceeding,outcome,value,reason,author,date",
         f"{sha},fact_applications,granted,natural_person,,,,,12,原件核对：自然人予以公开应为12,李审核,2023-04-02",
@@ -178,7 +174,7 @@ def test_the_runs_workbooks_from_the_writer_process_match_one_written_inline(rev
 
 def test_compare_on_the_bundled_sample(sample_warehouse, tmp_path):
     data = sample_warehouse["data_dir"]
-    sha22 = _sha(PDF_2022)
+    sha22 = sha256_of(PDF_2022)
     proc = _cli("compare", "青山县人民政府:2021", sha22[:10], "--data-dir", str(data),
                 "--html", str(tmp_path / "cmp.html"))
     assert proc.returncode == 0, proc.stderr

@@ -4,7 +4,6 @@ sample warehouse's data dir (documents already extracted, so each run takes seco
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -17,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import REPO, clean_env
+from tests.conftest import REPO, clean_env, sha256_of
 
 ANALYST = textwrap.dedent("""
     import json, sys, time, duckdb
@@ -67,8 +66,6 @@ def _run(data: Path, extra_env: dict | None = None, wrapper: str | None = None,
     return subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _forget_published(data: Path) -> None:
@@ -152,11 +149,11 @@ def test_a_run_killed_at_any_stage_leaves_the_published_warehouse_as_it_was(work
     warehouse = work / "warehouse.duckdb"
     exports = work / "exports"
     _forget_published(work)  # so every run below has work to publish
-    before, exports_before, runs_before = _digest(warehouse), os.readlink(exports), _runs(warehouse)
+    before, exports_before, runs_before = sha256_of(warehouse), os.readlink(exports), _runs(warehouse)
     for stage, target in KILL_AT.items():
         proc = _run(work, wrapper=WRAPPER.format(target=target))
         assert proc.returncode == -9, (stage, proc.returncode, proc.stderr[-2000:])
-        assert _digest(warehouse) == before, f"killed at {stage}: the published file changed"
+        assert sha256_of(warehouse) == before, f"killed at {stage}: the published file changed"
         assert os.readlink(exports) == exports_before, stage
         assert _runs(warehouse) == runs_before
     # The published state after the kills; the litter of the killed runs goes on the next run.
@@ -221,10 +218,10 @@ def test_a_blocking_schema_check_stops_the_publish(work, how):
     # Without the Dagster home no materialisation says the published file came from these
     # inputs, so the run builds and would publish (earlier tests here ran in this data dir).
     shutil.rmtree(work / "dagster", ignore_errors=True)
-    before, exports_before = _digest(warehouse), os.readlink(work / "exports")
+    before, exports_before = sha256_of(warehouse), os.readlink(work / "exports")
     proc = _run(work, wrapper=CORRUPT.format(how=how))
     assert proc.returncode != 0, proc.stdout[-2000:]
     # stopped by the blocking check itself (before the loader and its key constraints)
     assert "schema_valid" in proc.stderr and "not replaced" in proc.stderr, proc.stderr[-3000:]
-    assert _digest(warehouse) == before
+    assert sha256_of(warehouse) == before
     assert os.readlink(work / "exports") == exports_before
