@@ -45,18 +45,23 @@ def clean_env() -> dict:
     return {k: v for k, v in os.environ.items() if not k.startswith(("GONGKAI_", "DAGSTER_"))}
 
 
+def gongkai(*args, env: dict | None = None, cwd: Path | None = REPO,
+            timeout: float | None = 600) -> subprocess.CompletedProcess:
+    """`python -m pipelines.cli ARGS` in a subprocess as a user runs it (the environment
+    without the contract's variables unless `env` is given), its output captured."""
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *map(str, args)],
+                          env=clean_env() if env is None else env, cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)
+
+
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory):
     """One `gongkai run --data-dir <tmp>` on the bundled sample (offline, its own sources file),
     shared by every test that only reads its result. Yields the data dir, the published
     warehouse and the run's output; copy the data dir before running anything in it."""
-    import subprocess
-    import sys
-
     work = tmp_path_factory.mktemp("sample_warehouse")
     data = work / "data"
-    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--data-dir", str(data)],
-                          env=clean_env(), capture_output=True, text=True, timeout=600, cwd=REPO)
+    proc = gongkai("run", "--data-dir", data)
     assert proc.returncode == 0, proc.stderr[-3000:]
     yield {"data_dir": data, "warehouse": data / "warehouse.duckdb", "stdout": proc.stdout,
            "stderr": proc.stderr}

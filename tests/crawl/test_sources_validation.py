@@ -1,8 +1,7 @@
 """Sources validation: every kind of mistake names file, line, key and what is expected, and
 `gongkai run` / `gongkai sources check` exit 2 before anything starts."""
 
-import subprocess
-import sys
+import os
 import textwrap
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from pipelines.core.sources import load_sources
 from pipelines.core.sources_schema import KEYS, SourcesError
 from pipelines.crawl.options import CrawlOptions
-from tests.conftest import REPO
+from tests.conftest import REPO, gongkai
 
 GOOD = '[[source]]\ncounty = "孝义市"\nstart_urls = ["https://www.xiaoyi.gov.cn/nb/index.html"]\n'
 
@@ -93,8 +92,7 @@ def test_good_file_keeps_options_and_every_crawl_option_is_a_known_key(tmp_path)
 
 
 def _cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True,
-                          text=True, cwd=cwd or REPO)
+    return gongkai(*args, env=dict(os.environ), cwd=cwd or REPO, timeout=None)
 
 
 def test_cli_run_exits_2_before_anything_starts_and_sources_check(tmp_path):

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, gongkai
 from tests.crawl.conftest import Portal, Static, list_page
 
 PORTAL = SAMPLE / "portal"
@@ -83,8 +82,8 @@ def build(portal: Portal, fixed: bool) -> None:
 
 
 def _run(work, env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--sources", str(work / "sources.toml"),
-                           "--data-dir", str(work / "data")], env=env, capture_output=True, text=True, timeout=300)
+    return gongkai("run", "--sources", work / "sources.toml", "--data-dir", work / "data", env=env,
+                   cwd=None, timeout=300)
 
 
 def _reports(work) -> dict[str, dict]:

@@ -14,13 +14,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 
 import duckdb
 import pytest
 
 from tests.benchmarks.make_portal import retitled_pdf
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, gongkai
 from tests.crawl.conftest import Portal, Static
 from tests.crawl.portals import build_hanweb_portal, build_json_portal
 
@@ -83,8 +82,7 @@ def sources(portal: Portal, with_json: bool) -> str:
 
 
 def _run(work, env, *args) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=300)
+    proc = gongkai(*args, env=env, cwd=None, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import duckdb
 import pandas as pd
 import pytest
 
 from tests.benchmarks.extract_bench import same_text
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, gongkai
 
 TABLES = {
     "fact_applications": ("row_code", "applicant"),
@@ -25,8 +24,7 @@ TABLES = {
 
 
 def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=600)
+    return gongkai(*args, env=env, cwd=None)
 
 
 @pytest.fixture(scope="module")

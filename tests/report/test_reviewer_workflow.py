@@ -5,13 +5,12 @@ written by `gongkai report`, and `gongkai compare`."""
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import REPO, SAMPLE, clean_env, sha256_of
+from tests.conftest import SAMPLE, gongkai, sha256_of
 
 PDF_2022 = SAMPLE / "portal" / "202303" / "P020230329_1019.pdf"  # 青山县人民政府 2022
 ROSTER = ["青山县人民政府", "青山县教育局", "柳溪镇人民政府", "城关街道办事处", "青山县应急管理局",
@@ -21,8 +20,7 @@ ROSTER = ["青山县人民政府", "青山县教育局", "柳溪镇人民政府"
 
 
 def _cli(*args, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], env=env or clean_env(),
-                          capture_output=True, text=True, timeout=600, cwd=REPO)
+    return gongkai(*args, env=env)
 
 
 @pytest.fixture(scope="module")
