@@ -3,7 +3,6 @@
     write_report(warehouse, county, year, out_dir, findings=None, documents=None)
         → {"html": …, "markdown": …, "excel": …, "agencies": …, "errors": …, "warnings": …}
     write_all(warehouse, reports_dir, findings=None, documents=None)  → every county × report year
-        (the workbooks made by a writer process meanwhile)
 
 Reads the published warehouse read-only; never imports dagster. `documents` reads a
 document's bytes by sha256 (the raw store) for the evidence beside each finding: page crops of
@@ -13,11 +12,8 @@ cells as text only.
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from pipelines.core import workbook
 from pipelines.core.lake import RawStore, lake_path, write_atomic
@@ -66,21 +62,15 @@ def _evidence(cy, documents: DocumentReader | None, out_dir: Path) -> tuple[dict
 
 def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
                  findings=None, _county: dict | None = None,
-                 documents: DocumentReader | None = None,
-                 _writer: Executor | None = None) -> dict:
+                 documents: DocumentReader | None = None) -> dict:
     """`_county`: write_all's per-county memo (the county's data and its chart over the years,
-    the same for each of its years); `documents`: where the evidence crops are read from;
-    `_writer`: write_all's workbook writer process (the workbook is made there, meanwhile
-    the rest is rendered here; the result's "saving" is the future of its bytes)."""
+    the same for each of its years); `documents`: where the evidence crops are read from."""
     memo = _county if _county is not None else {}
     cy = data.load(Path(warehouse), county, int(year), findings, memo.get("base"))
     memo["base"] = cy
     summary = data.summary(cy)
     out_dir = Path(out_dir)
-    args = (excel.sheets(cy, summary), excel.title(cy))
-    saving: Future | None = _writer.submit(workbook.to_bytes, *args) if _writer else None
-    if saving is None:
-        write_atomic(lake_path(out_dir / "report.xlsx"), workbook.to_bytes(*args))
+    write_atomic(lake_path(out_dir / "report.xlsx"), workbook.to_bytes(excel.sheets(cy, summary)))
     if "over_years" not in memo:
         memo["over_years"] = charts.over_years(data.history(cy))
     if (out_dir / "evidence").is_dir():  # crops of an earlier version of this report
@@ -99,23 +89,10 @@ def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
     _write(out_dir / "report.md", render.markdown(cy, summary, chart_files, evidence_files))
     f = cy.findings
     return {"html": str(out_dir / "index.html"), "markdown": str(out_dir / "report.md"),
-            **({"saving": saving} if saving is not None else {}),
             "excel": str(out_dir / "report.xlsx"),
             "evidence_images": sum(len(e["images"]) for e in evidence.values()),
             "agencies": len(summary), "errors": int((f["severity"] == "error").sum()),
             "warnings": int((f["severity"] == "warning").sum())}
-
-
-@contextmanager
-def _workbook_writer(jobs: int) -> Iterator[Executor | None]:
-    """One process that makes the workbooks while this one renders the pages: openpyxl is
-    pure Python (~10 µs a cell) and a county-year's workbook is most of its report's time.
-    It imports openpyxl alone (about 45 MiB). None (made inline) for a single report."""
-    if jobs < 2:
-        yield None
-        return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield pool
 
 
 def write_all(warehouse: Path, reports_dir: Path, findings=None,
@@ -126,17 +103,12 @@ def write_all(warehouse: Path, reports_dir: Path, findings=None,
     memos: dict[str, dict] = {}
     todo = [row for row in data.counties(Path(warehouse)).itertuples(index=False)
             if row.report_year is not None and row.report_year == row.report_year]
-    with _workbook_writer(len(todo)) as writer:
-        for row in todo:
-            target = Path(reports_dir) / row.county / str(int(row.report_year))
-            memo = memos.setdefault(row.county, {})
-            if len(memos) > 1:  # counties come in order: keep only the current one's
-                memos = {row.county: memo}
-            out.append({"county": row.county, "year": int(row.report_year)}
-                       | write_report(warehouse, row.county, int(row.report_year), target,
-                                      findings, memo, documents, writer))
-        for done in out:  # a workbook that could not be made fails the reports, as inline
-            saving = done.pop("saving", None)
-            if saving is not None:
-                write_atomic(lake_path(done["excel"]), saving.result())
+    for row in todo:
+        target = Path(reports_dir) / row.county / str(int(row.report_year))
+        memo = memos.setdefault(row.county, {})
+        if len(memos) > 1:  # counties come in order: keep only the current one's
+            memos = {row.county: memo}
+        out.append({"county": row.county, "year": int(row.report_year)}
+                   | write_report(warehouse, row.county, int(row.report_year), target,
+                                  findings, memo, documents))
     return out
