@@ -40,7 +40,8 @@ def _width(v) -> float:
 def _widths(sheet: Sheet) -> list[float]:
     out = []
     for j, name in enumerate(sheet.header):
-        widest = max([_width(name)] + [_width(r[j]) for r in sheet.rows[:500]])
+        seen = {r[j] for r in sheet.rows[:500] if r[j] is not None}  # names and labels repeat
+        widest = max([_width(name)] + [_width(v) for v in seen])
         out.append(max(6.0, min(60 if j in sheet.wrap else 40, widest + 2)))
     return out
 

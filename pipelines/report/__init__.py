@@ -12,6 +12,7 @@ cells as text only.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -62,21 +63,29 @@ def _evidence(cy, documents: DocumentReader | None, out_dir: Path) -> tuple[dict
 
 def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
                  findings=None, _county: dict | None = None,
-                 documents: DocumentReader | None = None) -> dict:
+                 documents: DocumentReader | None = None,
+                 _evidence_thread: Executor | None = None) -> dict:
     """`_county`: write_all's per-county memo (the county's data and its chart over the years,
-    the same for each of its years); `documents`: where the evidence crops are read from."""
+    the same for each of its years); `documents`: where the evidence crops are read from;
+    `_evidence_thread`: write_all's one thread for the evidence (pdfium renders, PIL encodes
+    and the workbook is saved without the GIL, so the crops are made while the rest is)."""
     memo = _county if _county is not None else {}
     cy = data.load(Path(warehouse), county, int(year), findings, memo.get("base"))
     memo["base"] = cy
     summary = data.summary(cy)
     out_dir = Path(out_dir)
-    write_atomic(lake_path(out_dir / "report.xlsx"), workbook.to_bytes(excel.sheets(cy, summary)))
-    if "over_years" not in memo:
-        memo["over_years"] = charts.over_years(data.history(cy))
     if (out_dir / "evidence").is_dir():  # crops of an earlier version of this report
         for old in (out_dir / "evidence").glob("*.png"):
             old.unlink()
-    evidence, evidence_files = _evidence(cy, documents, out_dir)
+    # One thread at most: pdfium must never be called from two threads at once.
+    crops: Future | None = (_evidence_thread.submit(_evidence, cy, documents, out_dir)
+                            if _evidence_thread is not None else None)
+    try:
+        write_atomic(lake_path(out_dir / "report.xlsx"), workbook.to_bytes(excel.sheets(cy, summary)))
+        if "over_years" not in memo:
+            memo["over_years"] = charts.over_years(data.history(cy))
+    finally:
+        evidence, evidence_files = crops.result() if crops else _evidence(cy, documents, out_dir)
     svgs = {"by_agency": charts.by_agency(summary, cy.year) if len(summary) else None,
             "over_years": memo["over_years"]}
     chart_files = {}
@@ -103,12 +112,13 @@ def write_all(warehouse: Path, reports_dir: Path, findings=None,
     memos: dict[str, dict] = {}
     todo = [row for row in data.counties(Path(warehouse)).itertuples(index=False)
             if row.report_year is not None and row.report_year == row.report_year]
-    for row in todo:
-        target = Path(reports_dir) / row.county / str(int(row.report_year))
-        memo = memos.setdefault(row.county, {})
-        if len(memos) > 1:  # counties come in order: keep only the current one's
-            memos = {row.county: memo}
-        out.append({"county": row.county, "year": int(row.report_year)}
-                   | write_report(warehouse, row.county, int(row.report_year), target,
-                                  findings, memo, documents))
+    with ThreadPoolExecutor(1, thread_name_prefix="evidence") as evidence_thread:
+        for row in todo:
+            target = Path(reports_dir) / row.county / str(int(row.report_year))
+            memo = memos.setdefault(row.county, {})
+            if len(memos) > 1:  # counties come in order: keep only the current one's
+                memos = {row.county: memo}
+            out.append({"county": row.county, "year": int(row.report_year)}
+                       | write_report(warehouse, row.county, int(row.report_year), target,
+                                      findings, memo, documents, evidence_thread))
     return out
