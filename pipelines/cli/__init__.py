@@ -15,12 +15,25 @@ from pipelines.core.settings import Settings
 # Dagster's default SQLite storage, without capturing each step's raw stdout/stderr: that
 # capture starts two `tail -F` and two watcher interpreters per step (about 25 MiB and a
 # quarter of a second each step). What the steps say is in the run's event log (context.log).
+# Telemetry off: it writes a line (and reads the run storage) for each run event, about a
+# tenth of a second of a no-change night.
 INSTANCE_YAML = """\
 # written by gongkai (kept as you edit it)
 compute_logs:
   module: dagster._core.storage.noop_compute_log_manager
   class: NoOpComputeLogManager
+telemetry:
+  enabled: false
 """
+
+# What earlier versions wrote: a dagster.yaml still exactly so was not edited, and is brought
+# up to date.
+EARLIER_INSTANCE_YAMLS = ("""\
+# written by gongkai (kept as you edit it)
+compute_logs:
+  module: dagster._core.storage.noop_compute_log_manager
+  class: NoOpComputeLogManager
+""",)
 
 
 def _dagster_home(settings: Settings) -> Path:
@@ -28,7 +41,8 @@ def _dagster_home(settings: Settings) -> Path:
     restarts of `gongkai ui`. A dagster.yaml the user has written is left as it is."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     config = settings.dagster_home / "dagster.yaml"
-    if not config.exists() or not config.read_text(encoding="utf-8").strip():
+    text = config.read_text(encoding="utf-8") if config.exists() else ""
+    if not text.strip() or text in EARLIER_INSTANCE_YAMLS:
         config.write_text(INSTANCE_YAML, encoding="utf-8")
     return settings.dagster_home
 
