@@ -41,3 +41,27 @@ def test_a_config_the_user_edited_is_kept(tmp_path):
     config.write_text(edited, encoding="utf-8")
     _dagster_home(settings)
     assert config.read_text(encoding="utf-8") == edited
+
+
+def test_a_run_leaves_the_callers_heap_as_it_was(tmp_path, monkeypatch):
+    """`gongkai run` freezes what it loaded for the run's collections; a caller that goes on
+    (main() in-process) gets an ordinary heap back, also when the run raises."""
+    import gc
+
+    import pytest
+
+    import pipelines.cli as cli
+
+    class Job:
+        def execute_in_process(self, **kwargs):
+            assert gc.get_freeze_count() > 0 and gc.isenabled()
+            raise RuntimeError("the run failed")
+
+    monkeypatch.setattr(cli, "_load", lambda settings: (Job(), DagsterInstance.ephemeral()))
+    monkeypatch.setattr("pipelines.orchestration.partitions.county_partitions",
+                        lambda settings: None)
+    monkeypatch.setattr("pipelines.orchestration.partitions.all_counties_tags",
+                        lambda partitions: {})
+    with pytest.raises(RuntimeError, match="the run failed"):
+        cli._execute(_settings(tmp_path))
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
