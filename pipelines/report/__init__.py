@@ -3,7 +3,6 @@
     write_report(warehouse, county, year, out_dir, findings=None, documents=None)
         → {"html": …, "markdown": …, "excel": …, "agencies": …, "errors": …, "warnings": …}
     write_all(warehouse, reports_dir, findings=None, documents=None)  → every county × report year
-        (the workbooks made by a writer process meanwhile)
 
 Reads the published warehouse read-only; never imports dagster. `documents` reads a
 document's bytes by sha256 (the raw store) for the evidence beside each finding: page crops of
@@ -13,11 +12,9 @@ cells as text only.
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from pipelines.core import workbook
 from pipelines.core.lake import RawStore, lake_path, write_atomic
@@ -67,26 +64,28 @@ def _evidence(cy, documents: DocumentReader | None, out_dir: Path) -> tuple[dict
 def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
                  findings=None, _county: dict | None = None,
                  documents: DocumentReader | None = None,
-                 _writer: Executor | None = None) -> dict:
+                 _evidence_thread: Executor | None = None) -> dict:
     """`_county`: write_all's per-county memo (the county's data and its chart over the years,
     the same for each of its years); `documents`: where the evidence crops are read from;
-    `_writer`: write_all's workbook writer process (the workbook is made there, meanwhile
-    the rest is rendered here; the result's "saving" is the future of its bytes)."""
+    `_evidence_thread`: write_all's one thread for the evidence (pdfium renders, PIL encodes
+    and the workbook is saved without the GIL, so the crops are made while the rest is)."""
     memo = _county if _county is not None else {}
     cy = data.load(Path(warehouse), county, int(year), findings, memo.get("base"))
     memo["base"] = cy
     summary = data.summary(cy)
     out_dir = Path(out_dir)
-    args = (excel.sheets(cy, summary), excel.title(cy))
-    saving: Future | None = _writer.submit(workbook.to_bytes, *args) if _writer else None
-    if saving is None:
-        write_atomic(lake_path(out_dir / "report.xlsx"), workbook.to_bytes(*args))
-    if "over_years" not in memo:
-        memo["over_years"] = charts.over_years(data.history(cy))
     if (out_dir / "evidence").is_dir():  # crops of an earlier version of this report
         for old in (out_dir / "evidence").glob("*.png"):
             old.unlink()
-    evidence, evidence_files = _evidence(cy, documents, out_dir)
+    # One thread at most: pdfium must never be called from two threads at once.
+    crops: Future | None = (_evidence_thread.submit(_evidence, cy, documents, out_dir)
+                            if _evidence_thread is not None else None)
+    try:
+        write_atomic(lake_path(out_dir / "report.xlsx"), workbook.to_bytes(excel.sheets(cy, summary)))
+        if "over_years" not in memo:
+            memo["over_years"] = charts.over_years(data.history(cy))
+    finally:
+        evidence, evidence_files = crops.result() if crops else _evidence(cy, documents, out_dir)
     svgs = {"by_agency": charts.by_agency(summary, cy.year) if len(summary) else None,
             "over_years": memo["over_years"]}
     chart_files = {}
@@ -99,23 +98,10 @@ def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
     _write(out_dir / "report.md", render.markdown(cy, summary, chart_files, evidence_files))
     f = cy.findings
     return {"html": str(out_dir / "index.html"), "markdown": str(out_dir / "report.md"),
-            **({"saving": saving} if saving is not None else {}),
             "excel": str(out_dir / "report.xlsx"),
             "evidence_images": sum(len(e["images"]) for e in evidence.values()),
             "agencies": len(summary), "errors": int((f["severity"] == "error").sum()),
             "warnings": int((f["severity"] == "warning").sum())}
-
-
-@contextmanager
-def _workbook_writer(jobs: int) -> Iterator[Executor | None]:
-    """One process that makes the workbooks while this one renders the pages: openpyxl is
-    pure Python (~10 µs a cell) and a county-year's workbook is most of its report's time.
-    It imports openpyxl alone (about 45 MiB). None (made inline) for a single report."""
-    if jobs < 2:
-        yield None
-        return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield pool
 
 
 def write_all(warehouse: Path, reports_dir: Path, findings=None,
@@ -126,7 +112,7 @@ def write_all(warehouse: Path, reports_dir: Path, findings=None,
     memos: dict[str, dict] = {}
     todo = [row for row in data.counties(Path(warehouse)).itertuples(index=False)
             if row.report_year is not None and row.report_year == row.report_year]
-    with _workbook_writer(len(todo)) as writer:
+    with ThreadPoolExecutor(1, thread_name_prefix="evidence") as evidence_thread:
         for row in todo:
             target = Path(reports_dir) / row.county / str(int(row.report_year))
             memo = memos.setdefault(row.county, {})
@@ -134,9 +120,5 @@ def write_all(warehouse: Path, reports_dir: Path, findings=None,
                 memos = {row.county: memo}
             out.append({"county": row.county, "year": int(row.report_year)}
                        | write_report(warehouse, row.county, int(row.report_year), target,
-                                      findings, memo, documents, writer))
-        for done in out:  # a workbook that could not be made fails the reports, as inline
-            saving = done.pop("saving", None)
-            if saving is not None:
-                write_atomic(lake_path(done["excel"]), saving.result())
+                                      findings, memo, documents, evidence_thread))
     return out

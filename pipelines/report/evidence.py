@@ -196,14 +196,15 @@ class Evidence:
             self._rows = {t: f.groupby("report_id", sort=False).indices for t, f in self.facts.items()
                           if f is not None and "bbox" in f and not f.empty}
         for table, (d1, d2) in DIMS.items():
-            if table not in self._rows or report_id not in self._rows[table]:
+            rows = self._rows.get(table, {}).get(report_id)
+            if rows is None:
                 continue
-            f = self.facts[table].iloc[self._rows[table][report_id]]
-            for rid, a, b, page, box in f[["report_id", d1, d2, "page", "bbox"]].itertuples(index=False):
+            f = self.facts[table]  # the report's rows of four columns (iloc would copy them all)
+            for a, b, page, box in zip(*(f[c].to_numpy()[rows] for c in (d1, d2, "page", "bbox"))):
                 if box is None or pd.isna(page) or len(box) != 4:
                     continue
-                self._boxes[(table, rid, a, b)] = (int(page), list(box))
-                self._page_cells.setdefault((rid, int(page)), []).append(list(box))
+                self._boxes[(table, report_id, a, b)] = (int(page), list(box))
+                self._page_cells.setdefault((report_id, int(page)), []).append(list(box))
 
     def _open_pdf(self, sha: str) -> PdfPages | None:
         for other, pages in self._pdf.items():  # rendered pages of one document at a time

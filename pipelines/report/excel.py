@@ -3,7 +3,7 @@
 Sheets: 汇总 (one row per agency), 问题清单 (every finding with its page and cells), 三 / 二 / 四
 (the year's facts with Chinese labels, in template order), 更正记录 (the corrections file's rows
 for the year); numbers stored as numbers with a number format. `sheets` builds them as plain
-values; `pipelines.core.workbook.to_bytes` makes the file (here, or in a writer process).
+values; `pipelines.core.workbook.to_bytes` makes the file.
 """
 
 from __future__ import annotations
@@ -44,6 +44,13 @@ def _clean(v):
     return v
 
 
+def _plain(column) -> list:
+    """A column's values as plain Python values, a missing one as None (a whole column at a
+    time: the fact sheets hold most of a workbook's cells)."""
+    s = pd.Series(column)
+    return s.astype(object).where(s.notna(), None).tolist()
+
+
 def _sheet(out: list[Sheet], title: str, header: list[str], rows: list[list],
            formats: dict[int, str] | None = None, wrap: set[int] | None = None,
            error_rows: set[int] | None = None) -> None:
@@ -51,12 +58,8 @@ def _sheet(out: list[Sheet], title: str, header: list[str], rows: list[list],
                      wrap or set(), error_rows or set()))
 
 
-def title(cy: CountyYear) -> str:
-    return f"{cy.county['county']} {cy.year} 年度政府信息公开工作年度报告审查报告"
-
-
 def write(cy: CountyYear, summary: pd.DataFrame, path: Path) -> Path:
-    write_atomic(lake_path(path), to_bytes(sheets(cy, summary), title(cy)))
+    write_atomic(lake_path(path), to_bytes(sheets(cy, summary)))
     return Path(path)
 
 
@@ -112,12 +115,12 @@ def sheets(cy: CountyYear, summary: pd.DataFrame) -> list[Sheet]:
             + ["原文", "页码", "更正", "行代码", "列代码"]
         unit = [facts["unit"]] if table == "fact_proactive" else []
         correction = facts["correction_id"] if "correction_id" in facts else [None] * len(facts)
-        rows = [list(r) for r in zip(
-            facts["_name"], facts["report_year"], facts[d1].map(lambda c: LABELS[d1].get(c, c)),
-            facts[d2].map(lambda c: LABELS[d2].get(c, c)), facts["value"], *unit,
-            facts["raw_text"], facts["page"], correction, facts[d1], facts[d2])]
+        columns = [facts["_name"], facts["report_year"], facts[d1].map(LABELS[d1]).fillna(facts[d1]),
+                   facts[d2].map(LABELS[d2]).fillna(facts[d2]), facts["value"], *unit,
+                   facts["raw_text"], facts["page"], correction, facts[d1], facts[d2]]
+        rows = [list(r) for r in zip(*(_plain(c) for c in columns))]
         # The value's format only: year and page are whole numbers, shown alike by "General".
-        _sheet(wb, name, header, rows, {4: DEC if table == "fact_proactive" else INT})
+        wb.append(Sheet(name, header, rows, {4: DEC if table == "fact_proactive" else INT}))
 
     # 更正记录
     header = ["行号", "机构", "表", "单元格", "原文", "原值", "更正为", "理由", "更正人", "日期", "状态",

@@ -159,10 +159,24 @@ def _source_line(row: dict) -> str:
     return "、".join(bits)
 
 
-def _sorted_findings(f: pd.DataFrame) -> pd.DataFrame:
+def _findings_by_agency(f: pd.DataFrame) -> dict[str, list[dict]]:
+    """agency → its findings, errors first, then in the checks' order (sorted once for the
+    county-year: sorting each agency's frame cost ~5 ms an agency)."""
     order = {c.name: i for i, c in enumerate(CHECKS)}
-    return f.assign(_s=f["severity"].map({"error": 0, "warning": 1}),
-                    _c=f["check_name"].map(order)).sort_values(["_s", "_c"])
+    f = f.assign(_s=f["severity"].map({"error": 0, "warning": 1}),
+                 _c=f["check_name"].map(order)).sort_values(["_s", "_c"], kind="stable")
+    out: dict[str, list[dict]] = {}
+    for fr in f.to_dict("records"):
+        if isinstance(fr["agency_id"], str):
+            out.setdefault(fr["agency_id"], []).append(fr)
+    return out
+
+
+def _severity_counts(mine: list[dict]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for fr in mine:
+        counts[fr["severity"]] = counts.get(fr["severity"], 0) + 1
+    return sorted(counts.items())
 
 
 def _evidence_html(fr: dict, ev: dict) -> str:
@@ -339,14 +353,15 @@ def html_page(cy: CountyYear, summary: pd.DataFrame, charts: dict[str, str | Non
     out.append("<h2>各机构发现的问题</h2>")
     out += _roster_html(cy)
     clean = []
+    by_agency = _findings_by_agency(f)
     for row in summary.to_dict("records"):
-        mine = f[f["agency_id"] == row["agency_id"]]
-        if mine.empty:
+        mine = by_agency.get(row["agency_id"], [])
+        if not mine:
             clean.append(row)
             continue
-        worst = "error" if (mine["severity"] == "error").any() else "warning"
+        worst = "error" if any(fr["severity"] == "error" for fr in mine) else "warning"
         pills = "".join(f'<span class="pill {s}">{n} 个{SEVERITY_ZH[s]}</span>'
-                        for s, n in mine["severity"].value_counts().sort_index().items())
+                        for s, n in _severity_counts(mine))
         src = _e(_source_line(row))
         if row.get("document_url"):
             src = (f'<a href="{_e(row["document_url"])}">{_e(row.get("title") or "原文")}</a>'
@@ -359,7 +374,7 @@ def html_page(cy: CountyYear, summary: pd.DataFrame, charts: dict[str, str | Non
                    f'<p class="src">{src}</p>'
                    '<table class="findings"><tr><th>类别</th><th>检查项</th><th>问题说明</th>'
                    "<th>涉及单元格（原文）</th><th>位置</th><th>应为</th><th>实为</th></tr>")
-        for fr in _sorted_findings(mine).to_dict("records"):
+        for fr in mine:
             check = CHECK_BY_NAME.get(fr["check_name"])
             title = check.title_zh if check else fr["check_name"]
             where = SECTION_ZH.get(fr["section"], fr["section"] or "")
@@ -434,9 +449,10 @@ def markdown(cy: CountyYear, summary: pd.DataFrame, chart_files: dict[str, str],
         lines += ["", "## 图表", ""] + [f"![{alt}]({path})" for alt, path in chart_files.items()]
     lines += ["", "## 各机构发现的问题", ""]
     clean = []
+    by_agency = _findings_by_agency(f)
     for r in summary.to_dict("records"):
-        mine = f[f["agency_id"] == r["agency_id"]]
-        if mine.empty:
+        mine = by_agency.get(r["agency_id"], [])
+        if not mine:
             clean.append(r["agency_name"])
             continue
         lines += [f"### {r['agency_name']}（{LEVEL_ZH.get(r['level'], '')}）", ""]
@@ -447,7 +463,7 @@ def markdown(cy: CountyYear, summary: pd.DataFrame, chart_files: dict[str, str],
             lines += [_source_line(r), ""]
         lines += ["| 类别 | 检查项 | 问题说明 | 涉及单元格（原文） | 位置 | 应为 | 实为 |",
                   "|---|---|---|---|---|---:|---:|"]
-        for fr in _sorted_findings(mine).to_dict("records"):
+        for fr in mine:
             check = CHECK_BY_NAME.get(fr["check_name"])
             detail = str(fr["detail"]).replace("|", "\\|")
             lines.append(f"| {SEVERITY_ZH[fr['severity']]} | {check.title_zh if check else ''} "
@@ -455,7 +471,7 @@ def markdown(cy: CountyYear, summary: pd.DataFrame, chart_files: dict[str, str],
                          f"{_page(fr, r.get('media_type'))} | {_num(fr['expected'])} | "
                          f"{_num(fr['actual'])} |")
         lines.append("")
-        for fr in _sorted_findings(mine).to_dict("records"):
+        for fr in mine:
             for page, path in (evidence_files or {}).get(fr["_i"], ()):
                 lines += [f"![{fr['check_name']}：原文第 {page} 页]({path})", ""]
     if clean:
