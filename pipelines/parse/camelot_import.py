@@ -46,9 +46,11 @@ def _opencv_on_demand() -> None:
     namespace (PEP 562 module `__getattr__`). Not `importlib.util.LazyLoader`: with Python 3.11
     every later `import cv2` statement (camelot has three) reads the lazy module's `__spec__`,
     which loads it."""
-    if "cv2" in sys.modules or importlib.util.find_spec("cv2") is None:
+    spec = None if "cv2" in sys.modules else importlib.util.find_spec("cv2")
+    if spec is None:
         return
     stand_in = types.ModuleType("cv2", "OpenCV, imported on first use (camelot_import.py)")
+    stand_in.__file__ = spec.origin  # what introspection (inspect.getmodule) reads, not a load
 
     lock = threading.Lock()  # the scanned-PDF path may first use it from two threads
 
