@@ -24,7 +24,7 @@ from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.normalise.metadata import split_metadata
 from pipelines.normalise.model import EXTRA_ROW
 from pipelines.normalise.sections import READERS, normalise
-from pipelines.parse import docx_tables, html_tables, pdf_tables
+from pipelines.parse import html_tables, pdf_tables
 
 _TITLE = re.compile(r"[^\n。]{0,60}?[0-9０-９]{4}\s*年度?[^\n。]{0,30}?年度?报告")
 
@@ -149,6 +149,9 @@ def _extract_into(result: ExtractionResult, data: bytes, media_type: MediaType) 
                                 "to convert it and is not installed")
                 return
             data = converted
+        # python-docx (about 7 MiB a process) only where a DOCX is read: most portals have none
+        from pipelines.parse import docx_tables
+
         grids, text = docx_tables.read_docx(data)
         result.read_by = ReadBy.DOCX
         result.title = _title_from_text(text)

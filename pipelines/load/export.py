@@ -27,8 +27,6 @@ import shutil
 import time
 from pathlib import Path
 
-import duckdb
-
 from pipelines.core.registry import FACT_TABLES, SUPERSEDED_TABLES
 from pipelines.load.warehouse import process_alive
 
@@ -64,6 +62,8 @@ def build(db_path: Path, link: Path) -> Path:
     tmp = version.with_name(version.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
+    import duckdb  # where used: see warehouse.read_previous
+
     con = duckdb.connect(str(db_path), read_only=True)
     counts = {}
     try:

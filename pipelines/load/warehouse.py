@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from pipelines.load.ddl import schema_sql
@@ -22,6 +21,8 @@ def read_previous(published: Path) -> dict[str, pd.DataFrame]:
     """The published warehouse's own record of what earlier runs saw (empty on a first run)."""
     if not Path(published).exists():
         return {}
+    import duckdb  # where used: ~13 MiB that a run's crawl and extraction need not hold
+
     con = duckdb.connect(str(published), read_only=True)
     try:
         return read_state(con)
@@ -67,6 +68,8 @@ def write(tables: dict[str, pd.DataFrame], target: Path) -> None:
     target = Path(target)
     for stale in (target, target.with_name(target.name + ".wal")):
         stale.unlink(missing_ok=True)
+    import duckdb  # where used: see read_previous
+
     con = duckdb.connect(str(target))
     try:
         con.execute(schema_sql())  # sql/schema.sql, its code lists from the registry

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from pipelines.parse.camelot_import import import_camelot
 from pipelines.parse.grid import Grid, from_spans
 from pipelines.core.registry import dimensions
 from pipelines.core.spec import SECTION_WORDS
@@ -344,18 +345,6 @@ def camelot_grid(table, glyphs: list[Glyph],
                       col_x=[(float(x0), float(x1)) for x0, x1 in table.cols])
 
 
-def _without_camelot_plotting() -> None:
-    """camelot imports its plotting helpers (matplotlib, about 30 MiB in every process that
-    reads a PDF) at import; they are never used here, so an empty module stands in for them."""
-    import sys
-    import types
-
-    if "camelot" not in sys.modules and "camelot.plotting" not in sys.modules:
-        stub = types.ModuleType("camelot.plotting")
-        stub.PlotMethods = lambda: None  # camelot/__init__.py: plot = PlotMethods()
-        sys.modules["camelot.plotting"] = stub
-
-
 def _run_owner(table, run, where, find, n_cols: int) -> int | None:
     """The region a vertical run belongs to: one region holding all the rows the run crosses.
 
@@ -390,11 +379,7 @@ def read_tables(data: bytes, read: PdfRead) -> None:
     """Fill read.grids from the pages that hold table words (the others cost nothing)."""
     if not read.table_pages:
         return
-    _without_camelot_plotting()
-    import camelot  # heavy import, only where a PDF has tables
-
-    import camelot.parsers.lattice as lattice
-
+    camelot, lattice = import_camelot()  # heavy import, only where a PDF has tables
     logging.getLogger("camelot").setLevel(logging.ERROR)
     # camelot drops ruled grids that hold almost no text as detection noise; the PDF it reads
     # here has no text by design, so that gate is off (an empty grid places nothing anyway).

@@ -104,8 +104,8 @@ def timed_run(sources: Path, data: Path) -> dict:
                              str(sources), "--data-dir", str(data)], env=env, cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak, at_peak, peak_pss = 0, [], 0
-    out: list[str] = []
-    reader = threading.Thread(target=lambda: out.append(proc.communicate()[0]), daemon=True)
+    out: list[tuple[str, str]] = []  # (stdout, stderr)
+    reader = threading.Thread(target=lambda: out.append(proc.communicate()), daemon=True)
     reader.start()
     while proc.poll() is None:
         total, each = _tree_rss(proc.pid)
@@ -116,10 +116,10 @@ def timed_run(sources: Path, data: Path) -> dict:
     reader.join()
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
-        raise SystemExit(f"run failed ({proc.returncode}): {proc.stderr.read() if proc.stderr else ''}")
+        raise SystemExit(f"run failed ({proc.returncode}): {out[0][1][-5000:] if out else ''}")
     return {"seconds": round(seconds, 2), "peak_tree_mib": round(peak / 2**20),
             "peak_processes": at_peak, "peak_tree_pss_mib": round(peak_pss / 2**20),
-            "stages": stage_times(data / "dagster"), "stdout": out[0] if out else ""}
+            "stages": stage_times(data / "dagster"), "stdout": out[0][0] if out else ""}
 
 
 def stage_times(dagster_home: Path) -> dict[str, float]:

@@ -4,6 +4,7 @@ an unreachable scheduler or lake failing fast with the reason."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -63,29 +64,39 @@ def test_local_default_executor_names_itself():
         assert info.kind == "inline" and info.describe() == "inline (1 worker)"
 
 
-def _worker_facts() -> dict:
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "docs"
+
+
+def _worker_facts(pdf: str) -> dict:
     import os
     import sys
 
-    from pipelines.parse.pdf_tables import _without_camelot_plotting
-
-    _without_camelot_plotting()
-    import camelot  # noqa: F401 - what a worker reading a PDF imports
     import pandas as pd
 
+    from pipelines.document.document import extract_document
+
+    result = extract_document(Path(pdf).read_bytes())
+    maps = Path("/proc/self/maps").read_text()
     return {"parent": os.getppid(), "pyarrow": sys.modules.get("pyarrow") is not None,
-            "frame": pd.DataFrame({"a": ["x", None]})["a"].isna().tolist()}
+            "frame": pd.DataFrame({"a": ["x", None]})["a"].isna().tolist(),
+            "tables": bool(result.sections),
+            # what the lattice never calls stays out of the worker's memory
+            "opencv": "/cv2/" in maps, "cryptography": "/cryptography/" in maps,
+            "python-docx": "docx" in sys.modules}
 
 
 def test_local_workers_are_spawned_children_without_pyarrow():
     """Each local extraction worker is this process's child (no forkserver between them) and
-    keeps pyarrow out (about 35 MiB a worker); pandas works without it."""
+    keeps pyarrow out (about 35 MiB a worker); pandas works without it. Reading a text PDF's
+    tables loads neither OpenCV nor cryptography (camelot_import), nor python-docx."""
     import os
 
     with local_executor(8, workers=2) as (ex, info):
         assert (info.kind, info.workers) == ("process pool", 2)
-        facts = ex.submit(_worker_facts).result(timeout=120)
-    assert facts == {"parent": os.getpid(), "pyarrow": False, "frame": [False, True]}
+        facts = ex.submit(_worker_facts, str(CORPUS / "C01_bh-scj_2020.pdf")).result(timeout=120)
+    assert facts == {"parent": os.getpid(), "pyarrow": False, "frame": [False, True],
+                     "tables": True, "opencv": False, "cryptography": False,
+                     "python-docx": False}
 
 
 def test_an_unreachable_scheduler_fails_fast_with_its_address():
