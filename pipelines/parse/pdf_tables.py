@@ -193,7 +193,10 @@ def read_text(data: bytes) -> PdfRead:
             read.glyphs[p] = PageGlyphs(_glyphs(textpages[p - 1][1]))
             read.page_boxes[p] = tuple(float(v) for v in textpages[p - 1][0].get_cropbox())
         if read.table_pages:
-            read.ruling = _ruling_only(doc, read.table_pages)
+            for p in read.table_pages:  # their text is read: the pages lose it in place
+                textpages[p - 1][1].close()
+            read.ruling = _ruling_only(doc, read.table_pages,
+                                       {p: textpages[p - 1][0] for p in read.table_pages})
         return read
     finally:
         for page, textpage in textpages:
@@ -202,29 +205,35 @@ def read_text(data: bytes) -> PdfRead:
         doc.close()
 
 
-def _ruling_only(doc, pages: list[int]) -> bytes:
+def _ruling_only(doc, pages: list[int], loaded: dict | None = None) -> bytes:
     """The table pages as a new PDF without their text: all camelot has to read is the ruling.
 
     Cell text comes from pdfium's glyphs, so camelot's own text analysis (most of its time)
     would be thrown away. One text object per page is kept: camelot skips pages with none.
+    The text objects go from the document's own pages (those of `loaded`, page number → page,
+    are not loaded again), which are then copied into the new PDF.
     """
+    text, get_object, get_type = pdfium_c.FPDF_PAGEOBJ_TEXT, _GET_OBJECT, _GET_TYPE
+    remove, destroy = _REMOVE_OBJECT, _DESTROY
+    for p in pages:
+        page = (loaded or {}).get(p)
+        opened = page is None
+        if opened:
+            page = doc[p - 1]
+        raw = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
+        objects = [ctypes.c_void_p(get_object(raw, k))
+                   for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
+        texts = [obj for obj in objects if get_type(obj) == text]
+        # the last one drawn is kept
+        for obj in reversed(texts[:-1]):
+            remove(raw, obj)
+            destroy(obj)
+        page.gen_content()
+        if opened:
+            page.close()
     out = pdfium.PdfDocument.new()
     try:
         out.import_pages(doc, [p - 1 for p in pages])
-        text, get_object, get_type = pdfium_c.FPDF_PAGEOBJ_TEXT, _GET_OBJECT, _GET_TYPE
-        remove, destroy = _REMOVE_OBJECT, _DESTROY
-        for i in range(len(out)):
-            page = out[i]
-            raw = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
-            objects = [ctypes.c_void_p(get_object(raw, k))
-                       for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
-            texts = [obj for obj in objects if get_type(obj) == text]
-            # the last one drawn is kept
-            for obj in reversed(texts[:-1]):
-                remove(raw, obj)
-                destroy(obj)
-            page.gen_content()
-            page.close()
         buf = io.BytesIO()
         out.save(buf)
         return buf.getvalue()
