@@ -125,7 +125,7 @@ class DocumentRef:
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
-def _clean(value: Any) -> Any:
+def none_if_missing(value: Any) -> Any:
     """A frame's missing value (NaN, NaT, pd.NA) as None."""
     if value is None:
         return None
@@ -160,7 +160,7 @@ class KnownDocument:
     @classmethod
     def from_record(cls, record: dict) -> "KnownDocument":
         names = _KNOWN_FIELDS
-        doc = cls(**{k: _clean(v) for k, v in record.items() if k in names})
+        doc = cls(**{k: none_if_missing(v) for k, v in record.items() if k in names})
         if doc.year_hint is not None:
             doc.year_hint = int(doc.year_hint)
         doc.seen_now = True if doc.seen_now is None else bool(doc.seen_now)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.checks.findings import CHECK_BY_NAME, DIMS, LABELS, SECTION_ZH, cell_label
+from pipelines.core.models import none_if_missing
 from pipelines.core.registry import dimensions
 from pipelines.core.lake import lake_path, write_atomic
 from pipelines.core.workbook import Sheet, to_bytes
@@ -28,22 +29,6 @@ FACT_SHEETS = (("三", "fact_applications"), ("二", "fact_proactive"), ("四", 
 ORDER = {(d.column, c.code): i for _, d in dimensions() for i, c in enumerate(d.codes)}
 
 
-def _clean(v):
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float):
-        return None if v != v else v
-    if isinstance(v, (str, int)):
-        return v
-    if hasattr(v, "item") and not isinstance(v, bytes):  # numpy scalars
-        try:
-            v = v.item()
-        except (ValueError, AttributeError):
-            return v
-        return None if isinstance(v, float) and v != v else v
-    return v
-
-
 def _plain(column) -> list:
     """A column's values as plain Python values, a missing one as None (a whole column at a
     time: the fact sheets hold most of a workbook's cells)."""
@@ -54,7 +39,7 @@ def _plain(column) -> list:
 def _sheet(out: list[Sheet], title: str, header: list[str], rows: list[list],
            formats: dict[int, str] | None = None, wrap: set[int] | None = None,
            error_rows: set[int] | None = None) -> None:
-    out.append(Sheet(title, header, [[_clean(v) for v in r] for r in rows], formats or {},
+    out.append(Sheet(title, header, [[none_if_missing(v) for v in r] for r in rows], formats or {},
                      wrap or set(), error_rows or set()))
 
 
