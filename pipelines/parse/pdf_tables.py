@@ -116,19 +116,57 @@ def dedupe_glyphs(glyphs: list[Glyph]) -> list[Glyph]:
     """A glyph drawn again at nearly the same place (fake bold) kept once, whatever order it
     was drawn in (glyph by glyph, or the whole string again): found by position, never by
     collapsing repeated characters ("11" and "1100" are real)."""
-    out: list[Glyph] = []
+    maybe = _maybe_copies(glyphs)
+    if maybe is None:
+        return [glyphs[i] for i in _dedupe(glyphs)]
+    if not maybe:
+        return list(glyphs)
+    # Only glyphs with a same character nearby can be a copy or have one: the others are kept
+    # and match nothing, so the look-up runs over the few that can.
+    dropped = set(maybe) - {maybe[i] for i in _dedupe([glyphs[i] for i in maybe])}
+    return [g for i, g in enumerate(glyphs) if i not in dropped]
+
+
+def _maybe_copies(glyphs: list[Glyph]) -> list[int] | None:
+    """The positions of the glyphs (not spaces) with another of the same character less than _BUCKET away in
+    both directions, in drawing order; None where a glyph is not one character."""
+    n = len(glyphs)
+    if n < 2:
+        return []
+    try:
+        code = np.fromiter((ord(g.char) for g in glyphs), dtype=np.int64, count=n)
+    except TypeError:
+        return None
+    left = np.fromiter((g.left for g in glyphs), dtype=float, count=n)
+    bottom = np.fromiter((g.bottom for g in glyphs), dtype=float, count=n)
+    order = np.lexsort((left, code))  # by character, then left to right
+    code, left, bottom = code[order], left[order], bottom[order]
+    near = np.zeros(n, dtype=bool)
+    for k in range(1, n):  # each glyph against the k-th next of its character
+        same = (code[k:] == code[:-k]) & (left[k:] - left[:-k] < _BUCKET)
+        if not same.any():
+            break  # further ones are further right, or another character
+        pair = same & (np.abs(bottom[k:] - bottom[:-k]) < _BUCKET)
+        near[k:] |= pair
+        near[:-k] |= pair
+    return [i for i in np.sort(order[near]).tolist() if not glyphs[i].char.isspace()]
+
+
+def _dedupe(glyphs: list[Glyph]) -> list[int]:
+    """The positions of the glyphs kept (see dedupe_glyphs)."""
+    out: list[int] = []
     append = out.append
     # (char, x bucket, y bucket) → glyphs kept there
     near: dict[tuple[str, int, int], list[Glyph]] = {}
     get = near.get
     size = 2 * _BUCKET
     last = None  # the glyph kept last
-    for g in glyphs:
+    for i, g in enumerate(glyphs):
         ch = g.char
         if last is not None and last.char == ch and _same_glyph(last, g):
             continue
         if ch.isspace():
-            append(g)
+            append(i)
             last = g
             continue
         # Buckets twice the largest offset of a copy: a copy is in this bucket or in the
@@ -147,7 +185,7 @@ def dedupe_glyphs(glyphs: list[Glyph]) -> list[Glyph]:
             near[here] = [g]
         else:
             kept.append(g)
-        append(g)
+        append(i)
         last = g
     return out
 
