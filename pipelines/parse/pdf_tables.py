@@ -74,15 +74,19 @@ def _check_container(data: bytes) -> None:
 
 def _plain(fn, restype):
     """pdfium's function `fn` called without pypdfium2's argument and result classes: about a
-    third of the cost a call. Its arguments are passed as given (a c_void_p, an int, a byref);
-    a pointer result comes back as a plain int."""
+    third of the cost a call. Its arguments are passed as given (a pointer as a c_void_p, an
+    int, a byref), so a pointer must never be passed as a Python int."""
     return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+class _Pointer(ctypes.c_void_p):
+    """A pointer result kept a pointer (with c_void_p itself it would come back an int)."""
 
 
 _IS_GENERATED = _plain(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
 _UNICODE = _plain(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
 _LOOSE_BOX = _plain(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
-_GET_OBJECT = _plain(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p)
+_GET_OBJECT = _plain(pdfium_c.FPDFPage_GetObject, _Pointer)
 _GET_TYPE = _plain(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
 _REMOVE_OBJECT = _plain(pdfium_c.FPDFPage_RemoveObject, ctypes.c_int)
 _DESTROY = _plain(pdfium_c.FPDFPageObj_Destroy, None)
@@ -259,8 +263,7 @@ def _ruling_only(doc, pages: list[int], loaded: dict | None = None) -> bytes:
         if opened:
             page = doc[p - 1]
         raw = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
-        objects = [ctypes.c_void_p(get_object(raw, k))
-                   for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
+        objects = [get_object(raw, k) for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
         texts = [obj for obj in objects if get_type(obj) == text]
         # the last one drawn is kept
         for obj in reversed(texts[:-1]):
