@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import functools
 import io
 import logging
 from dataclasses import dataclass, field
@@ -93,11 +94,13 @@ _DESTROY = _plain(pdfium_c.FPDFPageObj_Destroy, None)
 _NOT_DRAWN = frozenset((0, 0xFFFE, 0xFFFF, 0x0D, 0x0A, 0x02))
 
 
-def _glyphs(textpage) -> list[Glyph]:
+def _glyphs(textpage) -> PageGlyphs:
     """The page's drawn characters with their boxes; pdfium's invented spaces left out, and a
     glyph drawn again at nearly the same place (WPS's fake bold) kept once."""
     out: list[Glyph] = []
     append = out.append
+    codes: list[int] = []
+    flat: list[float] = []  # left, bottom, right, top of each glyph in turn
     raw = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
     # Loose boxes: the font's full height for every glyph, spaces included, so a line's glyphs
     # share one vertical band. One reused struct: thousands of glyphs a page.
@@ -112,37 +115,60 @@ def _glyphs(textpage) -> list[Glyph]:
             continue
         if not loose_box(raw, i, ref):
             continue
-        append(Glyph(chr(code), rect.left, rect.bottom, rect.right, rect.top))
-    return dedupe_glyphs(out)
+        box = (rect.left, rect.bottom, rect.right, rect.top)
+        append(Glyph(chr(code), *box))
+        codes.append(code)
+        flat.extend(box)
+    if not out:
+        return PageGlyphs()
+    code = np.array(codes, dtype=np.int64)
+    left, bottom, right, top = np.array(flat, dtype=float).reshape(len(out), 4).T
+    space = np.isin(code, _space_codes())
+    keep = _kept(out, code, left, bottom, space)
+    boxes = np.vstack([left, bottom, right, top, (left + right) / 2, (bottom + top) / 2, space])
+    return PageGlyphs([g for g, k in zip(out, keep.tolist()) if k], boxes[:, keep])
+
+
+@functools.cache
+def _space_codes() -> np.ndarray:
+    """The code points str.isspace() holds true for (none above the BMP)."""
+    return np.array([c for c in range(0x10000) if chr(c).isspace()], dtype=np.int64)
 
 
 def dedupe_glyphs(glyphs: list[Glyph]) -> list[Glyph]:
     """A glyph drawn again at nearly the same place (fake bold) kept once, whatever order it
     was drawn in (glyph by glyph, or the whole string again): found by position, never by
     collapsing repeated characters ("11" and "1100" are real)."""
-    maybe = _maybe_copies(glyphs)
-    if maybe is None:
-        return [glyphs[i] for i in _dedupe(glyphs)]
-    if not maybe:
-        return list(glyphs)
-    # Only glyphs with a same character nearby can be a copy or have one: the others are kept
-    # and match nothing, so the look-up runs over the few that can.
-    dropped = set(maybe) - {maybe[i] for i in _dedupe([glyphs[i] for i in maybe])}
-    return [g for i, g in enumerate(glyphs) if i not in dropped]
-
-
-def _maybe_copies(glyphs: list[Glyph]) -> list[int] | None:
-    """The positions of the glyphs (not spaces) with another of the same character less than _BUCKET away in
-    both directions, in drawing order; None where a glyph is not one character."""
     n = len(glyphs)
-    if n < 2:
-        return []
     try:
         code = np.fromiter((ord(g.char) for g in glyphs), dtype=np.int64, count=n)
-    except TypeError:
-        return None
+    except TypeError:  # a glyph of more than one character
+        return [glyphs[i] for i in _dedupe(glyphs)]
     left = np.fromiter((g.left for g in glyphs), dtype=float, count=n)
     bottom = np.fromiter((g.bottom for g in glyphs), dtype=float, count=n)
+    space = np.fromiter((g.char.isspace() for g in glyphs), dtype=bool, count=n)
+    keep = _kept(glyphs, code, left, bottom, space)
+    return [g for g, k in zip(glyphs, keep.tolist()) if k]
+
+
+def _kept(glyphs: list[Glyph], code, left, bottom, space) -> np.ndarray:
+    """Which glyphs dedupe_glyphs keeps. Only glyphs with a same character nearby can be a copy
+    or have one: the others are kept and match nothing, so the look-up runs over the few that
+    can."""
+    keep = np.ones(len(glyphs), dtype=bool)
+    maybe = _maybe_copies(code, left, bottom, space)
+    if maybe:
+        kept = {maybe[i] for i in _dedupe([glyphs[i] for i in maybe])}
+        keep[[i for i in maybe if i not in kept]] = False
+    return keep
+
+
+def _maybe_copies(code, left, bottom, space) -> list[int]:
+    """The positions, in drawing order, of the glyphs (not spaces) with another of the same
+    character less than _BUCKET away in both directions."""
+    n = len(code)
+    if n < 2:
+        return []
     order = np.lexsort((left, code))  # by character, then left to right
     code, left, bottom = code[order], left[order], bottom[order]
     near = np.zeros(n, dtype=bool)
@@ -153,7 +179,8 @@ def _maybe_copies(glyphs: list[Glyph]) -> list[int] | None:
         pair = same & (np.abs(bottom[k:] - bottom[:-k]) < _BUCKET)
         near[k:] |= pair
         near[:-k] |= pair
-    return [i for i in np.sort(order[near]).tolist() if not glyphs[i].char.isspace()]
+    near[space[order]] = False
+    return np.sort(order[near]).tolist()
 
 
 def _dedupe(glyphs: list[Glyph]) -> list[int]:
@@ -232,7 +259,7 @@ def read_text(data: bytes) -> PdfRead:
         # The page after a table page too: a table can run on with rows no word above names.
         read.table_pages = sorted(p for p in named | {p + 1 for p in named} if p <= len(texts))
         for p in read.table_pages:
-            read.glyphs[p] = PageGlyphs(_glyphs(textpages[p - 1][1]))
+            read.glyphs[p] = _glyphs(textpages[p - 1][1])
             read.page_boxes[p] = tuple(float(v) for v in textpages[p - 1][0].get_cropbox())
         if read.table_pages:
             for p in read.table_pages:  # their text is read: the pages lose it in place
@@ -301,9 +328,10 @@ class PageGlyphs(list):
 
     __slots__ = ("_runs", "_boxes")
 
-    def __init__(self, glyphs=()):
+    def __init__(self, glyphs=(), boxes: np.ndarray | None = None):
         super().__init__(glyphs)
-        self._runs = self._boxes = None
+        self._runs = None
+        self._boxes = boxes  # as boxes() gives them
 
     def boxes(self) -> np.ndarray:
         """One row a glyph: left, bottom, right, top, cx, cy, and 1 for a space."""
