@@ -16,7 +16,6 @@ from pipelines.core.models import (DOC_COLUMNS, STATUS_RANK, UNREADABLE, Extract
 from pipelines.core.registry import SECTION, SECTIONS, Section, categories_rows
 from pipelines.core.text import norm
 from pipelines.crawl.titles import parse_title
-from pipelines.document.document import failed_result
 from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load import corrections as corr
@@ -79,6 +78,10 @@ def fact_rows(result: ExtractionResult, report_id: str | None,
 # --- reports ------------------------------------------------------------------------------
 
 def _missing_result(sha: str | None, error: str) -> ExtractionResult:
+    # Imported here: the extractor's module loads the readers (python-docx, pdfium), which a
+    # no-change night, importing this module for its columns, never uses.
+    from pipelines.document.document import failed_result
+
     result = failed_result(sha, None, error)
     result.report_id = None
     return result

@@ -184,7 +184,7 @@ class Evidence:
         self._html: dict[str, HtmlCells | None] = {}
         self._boxes: dict[tuple, tuple[int, list[float]]] = {}
         self._indexed: set[str] = set()
-        self._rows: dict[str, dict] | None = None
+        self._rows: dict[str, tuple[dict, list]] | None = None
         self._page_cells: dict[tuple[str, int], list[list[float]]] = {}
 
     def _index(self, report_id: str) -> None:
@@ -192,15 +192,18 @@ class Evidence:
         from pipelines.checks.findings import DIMS
 
         self._indexed.add(report_id)
-        if self._rows is None:  # report → its rows, per table: one pass over the facts
-            self._rows = {t: f.groupby("report_id", sort=False).indices for t, f in self.facts.items()
-                          if f is not None and "bbox" in f and not f.empty}
-        for table, (d1, d2) in DIMS.items():
-            rows = self._rows.get(table, {}).get(report_id)
+        if self._rows is None:  # per table: report → its rows, and the four columns read here
+            self._rows = {}
+            for table, (d1, d2) in DIMS.items():
+                f = self.facts.get(table)
+                if f is not None and "bbox" in f and not f.empty:
+                    self._rows[table] = (f.groupby("report_id", sort=False).indices,
+                                         [f[c].to_numpy() for c in (d1, d2, "page", "bbox")])
+        for table, (rows_of, columns) in self._rows.items():
+            rows = rows_of.get(report_id)
             if rows is None:
                 continue
-            f = self.facts[table]  # the report's rows of four columns (iloc would copy them all)
-            for a, b, page, box in zip(*(f[c].to_numpy()[rows] for c in (d1, d2, "page", "bbox"))):
+            for a, b, page, box in zip(*(c[rows] for c in columns)):
                 if box is None or pd.isna(page) or len(box) != 4:
                     continue
                 self._boxes[(table, report_id, a, b)] = (int(page), list(box))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipelines.checks.findings import CHECK_BY_NAME, DIMS, LABELS, SECTION_ZH, cell_label
@@ -33,7 +34,9 @@ def _plain(column) -> list:
     """A column's values as plain Python values, a missing one as None (a whole column at a
     time: the fact sheets hold most of a workbook's cells)."""
     s = pd.Series(column)
-    return s.astype(object).where(s.notna(), None).tolist()
+    if isinstance(s.dtype, np.dtype):  # NaN or None already: the writer leaves those cells empty
+        return s.tolist()
+    return s.astype(object).where(s.notna(), None).tolist()  # pd.NA of nullable dtypes
 
 
 def _sheet(out: list[Sheet], title: str, header: list[str], rows: list[list],
