@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import functools
 import io
 import logging
 from dataclasses import dataclass, field
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -31,7 +33,7 @@ class UnreadablePdf(Exception):
         self.status = status
 
 
-@dataclass
+@dataclass(slots=True)
 class Glyph:
     char: str
     left: float
@@ -72,59 +74,151 @@ def _check_container(data: bytes) -> None:
                                       f"({len(data)} bytes received)")
 
 
-def _glyphs(textpage) -> list[Glyph]:
+def _plain(fn, restype):
+    """pdfium's function `fn` called without pypdfium2's argument and result classes: about a
+    third of the cost a call. Its arguments are passed as given (a pointer as a c_void_p, an
+    int, a byref), so a pointer must never be passed as a Python int."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+class _Pointer(ctypes.c_void_p):
+    """A pointer result kept a pointer (with c_void_p itself it would come back an int)."""
+
+
+_IS_GENERATED = _plain(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
+_UNICODE = _plain(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_LOOSE_BOX = _plain(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+_GET_OBJECT = _plain(pdfium_c.FPDFPage_GetObject, _Pointer)
+_GET_TYPE = _plain(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
+_REMOVE_OBJECT = _plain(pdfium_c.FPDFPage_RemoveObject, ctypes.c_int)
+_DESTROY = _plain(pdfium_c.FPDFPageObj_Destroy, None)
+_NOT_DRAWN = frozenset((0, 0xFFFE, 0xFFFF, 0x0D, 0x0A, 0x02))
+
+
+def _glyphs(textpage) -> PageGlyphs:
     """The page's drawn characters with their boxes; pdfium's invented spaces left out, and a
     glyph drawn again at nearly the same place (WPS's fake bold) kept once."""
     out: list[Glyph] = []
-    raw = textpage.raw
+    append = out.append
+    codes: list[int] = []
+    flat: list[float] = []  # left, bottom, right, top of each glyph in turn
+    raw = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
     # Loose boxes: the font's full height for every glyph, spaces included, so a line's glyphs
-    # share one vertical band. Raw calls with one reused struct: thousands of glyphs a page.
+    # share one vertical band. One reused struct: thousands of glyphs a page.
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
-    for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+    generated, unicode, loose_box, not_drawn = _IS_GENERATED, _UNICODE, _LOOSE_BOX, _NOT_DRAWN
+    for i in range(pdfium_c.FPDFText_CountChars(textpage.raw)):
+        if generated(raw, i) == 1:
             continue
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code in (0, 0xFFFE, 0xFFFF, 0x0D, 0x0A, 0x02):
+        code = unicode(raw, i)
+        if code in not_drawn:
             continue
-        if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, ref):
+        if not loose_box(raw, i, ref):
             continue
-        out.append(Glyph(chr(code), rect.left, rect.bottom, rect.right, rect.top))
-    return dedupe_glyphs(out)
+        box = (rect.left, rect.bottom, rect.right, rect.top)
+        append(Glyph(chr(code), *box))
+        codes.append(code)
+        flat.extend(box)
+    if not out:
+        return PageGlyphs()
+    code = np.array(codes, dtype=np.int64)
+    left, bottom, right, top = np.array(flat, dtype=float).reshape(len(out), 4).T
+    space = np.isin(code, _space_codes())
+    keep = _kept(out, code, left, bottom, space)
+    boxes = np.vstack([left, bottom, right, top, (left + right) / 2, (bottom + top) / 2, space])
+    return PageGlyphs([g for g, k in zip(out, keep.tolist()) if k], boxes[:, keep])
+
+
+@functools.cache
+def _space_codes() -> np.ndarray:
+    """The code points str.isspace() holds true for (none above the BMP)."""
+    return np.array([c for c in range(0x10000) if chr(c).isspace()], dtype=np.int64)
 
 
 def dedupe_glyphs(glyphs: list[Glyph]) -> list[Glyph]:
     """A glyph drawn again at nearly the same place (fake bold) kept once, whatever order it
     was drawn in (glyph by glyph, or the whole string again): found by position, never by
     collapsing repeated characters ("11" and "1100" are real)."""
-    out: list[Glyph] = []
+    n = len(glyphs)
+    try:
+        code = np.fromiter((ord(g.char) for g in glyphs), dtype=np.int64, count=n)
+    except TypeError:  # a glyph of more than one character
+        return [glyphs[i] for i in _dedupe(glyphs)]
+    left = np.fromiter((g.left for g in glyphs), dtype=float, count=n)
+    bottom = np.fromiter((g.bottom for g in glyphs), dtype=float, count=n)
+    space = np.fromiter((g.char.isspace() for g in glyphs), dtype=bool, count=n)
+    keep = _kept(glyphs, code, left, bottom, space)
+    return [g for g, k in zip(glyphs, keep.tolist()) if k]
+
+
+def _kept(glyphs: list[Glyph], code, left, bottom, space) -> np.ndarray:
+    """Which glyphs dedupe_glyphs keeps. Only glyphs with a same character nearby can be a copy
+    or have one: the others are kept and match nothing, so the look-up runs over the few that
+    can."""
+    keep = np.ones(len(glyphs), dtype=bool)
+    maybe = _maybe_copies(code, left, bottom, space)
+    if maybe:
+        kept = {maybe[i] for i in _dedupe([glyphs[i] for i in maybe])}
+        keep[[i for i in maybe if i not in kept]] = False
+    return keep
+
+
+def _maybe_copies(code, left, bottom, space) -> list[int]:
+    """The positions, in drawing order, of the glyphs (not spaces) with another of the same
+    character less than _BUCKET away in both directions."""
+    n = len(code)
+    if n < 2:
+        return []
+    order = np.lexsort((left, code))  # by character, then left to right
+    code, left, bottom = code[order], left[order], bottom[order]
+    near = np.zeros(n, dtype=bool)
+    for k in range(1, n):  # each glyph against the k-th next of its character
+        same = (code[k:] == code[:-k]) & (left[k:] - left[:-k] < _BUCKET)
+        if not same.any():
+            break  # further ones are further right, or another character
+        pair = same & (np.abs(bottom[k:] - bottom[:-k]) < _BUCKET)
+        near[k:] |= pair
+        near[:-k] |= pair
+    near[space[order]] = False
+    return np.sort(order[near]).tolist()
+
+
+def _dedupe(glyphs: list[Glyph]) -> list[int]:
+    """The positions of the glyphs kept (see dedupe_glyphs)."""
+    out: list[int] = []
+    append = out.append
     # (char, x bucket, y bucket) → glyphs kept there
     near: dict[tuple[str, int, int], list[Glyph]] = {}
-    for g in glyphs:
-        if out and _same_glyph(out[-1], g):
+    get = near.get
+    size = 2 * _BUCKET
+    last = None  # the glyph kept last
+    for i, g in enumerate(glyphs):
+        ch = g.char
+        if last is not None and last.char == ch and _same_glyph(last, g):
             continue
-        if g.char.isspace():
-            out.append(g)
+        if ch.isspace():
+            append(i)
+            last = g
             continue
         # Buckets twice the largest offset of a copy: a copy is in this bucket or in the
         # neighbour on the side of the nearer edge (4 look-ups, not 9).
-        fx, fy = g.left / (2 * _BUCKET), g.bottom / (2 * _BUCKET)
+        fx, fy = g.left / size, g.bottom / size
         bx, by = int(fx // 1), int(fy // 1)
         nx = bx - 1 if fx - bx < 0.5 else bx + 1
         ny = by - 1 if fy - by < 0.5 else by + 1
-        ch = g.char
-        dup = False
-        for key in ((ch, bx, by), (ch, nx, by), (ch, bx, ny), (ch, nx, ny)):
-            for k in near.get(key, ()):
-                if _same_glyph(k, g):
-                    dup = True
-                    break
-            if dup:
-                break
-        if dup:
+        here = (ch, bx, by)
+        kept = get(here)
+        found = (kept, get((ch, nx, by)), get((ch, bx, ny)), get((ch, nx, ny)))
+        if found != (None, None, None, None) and any(
+                _same_glyph(k, g) for ks in found if ks for k in ks):
             continue
-        near.setdefault((ch, bx, by), []).append(g)
-        out.append(g)
+        if kept is None:
+            near[here] = [g]
+        else:
+            kept.append(g)
+        append(i)
+        last = g
     return out
 
 
@@ -169,7 +263,10 @@ def read_text(data: bytes) -> PdfRead:
             read.glyphs[p] = _glyphs(textpages[p - 1][1])
             read.page_boxes[p] = tuple(float(v) for v in textpages[p - 1][0].get_cropbox())
         if read.table_pages:
-            read.ruling = _ruling_only(doc, read.table_pages)
+            for p in read.table_pages:  # their text is read: the pages lose it in place
+                textpages[p - 1][1].close()
+            read.ruling = _ruling_only(doc, read.table_pages,
+                                       {p: textpages[p - 1][0] for p in read.table_pages})
         return read
     finally:
         for page, textpage in textpages:
@@ -178,29 +275,34 @@ def read_text(data: bytes) -> PdfRead:
         doc.close()
 
 
-def _ruling_only(doc, pages: list[int]) -> bytes:
+def _ruling_only(doc, pages: list[int], loaded: dict | None = None) -> bytes:
     """The table pages as a new PDF without their text: all camelot has to read is the ruling.
 
     Cell text comes from pdfium's glyphs, so camelot's own text analysis (most of its time)
     would be thrown away. One text object per page is kept: camelot skips pages with none.
+    The text objects go from the document's own pages (those of `loaded`, page number → page,
+    are not loaded again), which are then copied into the new PDF.
     """
+    text, get_object, get_type = pdfium_c.FPDF_PAGEOBJ_TEXT, _GET_OBJECT, _GET_TYPE
+    remove, destroy = _REMOVE_OBJECT, _DESTROY
+    for p in pages:
+        page = (loaded or {}).get(p)
+        opened = page is None
+        if opened:
+            page = doc[p - 1]
+        raw = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
+        objects = [get_object(raw, k) for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
+        texts = [obj for obj in objects if get_type(obj) == text]
+        # the last one drawn is kept
+        for obj in reversed(texts[:-1]):
+            remove(raw, obj)
+            destroy(obj)
+        page.gen_content()
+        if opened:
+            page.close()
     out = pdfium.PdfDocument.new()
     try:
         out.import_pages(doc, [p - 1 for p in pages])
-        for i in range(len(out)):
-            page = out[i]
-            kept = False
-            for k in reversed(range(pdfium_c.FPDFPage_CountObjects(page.raw))):
-                obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
-                if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
-                    continue
-                if not kept:
-                    kept = True
-                    continue
-                pdfium_c.FPDFPage_RemoveObject(page.raw, obj)
-                pdfium_c.FPDFPageObj_Destroy(obj)
-            page.gen_content()
-            page.close()
         buf = io.BytesIO()
         out.save(buf)
         return buf.getvalue()
@@ -212,54 +314,108 @@ def _vertical_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Runs of glyphs written top to bottom (vertical text, Identity-V or one character per
     line): consecutive in drawing order, one above the next with no gap wider than half a
     glyph, their centres on one vertical line. Runs of three glyphs or more."""
-    runs: list[list[Glyph]] = []
-    cur: list[Glyph] = []
-    for g in glyphs:
-        if g.char.isspace():
-            continue
-        if cur:
-            p = cur[-1]
-            w = max(p.right - p.left, g.right - g.left, 1.0)
-            h = max(p.top - p.bottom, g.top - g.bottom, 1.0)
-            below = g.top <= p.bottom + 0.25 * h and p.bottom - g.top <= 0.5 * h
-            if below and abs(g.cx - p.cx) <= 0.25 * w:
-                cur.append(g)
-                continue
-            if len(cur) >= 3:
-                runs.append(cur)
-        cur = [g]
-    if len(cur) >= 3:
-        runs.append(cur)
-    return runs
+    return [[glyphs[i] for i in run] for run in _vertical_run_indices(glyphs)]
+
+
+def _vertical_run_indices(glyphs: list[Glyph]) -> list[list[int]]:
+    """_vertical_runs as positions in `glyphs`."""
+    page = glyphs if isinstance(glyphs, PageGlyphs) else PageGlyphs(glyphs)
+    return page.runs()
+
+
+class PageGlyphs(list):
+    """A page's glyphs, with what every table of the page reads from them worked out once:
+    the glyph boxes and centres as arrays, and the vertical runs."""
+
+    __slots__ = ("_runs", "_boxes")
+
+    def __init__(self, glyphs=(), boxes: np.ndarray | None = None):
+        super().__init__(glyphs)
+        self._runs = None
+        self._boxes = boxes  # as boxes() gives them
+
+    def boxes(self) -> np.ndarray:
+        """One row a glyph: left, bottom, right, top, cx, cy, and 1 for a space."""
+        if self._boxes is None:
+            self._boxes = np.array([[g.left for g in self], [g.bottom for g in self],
+                                    [g.right for g in self], [g.top for g in self],
+                                    [g.cx for g in self], [g.cy for g in self],
+                                    [g.char.isspace() for g in self]], dtype=float).reshape(7, -1)
+        return self._boxes
+
+    def centres(self) -> tuple[np.ndarray, np.ndarray]:
+        boxes = self.boxes()
+        return boxes[4], boxes[5]
+
+    def runs(self) -> list[list[int]]:
+        """Each glyph but spaces against the one before it (_vertical_runs), all pairs of the
+        page at once."""
+        if self._runs is None:
+            self._runs = []
+            boxes = self.boxes()
+            at = np.flatnonzero(boxes[6] == 0)
+            if len(at) >= 3:
+                left, bottom, right, top, cx = boxes[:5, at]
+                width, height = right - left, top - bottom
+                w = np.maximum(np.maximum(width[:-1], width[1:]), 1.0)
+                h = np.maximum(np.maximum(height[:-1], height[1:]), 1.0)
+                p_bottom, g_top = bottom[:-1], top[1:]
+                # link[k]: glyph k + 1 goes on the run of glyph k
+                link = ((g_top <= p_bottom + 0.25 * h) & (p_bottom - g_top <= 0.5 * h)
+                        & (np.abs(cx[1:] - cx[:-1]) <= 0.25 * w))
+                # runs of two links or more: three glyphs or more
+                edges = np.diff(np.concatenate(([0], link.astype(np.int8), [0])))
+                starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+                at = at.tolist()
+                self._runs = [at[s0:e0 + 1] for s0, e0 in zip(starts.tolist(), ends.tolist())
+                              if e0 - s0 >= 2]
+        return self._runs
 
 
 def _lines_text(glyphs: list[Glyph], runs: list[list[Glyph]] = ()) -> str:
     """A cell's text, line by line: glyphs grouped into lines by baseline (within half a glyph
     height of the line's first glyph: a glyph never chains two lines together), lines top to
     bottom, glyphs left to right; a vertical run is a line of its own, read top to bottom."""
+    if not runs:
+        if not glyphs:
+            return ""
+        if len(glyphs) == 1:
+            return glyphs[0].char.strip()
     # (baseline, text): a line by its baseline, a vertical run by its first glyph's
     lines: list[tuple[float, str]] = [(run[0].bottom, "".join(g.char for g in run))
                                       for run in runs]
     if glyphs:
-        ordered = sorted(glyphs, key=lambda g: (-g.bottom, g.left))
+        ordered = sorted(glyphs, key=_reading_order)
         current: list[Glyph] = []
+        first_bottom = first_height = 0.0
         for g in ordered:
             if current:
-                first = current[0]
-                tol = 0.5 * min(first.top - first.bottom, g.top - g.bottom)
-                if first.bottom - g.bottom <= max(tol, 0.5):
+                tol = 0.5 * min(first_height, g.top - g.bottom)
+                if first_bottom - g.bottom <= max(tol, 0.5):
                     current.append(g)
                     continue
                 lines.append(_line(current))
             current = [g]
+            first_bottom, first_height = g.bottom, g.top - g.bottom
         lines.append(_line(current))
-    lines.sort(key=lambda tl: -tl[0])
+    if len(lines) > 1:
+        lines.sort(key=lambda tl: -tl[0])
     return "\n".join(t.strip() for _, t in lines).strip()
 
 
+def _reading_order(g: Glyph) -> tuple[float, float]:
+    return -g.bottom, g.left
+
+
+def _left(g: Glyph) -> float:
+    return g.left
+
+
 def _line(glyphs: list[Glyph]) -> tuple[float, str]:
+    if len(glyphs) == 1:
+        return glyphs[0].bottom, glyphs[0].char
     return (glyphs[0].bottom,
-            "".join(g.char for g in sorted(glyphs, key=lambda g: g.left)))
+            "".join(g.char for g in sorted(glyphs, key=_left)))
 
 
 def _locator(table):
@@ -280,6 +436,30 @@ def _locator(table):
     return position
 
 
+def _positions(table, page: PageGlyphs, n_cols: int) -> tuple[list[int], list[int]]:
+    """Every glyph of the page in the table: its index in the page and its grid position
+    (row × columns + column), in the page's order; the same positions _locator gives."""
+    lefts = np.array([float(x0) for x0, _ in table.cols], dtype=float)
+    rights = np.array([float(x1) for _, x1 in table.cols], dtype=float)
+    tops = np.array([-float(y0) for y0, _ in table.rows], dtype=float)
+    bottoms = np.array([float(y1) for _, y1 in table.rows], dtype=float)
+    if not len(page) or not len(lefts) or not len(tops):
+        return [], []
+    if np.any(np.diff(lefts) < 0) or np.any(np.diff(tops) < 0):  # never seen: bisect's answer
+        position = _locator(table)
+        inside = [(i, position(g.cx, g.cy)) for i, g in enumerate(page)]
+        return ([i for i, pos in inside if pos is not None],
+                [pos[0] * n_cols + pos[1] for _, pos in inside if pos is not None])
+    cx, cy = page.centres()
+    c = np.searchsorted(lefts, cx, side="right") - 1
+    r = np.searchsorted(tops, -cy, side="right") - 1
+    ok = (c >= 0) & (r >= 0)
+    c0, r0 = np.where(ok, c, 0), np.where(ok, r, 0)
+    ok &= (cx <= rights[c0]) & (cy >= bottoms[r0])
+    index = np.flatnonzero(ok)
+    return index.tolist(), (r0[index] * n_cols + c0[index]).tolist()
+
+
 def camelot_grid(table, glyphs: list[Glyph],
                  page_box: tuple[float, float, float, float] | None = None) -> Grid:
     """camelot's cells → one grid cell per merged region (cells with no ruling between them),
@@ -290,6 +470,7 @@ def camelot_grid(table, glyphs: list[Glyph],
     glyphs fall in several regions (its boxes pushed over the ruling into the next column, as
     pdfium reports some producers' Identity-V text), it belongs to the nearest region whose
     rows hold the whole run, so none of its glyphs joins a neighbouring cell's text."""
+    page = glyphs if isinstance(glyphs, PageGlyphs) else PageGlyphs(glyphs)
     cells = table.cells
     n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
     parent = list(range(n_rows * n_cols))
@@ -314,7 +495,8 @@ def camelot_grid(table, glyphs: list[Glyph],
     runs_of: dict[int, list[list[Glyph]]] = {}
     in_run: set[int] = set()
     _position = _locator(table)
-    for run in _vertical_runs(glyphs):
+    for run_at in page.runs():
+        run = [page[i] for i in run_at]
         where = {_position(g.cx, g.cy) for g in run}
         if None in where:
             continue
@@ -322,24 +504,32 @@ def camelot_grid(table, glyphs: list[Glyph],
         if owner is None:
             continue  # placed glyph by glyph, by centre
         runs_of.setdefault(owner, []).append(run)
-        in_run.update(id(g) for g in run)
-    for g in glyphs:
-        if id(g) in in_run:
-            continue
-        pos = _position(g.cx, g.cy)
-        if pos is not None:
-            text_of.setdefault(find(pos[0] * n_cols + pos[1]), []).append(g)
+        in_run.update(run_at)
+    root_of = [find(i) for i in range(n_rows * n_cols)]
+    for i, at in zip(*_positions(table, page, n_cols)):
+        if i not in in_run:
+            root = root_of[at]
+            if root in text_of:
+                text_of[root].append(page[i])
+            else:
+                text_of[root] = [page[i]]
     spans = []
+    if page_box is not None:  # each edge of the ruling from the page's top-left, once
+        left, _, _, top = page_box
+        x0s = [round(float(x0) - left, 2) for x0, _ in table.cols]
+        x1s = [round(float(x1) - left, 2) for _, x1 in table.cols]
+        y0s = [round(top - float(y0), 2) for y0, _ in table.rows]
+        y1s = [round(top - float(y1), 2) for _, y1 in table.rows]
+    no_text = ()
     for root, members in regions.items():
-        rows = [m[0] for m in members]
-        cols = [m[1] for m in members]
-        text = _lines_text(text_of.get(root, []), runs_of.get(root, ()))
-        r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
-        bbox = None
-        if page_box is not None:
-            left, _, _, top = page_box
-            bbox = (round(float(table.cols[c0][0]) - left, 2), round(top - float(table.rows[r0][0]), 2),
-                    round(float(table.cols[c1][1]) - left, 2), round(top - float(table.rows[r1][1]), 2))
+        text = _lines_text(text_of.get(root, no_text), runs_of.get(root, no_text))
+        if len(members) == 1:
+            r0, c0 = r1, c1 = members[0]
+        else:
+            rows = [m[0] for m in members]
+            cols = [m[1] for m in members]
+            r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+        bbox = None if page_box is None else (x0s[c0], y0s[r0], x1s[c1], y1s[r1])
         spans.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1, text, bbox))
     return from_spans(spans, n_rows, n_cols, page=int(table.page),
                       col_x=[(float(x0), float(x1)) for x0, x1 in table.cols])

@@ -79,3 +79,16 @@ def test_fake_bold_copies_removed_by_position_not_by_repetition():
     numbers = _line("1100", 30, 358)
     kept = P.dedupe_glyphs(bold + again + numbers)
     assert "".join(g.char for g in kept) == "自然人1100"
+
+
+def test_fake_bold_look_up_only_over_glyphs_that_can_be_copies():
+    # dedupe_glyphs looks copies up only among glyphs with the same character within 3 pt
+    # (found for the whole page at once): it keeps what the look-up over every glyph keeps
+    glyphs = [g for i in range(20) for g in _line("合计1100自然人", 30, 400 - 12 * i)]
+    shifts = [(0.45, 0.0), (2.9, 0.2), (3.1, -2.9), (-0.3, 2.99), (0.0, 0.0)]
+    copies = [P.Glyph(g.char, g.left + dx, g.bottom + dy, g.right + dx, g.top + dy)
+              for g, (dx, dy) in zip(glyphs[::3], shifts * 20)]
+    mixed = glyphs[:40] + copies + glyphs[40:] + [P.Glyph(" ", 30, 400, 39, 409)] * 2
+    kept = P.dedupe_glyphs(mixed)
+    assert kept == [mixed[i] for i in P._dedupe(mixed)]
+    assert len(glyphs) < len(kept) < len(mixed)
