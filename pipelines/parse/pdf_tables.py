@@ -310,19 +310,6 @@ def _ruling_only(doc, pages: list[int], loaded: dict | None = None) -> bytes:
         out.close()
 
 
-def _vertical_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
-    """Runs of glyphs written top to bottom (vertical text, Identity-V or one character per
-    line): consecutive in drawing order, one above the next with no gap wider than half a
-    glyph, their centres on one vertical line. Runs of three glyphs or more."""
-    return [[glyphs[i] for i in run] for run in _vertical_run_indices(glyphs)]
-
-
-def _vertical_run_indices(glyphs: list[Glyph]) -> list[list[int]]:
-    """_vertical_runs as positions in `glyphs`."""
-    page = glyphs if isinstance(glyphs, PageGlyphs) else PageGlyphs(glyphs)
-    return page.runs()
-
-
 class PageGlyphs(list):
     """A page's glyphs, with what every table of the page reads from them worked out once:
     the glyph boxes and centres as arrays, and the vertical runs."""
@@ -348,8 +335,10 @@ class PageGlyphs(list):
         return boxes[4], boxes[5]
 
     def runs(self) -> list[list[int]]:
-        """Each glyph but spaces against the one before it (_vertical_runs), all pairs of the
-        page at once."""
+        """Runs of glyphs written top to bottom (vertical text, Identity-V or one character
+        per line), as positions in the page: consecutive in drawing order (spaces aside), one
+        above the next with no gap wider than half a glyph, their centres on one vertical line.
+        Runs of three glyphs or more. All pairs of the page at once."""
         if self._runs is None:
             self._runs = []
             boxes = self.boxes()

@@ -16,7 +16,6 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from pipelines.core import workbook
 from pipelines.core.lake import RawStore, lake_path, write_atomic
 from pipelines.report import charts, data, excel, render
 from pipelines.report.evidence import Evidence
@@ -81,7 +80,7 @@ def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
     crops: Future | None = (_evidence_thread.submit(_evidence, cy, documents, out_dir)
                             if _evidence_thread is not None else None)
     try:
-        write_atomic(lake_path(out_dir / "report.xlsx"), workbook.to_bytes(excel.sheets(cy, summary)))
+        excel.write(cy, summary, out_dir / "report.xlsx")
         if "over_years" not in memo:
             memo["over_years"] = charts.over_years(data.history(cy))
     finally:
