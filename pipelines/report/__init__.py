@@ -104,14 +104,16 @@ def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
 
 
 def write_all(warehouse: Path, reports_dir: Path, findings=None,
-              documents: DocumentReader | None = None) -> list[dict]:
+              documents: DocumentReader | None = None, evidence_thread: bool = True) -> list[dict]:
     """Every county and report year the warehouse holds current reports for. `findings`: the
-    run's quality_issues with their cells, when the caller has them (see data.load)."""
+    run's quality_issues with their cells, when the caller has them (see data.load).
+    `evidence_thread=False`: the evidence made in this thread too (for a profiler, which
+    sees one thread)."""
     out = []
     memos: dict[str, dict] = {}
     todo = [row for row in data.counties(Path(warehouse)).itertuples(index=False)
             if row.report_year is not None and row.report_year == row.report_year]
-    with ThreadPoolExecutor(1, thread_name_prefix="evidence") as evidence_thread:
+    with ThreadPoolExecutor(1, thread_name_prefix="evidence") as thread:
         for row in todo:
             target = Path(reports_dir) / row.county / str(int(row.report_year))
             memo = memos.setdefault(row.county, {})
@@ -119,5 +121,6 @@ def write_all(warehouse: Path, reports_dir: Path, findings=None,
                 memos = {row.county: memo}
             out.append({"county": row.county, "year": int(row.report_year)}
                        | write_report(warehouse, row.county, int(row.report_year), target,
-                                      findings, memo, documents, evidence_thread))
+                                      findings, memo, documents,
+                                      thread if evidence_thread else None))
     return out

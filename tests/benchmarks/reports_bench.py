@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""The reviewer's reports alone: `write_all` over a data dir a run has filled (not collected
+by pytest).
+
+    python tests/benchmarks/pipeline_bench.py --sizes 300 --keep /tmp/pb   # once: a data dir
+    python tests/benchmarks/reports_bench.py /tmp/pb/n300/data [--repeat 3] [--profile]
+
+Writes every county-year's report (pages, evidence crops, charts, workbook) into a scratch
+folder, as the `county_reports` step does, from the data dir's published warehouse, its
+lake's raw documents and the run's quality_issues. Prints one JSON line per repeat (wall and
+CPU seconds of write_all, imports excluded; county-years; evidence images) and, with
+--profile, the costliest report functions under cProfile (one more pass, the evidence made in
+the same thread so that the profiler sees it; slower by the profiler's overhead: for the
+shares, not the seconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("data_dir", type=Path)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args(argv)
+
+    import pandas as pd
+    from upath import UPath
+
+    from pipelines.report import raw_reader, write_all
+
+    data = args.data_dir
+    findings = pd.read_parquet(data / "lake" / "assets" / "quality_issues.parquet")
+    documents = raw_reader(UPath(data / "lake"))
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory(prefix="reports_bench_") as out:
+            wall, cpu = time.perf_counter(), time.process_time()
+            done = write_all(data / "warehouse.duckdb", Path(out), findings, documents)
+            print(json.dumps({"write_all_seconds": round(time.perf_counter() - wall, 2),
+                              "write_all_cpu_seconds": round(time.process_time() - cpu, 2),
+                              "county_years": len(done),
+                              "evidence_images": sum(d["evidence_images"] for d in done)}),
+                  flush=True)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        with tempfile.TemporaryDirectory(prefix="reports_bench_") as out:
+            profile.runcall(write_all, data / "warehouse.duckdb", Path(out), findings, documents,
+                            evidence_thread=False)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(r"pipelines/(report|core/workbook)", 20)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
