@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sys
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from contextlib import contextmanager
@@ -20,7 +21,6 @@ from typing import Callable
 
 from pipelines.core.lake import LakeError, RawStore
 from pipelines.core.models import ExtractionResult, ResultSummary
-from pipelines.document.document import extract_document, failed_result
 from pipelines.document.executors import (  # noqa: F401 - InlineExecutor re-exported
     ExecutorInfo, InlineExecutor, local_executor, open_executor)
 from pipelines.document.progress import Progress
@@ -28,6 +28,27 @@ from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
 
 log = logging.getLogger(__name__)
+
+# The readers (pdfium, camelot's tables, lxml, ...; ~0.1 s to import) are loaded on first use:
+# a night with nothing to extract does not need them. `batch.extract_document` and
+# `batch.failed_result` still name them, and what is assigned to them is what the jobs call
+# (tests/cluster/slow_worker.py slows the workers down so).
+_READERS = ("extract_document", "failed_result")
+
+
+def __getattr__(name: str):
+    if name in _READERS:
+        from pipelines.document import document
+
+        value = getattr(document, name)
+        globals()[name] = value  # once: later look-ups find the module attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _reader(name: str):
+    """This module's `extract_document` or `failed_result`, as assigned or loaded."""
+    return getattr(sys.modules[__name__], name)
 
 NOT_OK_KEPT = 200  # summaries of documents that did not read ok, kept for the run's metadata
 
@@ -62,7 +83,7 @@ def run_job(job: Job, lake: str, version: str | None = None) -> dict:
                              f"{version}: deploy the same gongkai version to every worker")
     log.info("start %s on %s", job.sha256, where)
     data = RawStore(lake).read(job.sha256)
-    result = extract_document(data, job.media_type)
+    result = _reader("extract_document")(data, job.media_type)
     ResultStore(lake).put(result)
     log.info("done %s on %s: %s", job.sha256, where, summary(result)["status"])
     return summary(result) | {"worker": where}
@@ -123,8 +144,9 @@ def extract_all(jobs: list[Job], lake: str, executor: Executor | None = None, *,
                     except (LakeError, WorkerMismatch):
                         raise
                     except Exception as e:  # a worker that died too often: that document fails
-                        result = failed_result(job.sha256, job.media_type,
-                                               f"extraction worker failed: {type(e).__name__}: {e}")
+                        result = _reader("failed_result")(
+                            job.sha256, job.media_type,
+                            f"extraction worker failed: {type(e).__name__}: {e}")
                         store.put(result)
                         done = summary(result)
                     statuses[done["status"]] += 1
