@@ -179,9 +179,10 @@ def _metadata(event) -> dict:
 
 def _execute(settings: Settings):
     """The nightly job, in this process, with these settings as its resources."""
-    from pipelines.orchestration.partitions import all_counties_tags, county_partitions
-
     with _no_collections():
+        # (this import is Dagster's: inside, as the rest of what is loaded)
+        from pipelines.orchestration.partitions import all_counties_tags, county_partitions
+
         job, instance = _load(settings)
         # What was loaded lives as long as the process: frozen, the run's collections do not
         # walk it again each time (a full collection, ~0.2 s here).
