@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import gc
 import json
 import os
@@ -102,13 +103,37 @@ def _dagster_home_env(home: Path):
             os.environ["DAGSTER_HOME"] = before
 
 
+@contextmanager
+def _instance_lock(home: Path):
+    """One process at a time makes the data dir's Dagster instance: the first one creates the
+    event log's file, and Dagster's one-file event log does not expect another process to
+    create it at the same moment (a second one fails on a half-made file: "UNIQUE constraint
+    failed: alembic_version"). A `flock`, held for the fraction of a second it takes."""
+    with open(home / ".instance.lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        yield  # closing the file releases the flock
+
+
 def open_instance(settings: Settings):
     """The data dir's Dagster instance (its config brought up to date first)."""
     from dagster import DagsterInstance
 
     home = _dagster_home(settings)
-    with _dagster_home_env(home):
+    with _instance_lock(home), _dagster_home_env(home):
         return DagsterInstance.from_config(str(home))
+
+
+def _event_log_made(settings: Settings) -> Path:
+    """The data dir's Dagster home, its event log's file made if its config keeps one file for
+    every run: the Dagster UI's processes (webserver, daemon, code server) start at once and
+    would each try to make it."""
+    home = _dagster_home(settings)
+    with _instance_lock(home):
+        config = (home / "dagster.yaml").read_text(encoding="utf-8")
+        if "ConsolidatedSqliteEventLogStorage" not in config or (home / "event_log.db").exists():
+            return home
+    open_instance(settings).dispose()
+    return home
 
 
 def _reason(err) -> str:
@@ -246,7 +271,7 @@ def cmd_extract(args) -> int:
 
 def cmd_ui(args) -> int:
     settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
-    env = os.environ | settings.as_env() | {"DAGSTER_HOME": str(_dagster_home(settings))}
+    env = os.environ | settings.as_env() | {"DAGSTER_HOME": str(_event_log_made(settings))}
     dagster = Path(sys.executable).with_name("dagster")
     argv = [str(dagster) if dagster.exists() else "dagster", "dev",
             "-m", "pipelines.orchestration.definitions", "-h", "127.0.0.1", "-p", str(args.port)]

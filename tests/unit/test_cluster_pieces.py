@@ -157,3 +157,48 @@ def test_a_failed_step_is_reported_by_its_own_exception_not_dagsters_wrapper():
     wrapper = Info("dagster._core.errors.DagsterExecutionStepExecutionError: Error occurred while "
                    "executing op", [], "DagsterExecutionStepExecutionError", cause=lake)
     assert _reason(wrapper) == lake.message
+
+
+NOTHING_TO_EXTRACT = """
+import sys
+from pipelines.document.batch import Job, extract_all
+out = extract_all([Job(sys.argv[2], "html")], sys.argv[1])
+print(out["cached"], out["extracted"], "pipelines.document.document" in sys.modules)
+"""
+
+
+def test_a_night_with_nothing_to_extract_does_not_load_the_readers(tmp_path):
+    """Every document's result cached: the driver never imports the readers (pdfium, the
+    table readers; ~0.1 s of a no-change night). In a fresh interpreter, as `gongkai run`."""
+    import subprocess
+    import sys
+
+    from pipelines.document.document import failed_result
+    from pipelines.document.results import ResultStore
+
+    sha = "a" * 64
+    ResultStore(tmp_path).put(failed_result(sha, "html", "cached here"))
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", NOTHING_TO_EXTRACT, str(tmp_path), sha],
+                         cwd=repo, capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["1", "0", "False"]
+
+
+def test_the_jobs_call_what_batch_extract_document_names(tmp_path, monkeypatch):
+    """How tests/cluster/slow_worker.py slows a worker down: whatever is assigned to
+    `batch.extract_document` is what a job calls (the readers are imported on first use)."""
+    from pipelines.core.lake import RawStore
+    from pipelines.document import batch
+    from pipelines.document.executors import InlineExecutor
+
+    original = batch.extract_document
+    seen = []
+
+    def slow(data, media_type):
+        seen.append(media_type)
+        return original(data, media_type)
+
+    monkeypatch.setattr(batch, "extract_document", slow)
+    sha = RawStore(tmp_path).put(b"<html><body><p>not a report</p></body></html>")
+    out = extract_all([Job(sha, "html")], str(tmp_path), InlineExecutor())
+    assert seen == ["html"] and out["extracted"] == 1

@@ -1,18 +1,44 @@
 """The Dagster instance config gongkai writes into the data dir (`<data-dir>/dagster/dagster.yaml`):
-no per-step stdout capture, telemetry off; a file gongkai wrote earlier is brought up to date,
-one the user edited is left as it is."""
+no per-step stdout capture, telemetry off, the event log of every run in one SQLite file under
+the data dir's DAGSTER_HOME; a file gongkai wrote earlier is brought up to date (a data dir whose
+event log is kept one file per run stays so), one the user edited is left as it is."""
 
 from __future__ import annotations
 
-import yaml
-from dagster import DagsterInstance
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
-from pipelines.cli import EARLIER_INSTANCE_YAMLS, INSTANCE_YAML, _dagster_home
+import pytest
+import yaml
+from dagster import AssetKey, DagsterInstance, asset, materialize
+
+from pipelines.cli import (EARLIER_INSTANCE_YAMLS, INSTANCE_YAML, PER_RUN_INSTANCE_YAML,
+                           _dagster_home, open_instance)
 from pipelines.core.settings import Settings
 
+REPO = Path(__file__).resolve().parents[2]
 
-def _settings(tmp_path) -> Settings:
-    return Settings.resolve(None, None, str(tmp_path / "data"))
+
+def _settings(tmp_path, name: str = "data") -> Settings:
+    return Settings.resolve(None, None, str(tmp_path / name))
+
+
+@asset
+def thing(context) -> None:
+    context.log.info("a line of the run's event log")
+
+
+def _materialise(instance) -> str:
+    result = materialize([thing], instance=instance)
+    assert result.success
+    return result.run_id
+
+
+def _per_run_files(home: Path) -> list[Path]:
+    return sorted((home / "history" / "runs").glob("*.db"))
 
 
 def test_a_new_data_dir_gets_the_instance_config(tmp_path):
@@ -20,17 +46,127 @@ def test_a_new_data_dir_gets_the_instance_config(tmp_path):
     config = yaml.safe_load((home / "dagster.yaml").read_text(encoding="utf-8"))
     assert config["telemetry"] == {"enabled": False}
     assert config["compute_logs"]["class"] == "NoOpComputeLogManager"
-    with DagsterInstance.from_config(str(home)) as instance:
+    assert config["event_log_storage"]["class"] == "ConsolidatedSqliteEventLogStorage"
+    assert config["event_log_storage"]["config"] == {"base_dir": {"env": "DAGSTER_HOME"}}
+    with open_instance(_settings(tmp_path)) as instance:
         assert not instance.telemetry_enabled
 
 
-def test_an_earlier_gongkai_config_is_brought_up_to_date(tmp_path):
+def test_a_new_data_dir_keeps_every_runs_events_in_one_file(tmp_path, monkeypatch):
+    """Two runs: both runs' events, and the assets' latest materialisation, read back from one
+    file, `<data-dir>/dagster/event_log.db`; no database per run. DAGSTER_HOME is as it was."""
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    settings = _settings(tmp_path)
+    with open_instance(settings) as instance:
+        first, second = _materialise(instance), _materialise(instance)
+        assert "DAGSTER_HOME" not in os.environ
+    home = settings.dagster_home
+    assert (home / "event_log.db").is_file()
+    assert _per_run_files(home) == []
+    with open_instance(settings) as instance:
+        assert instance.get_latest_materialization_event(AssetKey("thing")).run_id == second
+        for run_id in (first, second):
+            messages = [r.event_log_entry.user_message
+                        for r in instance.get_records_for_run(run_id).records]
+            assert "a line of the run's event log" in messages
+
+
+def test_dagster_home_is_restored_after_the_instance_is_made(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "elsewhere"))
+    with open_instance(_settings(tmp_path)):
+        pass
+    assert os.environ["DAGSTER_HOME"] == str(tmp_path / "elsewhere")
+
+
+def test_a_copied_data_dir_keeps_its_own_event_log(tmp_path):
+    """The event log's folder is the data dir's DAGSTER_HOME, not a path written into the
+    config: a copy (or a moved data dir) reads and writes its own."""
+    a, b = _settings(tmp_path, "a"), _settings(tmp_path, "b")
+    with open_instance(a) as instance:
+        in_a = _materialise(instance)
+    shutil.copytree(a.data_dir, b.data_dir)
+    with open_instance(b) as instance:
+        assert instance.get_latest_materialization_event(AssetKey("thing")).run_id == in_a
+        in_b = _materialise(instance)
+    with open_instance(a) as instance:
+        assert instance.get_latest_materialization_event(AssetKey("thing")).run_id == in_a
+        assert not instance.get_records_for_run(in_b).records
+    with open_instance(b) as instance:
+        assert instance.get_latest_materialization_event(AssetKey("thing")).run_id == in_b
+
+
+@pytest.mark.parametrize("earlier", EARLIER_INSTANCE_YAMLS)
+def test_an_earlier_gongkai_config_is_brought_up_to_date(tmp_path, earlier):
     settings = _settings(tmp_path)
     settings.dagster_home.mkdir(parents=True)
     config = settings.dagster_home / "dagster.yaml"
-    config.write_text(EARLIER_INSTANCE_YAMLS[0], encoding="utf-8")
+    config.write_text(earlier, encoding="utf-8")
     _dagster_home(settings)
     assert config.read_text(encoding="utf-8") == INSTANCE_YAML
+
+
+@pytest.mark.parametrize("earlier", EARLIER_INSTANCE_YAMLS + ("",))
+def test_a_data_dir_with_an_event_log_per_run_keeps_it(tmp_path, earlier):
+    """A data dir an earlier version ran in (its event log one file per run): the config is
+    brought up to date but the event log stays per run, so nothing of its history is left
+    unread: the earlier run's events and the assets' materialisations are still there."""
+    settings = _settings(tmp_path)
+    home = settings.dagster_home
+    home.mkdir(parents=True)
+    (home / "dagster.yaml").write_text(earlier, encoding="utf-8")
+    with DagsterInstance.from_config(str(home)) as instance:  # as the earlier version ran
+        earlier_run = _materialise(instance)
+    assert _per_run_files(home)
+    with open_instance(settings) as instance:
+        assert (home / "dagster.yaml").read_text(encoding="utf-8") == PER_RUN_INSTANCE_YAML
+        assert not instance.telemetry_enabled
+        event = instance.get_latest_materialization_event(AssetKey("thing"))
+        assert event.run_id == earlier_run
+        assert instance.get_records_for_run(earlier_run).records
+        later_run = _materialise(instance)
+    assert (home / "history" / "runs" / f"{later_run}.db").is_file()
+    assert not (home / "event_log.db").exists()
+
+
+WRITER = """
+import sys
+from dagster import asset, materialize
+from pipelines.cli import open_instance
+from pipelines.core.settings import Settings
+
+@asset(name=sys.argv[2])
+def thing(context) -> None:
+    for i in range(30):
+        context.log.info(f"line {i}")
+
+with open_instance(Settings.resolve(None, None, sys.argv[1])) as instance:
+    for _ in range(3):
+        assert materialize([thing], instance=instance).success
+"""
+
+
+def test_two_processes_write_the_one_event_log_at_once(tmp_path):
+    """As a run and the UI's (refused) run, or `gongkai run` beside the daemon: two processes
+    store events in the one file at the same time; neither fails, nothing is lost."""
+    settings = _settings(tmp_path)
+    _dagster_home(settings)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_")}
+    env["PYTHONPATH"] = str(REPO)
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(settings.data_dir), name],
+                              cwd=REPO, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for name in ("one", "two")]
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err[-3000:]
+    with open_instance(settings) as instance:
+        runs = instance.get_runs()
+        assert len(runs) == 6 and all(r.is_success for r in runs)
+        for run in runs:
+            lines = [r.event_log_entry.user_message
+                     for r in instance.get_records_for_run(run.run_id, limit=1000).records]
+            assert sum(m.startswith("line ") for m in lines) == 30, run.run_id
+        for name in ("one", "two"):
+            assert instance.get_latest_materialization_event(AssetKey(name)) is not None
 
 
 def test_a_config_the_user_edited_is_kept(tmp_path):
@@ -65,3 +201,36 @@ def test_a_run_leaves_the_callers_heap_as_it_was(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="the run failed"):
         cli._execute(_settings(tmp_path))
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+FIRST_IMPORT = """
+import gc, sys
+import pipelines.cli as cli
+from pipelines.core.settings import Settings
+
+seen = {}
+
+class Watch:  # whether collections were on when Dagster was first imported
+    def find_spec(self, name, path=None, target=None):
+        seen.setdefault(name, gc.isenabled())
+        return None
+
+sys.meta_path.insert(0, Watch())
+
+def load(settings):
+    print(seen.get("dagster"))
+    raise SystemExit(0)
+
+cli._load = load
+cli._execute(Settings.resolve(None, None, sys.argv[1]))
+"""
+
+
+def test_gongkai_run_imports_dagster_with_collections_off(tmp_path):
+    """Dagster is first imported by `gongkai run` inside its no-collection window (the rest
+    of what the run loads is imported by `_load`, inside it too): the full collections the
+    import would set off find nothing (~0.15 s of a no-change night)."""
+    out = subprocess.run([sys.executable, "-c", FIRST_IMPORT, str(tmp_path / "data")],
+                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split() == ["False"]
