@@ -216,3 +216,20 @@ def test_gongkai_run_imports_dagster_with_collections_off(tmp_path):
                          cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.split() == ["False"]
+
+
+def test_gongkai_ui_makes_the_event_log_before_dagster_starts(tmp_path, monkeypatch):
+    """`gongkai ui` starts Dagster's webserver, daemon and code server at once: on a new data
+    dir the event log's file is made before, by gongkai, so none of them has to make it."""
+    import pipelines.cli as cli
+
+    started = {}
+
+    def execvpe(file, argv, env):
+        home = Path(env["DAGSTER_HOME"])
+        started.update(home=home, made=(home / "event_log.db").is_file())
+
+    monkeypatch.setattr(cli.os, "execvpe", execvpe)
+    data = tmp_path / "data"
+    cli.main(["ui", "--data-dir", str(data), "--port", "3999"])
+    assert started == {"home": _settings(tmp_path).dagster_home, "made": True}
