@@ -212,17 +212,26 @@ def _with_cells(findings: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.Da
     return findings
 
 
-def cell_value(facts: pd.DataFrame, row: str) -> pd.Series:
-    """Per report: row `row`'s 总计, or the sum of its applicant columns where 总计 is blank."""
-    f = facts[facts["row_code"].str.startswith(row[:-1]) if row.endswith("%") else
-              facts["row_code"] == row]
-    if f.empty:
-        return pd.Series(dtype="float64")
-    tot = f[f["applicant"] == "total"].groupby(["report_id", "row_code"])["value"].first()
-    parts = f[f["applicant"] != "total"].groupby(["report_id", "row_code"])["value"].sum(min_count=1)
+def _per_row(facts: pd.DataFrame) -> pd.Series:
+    """(report_id, row_code) → the row's 总计, or the sum of its applicant columns where 总计
+    is blank."""
+    total = facts["applicant"] == "total"
+    tot = facts[total].groupby(["report_id", "row_code"])["value"].first()
+    parts = facts[~total].groupby(["report_id", "row_code"])["value"].sum(min_count=1)
     both = pd.concat([tot.rename("t"), parts.rename("p")], axis=1)
-    per_row = both["t"].fillna(both["p"])
-    return per_row.groupby(level=0).sum(min_count=1)
+    return both["t"].fillna(both["p"])
+
+
+def cell_value(facts: pd.DataFrame, row: str, per_row: pd.Series | None = None) -> pd.Series:
+    """Per report: row `row`'s value (see _per_row; `row` ending in % sums the rows it
+    begins); `per_row`: _per_row(facts), when the caller asks for several rows."""
+    if per_row is None:
+        per_row = _per_row(facts)
+    codes = per_row.index.get_level_values("row_code") if len(per_row) else pd.Index([])
+    hit = codes.str.startswith(row[:-1]) if row.endswith("%") else codes == row
+    if not hit.any():
+        return pd.Series(dtype="float64")
+    return per_row[hit].groupby(level=0).sum(min_count=1)
 
 
 _MEMO: list[tuple] = []  # (function, frame, result): the last few, frames held so ids stay valid
@@ -245,19 +254,12 @@ def _memo(fn):
 def applications_by_report(facts: pd.DataFrame) -> pd.DataFrame:
     """report_id → received, granted, partially_granted, withheld, unavailable, not_processed,
     other, results_total, carried_over, carried_forward."""
-    out = pd.DataFrame({
-        "received": cell_value(facts, "new_received"),
-        "carried_over": cell_value(facts, "carried_over"),
-        "granted": cell_value(facts, "granted"),
-        "partially_granted": cell_value(facts, "partially_granted"),
-        "withheld": cell_value(facts, "withheld_%"),
-        "unavailable": cell_value(facts, "unavailable_%"),
-        "not_processed": cell_value(facts, "not_processed_%"),
-        "other": cell_value(facts, "other_%"),
-        "results_total": cell_value(facts, "results_total"),
-        "carried_forward": cell_value(facts, "carried_forward"),
-    })
-    return out
+    rows = {"received": "new_received", "carried_over": "carried_over", "granted": "granted",
+            "partially_granted": "partially_granted", "withheld": "withheld_%",
+            "unavailable": "unavailable_%", "not_processed": "not_processed_%", "other": "other_%",
+            "results_total": "results_total", "carried_forward": "carried_forward"}
+    per_row = _per_row(facts)  # one grouping of the county's facts, not one per column
+    return pd.DataFrame({k: cell_value(facts, row, per_row) for k, row in rows.items()})
 
 
 @_memo
