@@ -35,6 +35,7 @@ class CountyYear:
     run: dict = field(default_factory=dict)
     corrections: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows of year N's reports, and unattributable ones
     yoy: pd.DataFrame = field(default_factory=pd.DataFrame)  # v_agency_yoy of year N
+    yoy_all: pd.DataFrame | None = None  # v_agency_yoy of the county's agencies, every year
 
     @property
     def year_reports(self) -> pd.DataFrame:
@@ -98,8 +99,13 @@ def load(warehouse: Path, county: str, year: int,
                                      "WHERE (r.report_year = ? AND r.agency_id IN "
                                      "(SELECT unnest(?::VARCHAR[]))) OR k.report_id IS NULL "
                                      "ORDER BY k.line", [year, ids])
-        yoy = _optional(con, "SELECT * FROM v_agency_yoy WHERE year = ? AND agency_id IN "
-                             "(SELECT unnest(?::VARCHAR[]))", [year, ids])
+        # The view compares every year with the one before: asked once per county, not per year.
+        yoy_all = base.yoy_all if base is not None and base.county.get("county") == county else None
+        if yoy_all is None:
+            yoy_all = _optional(con, "SELECT * FROM v_agency_yoy WHERE agency_id IN "
+                                     "(SELECT unnest(?::VARCHAR[]))", [ids])
+        yoy = (yoy_all[yoy_all["year"] == year].reset_index(drop=True) if len(yoy_all)
+               else yoy_all)
     finally:
         con.close()
     current = set(reports["report_id"])
@@ -108,7 +114,7 @@ def load(warehouse: Path, county: str, year: int,
         findings = _recover_cells(warehouse, findings)
     findings = _with_cells(findings, facts)
     return CountyYear(c, int(year), agencies, reports, findings.reset_index(drop=True), facts, run,
-                      corrections, yoy)
+                      corrections, yoy, yoy_all)
 
 
 def _optional(con, sql: str, params=()) -> pd.DataFrame:
