@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,100 @@ def counties(warehouse: Path) -> pd.DataFrame:
                         "WHERE r.is_current GROUP BY 1, 2 ORDER BY 1, 2")
     finally:
         con.close()
+
+
+# What a report is made by: this package's code and the warehouse's views (a deploy makes every
+# report again, once). The runs row (the page's run id) is left out on purpose: a report whose
+# inputs did not change is not made again, and keeps the run that made it.
+_PKG = Path(__file__).resolve().parents[1]
+_CODE = sorted([*_PKG.rglob("*.py"), *_PKG.parent.joinpath("sql").glob("*.sql")])
+_CODE_DIGEST: list[str] = []
+
+
+def _code_digest() -> str:
+    if not _CODE_DIGEST:
+        h = hashlib.sha256(duckdb.__version__.encode())  # row hashes below are DuckDB's
+        for path in _CODE:
+            h.update(str(path.relative_to(_PKG.parent)).encode())
+            h.update(path.read_bytes())
+        _CODE_DIGEST.append(h.hexdigest())
+    return _CODE_DIGEST[0]
+
+
+def inputs_digest(warehouse: Path, county: str, year: int, findings: pd.DataFrame | None = None,
+                  memo: dict | None = None, with_documents: bool = True) -> str | None:
+    """A digest of everything `load` reads for a county-year (the same rows, each table's
+    hashed by DuckDB), the findings it is given, and the code: equal digests, the same
+    report. None for a county the warehouse does not hold. `memo`: per county, the warehouse's
+    part, read once for all of its years."""
+    memo = memo if memo is not None else {}
+    if memo.get("digest_county") != county:
+        found = _county_digests(warehouse, county, findings is None)
+        if found is None:
+            return None
+        memo.update(digest_county=county, digest=found)
+    got = memo["digest"]
+    parts = [*got["county"], got["corrections"].get(year, ""), got["corrections"].get(None, "")]
+    if findings is None:
+        parts += [got["findings"].get(year, ""), got["findings"].get(None, "")]
+    else:
+        crawl = findings["agency_id"].isna()  # the county's crawl findings (all, without county_id)
+        if "county_id" in findings:
+            crawl &= findings["county_id"] == got["county_id"]
+        mine = findings[((findings["report_year"] == year) & findings["agency_id"].isin(got["ids"]))
+                        | crawl]
+        parts.append(hashlib.sha256(mine.to_json(orient="records", date_format="iso",
+                                                 default_handler=str).encode()).hexdigest())
+    h = hashlib.sha256(_code_digest().encode())
+    for part in (county, str(year), str(with_documents), *parts):
+        h.update(part.encode() + b"\x00")
+    return h.hexdigest()
+
+
+def _county_digests(warehouse: Path, county: str, with_findings: bool) -> dict | None:
+    """A county's rows as `load` reads them, as fingerprints: the year-independent ones, and
+    per report year (None: rows of no report) its corrections and, when asked, findings."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        found = con.execute("SELECT county_id FROM counties WHERE county = ?", [county]).fetchone()
+        if found is None:
+            return None
+        ids = [r[0] for r in con.execute("SELECT agency_id FROM agencies WHERE county_id = ?",
+                                         [found[0]]).fetchall()]
+        of_ids = "(SELECT unnest(?::VARCHAR[]))"
+        parts = [_rows(con, "SELECT * FROM counties WHERE county = ?", [county]),
+                 _rows(con, "SELECT agency_id, agency_name, level FROM agencies WHERE county_id = ?",
+                       [found[0]]),
+                 _rows(con, f"SELECT * FROM reports WHERE is_current AND agency_id IN {of_ids}", [ids])]
+        parts += [_rows(con, f"SELECT * FROM {table} WHERE agency_id IN {of_ids}", [ids])
+                  for table in DIMS]
+        corrections = _per_year(con, "SELECT k.*, r.report_year AS _year FROM corrections k "
+                                     "LEFT JOIN reports r USING (report_id) WHERE k.report_id IS NULL "
+                                     f"OR r.agency_id IN {of_ids}", [ids])
+        findings = (_per_year(con, "SELECT *, report_year AS _year FROM quality_issues WHERE "
+                                   f"agency_id IS NULL OR agency_id IN {of_ids}", [ids])
+                    if with_findings else {})
+    finally:
+        con.close()
+    return {"county_id": found[0], "ids": ids, "county": parts, "corrections": corrections,
+            "findings": findings}
+
+
+def _per_year(con, sql: str, params=()) -> dict:
+    """_rows per value of the query's `_year` column; {} when the table is not there."""
+    try:
+        got = con.execute(f"SELECT _year, count(*), sum(hash(q)) FROM ({sql}) q GROUP BY _year",
+                          list(params)).fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {None if y is None else int(y): f"{n}:{total}" for y, n, total in got}
+
+
+def _rows(con, sql: str, params=()) -> str:
+    """A query's rows as one order-independent fingerprint (count, and the sum of DuckDB's
+    hash of each row)."""
+    n, total = con.execute(f"SELECT count(*), sum(hash(q)) FROM ({sql}) q", list(params)).fetchone()
+    return f"{n}:{total}"
 
 
 def load(warehouse: Path, county: str, year: int,
