@@ -105,10 +105,11 @@ def _dagster_home_env(home: Path):
 
 @contextmanager
 def _instance_lock(home: Path):
-    """One process at a time makes the data dir's Dagster instance: the first one creates the
-    event log's file, and Dagster's one-file event log does not expect another process to
-    create it at the same moment (a second one fails on a half-made file: "UNIQUE constraint
-    failed: alembic_version"). A `flock`, held for the fraction of a second it takes."""
+    """One process at a time makes the data dir's Dagster instance: the first one creates its
+    SQLite files (run storage, schedule storage, the event log), and Dagster's SQLite storages
+    do not expect another process to create them at the same moment (the second one fails on
+    a half-made file: "UNIQUE constraint failed: alembic_version", "table ... already
+    exists"). A `flock`, held for the fraction of a second it takes."""
     with open(home / ".instance.lock", "a") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         yield  # closing the file releases the flock
@@ -123,14 +124,16 @@ def open_instance(settings: Settings):
         return DagsterInstance.from_config(str(home))
 
 
-def _event_log_made(settings: Settings) -> Path:
-    """The data dir's Dagster home, its event log's file made if its config keeps one file for
-    every run: the Dagster UI's processes (webserver, daemon, code server) start at once and
-    would each try to make it."""
+def _storage_made(settings: Settings) -> Path:
+    """The data dir's Dagster home, its SQLite files made: the Dagster UI's processes
+    (webserver, daemon, code server) start at once and would each try to make them."""
     home = _dagster_home(settings)
+    files = [home / "history" / "runs.db", home / "schedules" / "schedules.db"]
     with _instance_lock(home):
-        config = (home / "dagster.yaml").read_text(encoding="utf-8")
-        if "ConsolidatedSqliteEventLogStorage" not in config or (home / "event_log.db").exists():
+        if "ConsolidatedSqliteEventLogStorage" in (home / "dagster.yaml").read_text(
+                encoding="utf-8"):
+            files.append(home / "event_log.db")
+        if all(f.exists() for f in files):
             return home
     open_instance(settings).dispose()
     return home
@@ -271,7 +274,7 @@ def cmd_extract(args) -> int:
 
 def cmd_ui(args) -> int:
     settings = Settings.resolve(args.sources, args.warehouse, args.data_dir)
-    env = os.environ | settings.as_env() | {"DAGSTER_HOME": str(_event_log_made(settings))}
+    env = os.environ | settings.as_env() | {"DAGSTER_HOME": str(_storage_made(settings))}
     dagster = Path(sys.executable).with_name("dagster")
     argv = [str(dagster) if dagster.exists() else "dagster", "dev",
             "-m", "pipelines.orchestration.definitions", "-h", "127.0.0.1", "-p", str(args.port)]

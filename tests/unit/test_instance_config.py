@@ -218,18 +218,24 @@ def test_gongkai_run_imports_dagster_with_collections_off(tmp_path):
     assert out.stdout.split() == ["False"]
 
 
-def test_gongkai_ui_makes_the_event_log_before_dagster_starts(tmp_path, monkeypatch):
+@pytest.mark.parametrize("per_run", [False, True])
+def test_gongkai_ui_makes_the_storage_before_dagster_starts(tmp_path, monkeypatch, per_run):
     """`gongkai ui` starts Dagster's webserver, daemon and code server at once: on a new data
-    dir the event log's file is made before, by gongkai, so none of them has to make it."""
+    dir the SQLite files are made before, by gongkai, so none of them has to make them."""
     import pipelines.cli as cli
 
     started = {}
 
     def execvpe(file, argv, env):
         home = Path(env["DAGSTER_HOME"])
-        started.update(home=home, made=(home / "event_log.db").is_file())
+        files = [home / "history" / "runs.db", home / "schedules" / "schedules.db",
+                 home / ("history/runs/index.db" if per_run else "event_log.db")]
+        started.update(home=home, made=[f.is_file() for f in files])
 
     monkeypatch.setattr(cli.os, "execvpe", execvpe)
-    data = tmp_path / "data"
-    cli.main(["ui", "--data-dir", str(data), "--port", "3999"])
-    assert started == {"home": _settings(tmp_path).dagster_home, "made": True}
+    home = _settings(tmp_path).dagster_home
+    if per_run:  # a data dir an earlier version ran in, its runs.db gone
+        (home / "history" / "runs").mkdir(parents=True)
+        (home / "history" / "runs" / "index.db").touch()
+    cli.main(["ui", "--data-dir", str(tmp_path / "data"), "--port", "3999"])
+    assert started == {"home": home, "made": [True, True, True]}
