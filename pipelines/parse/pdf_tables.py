@@ -55,9 +55,10 @@ class PdfRead:
     page_texts: list[str]
     table_pages: list[int] = field(default_factory=list)
     grids: list[Grid] = field(default_factory=list)
-    glyphs: dict[int, list[Glyph]] = field(default_factory=dict)  # page → its glyphs
-    ruling: bytes | None = None  # the table pages without their text, for camelot
-    # page → its crop box (left, bottom, right, top) in PDF points: turns camelot's
+    glyphs: dict[int, list[Glyph]] = field(default_factory=dict)  # ruled page → its glyphs
+    ruling: bytes | None = None  # the ruled pages without their text, for camelot
+    ruled_pages: list[int] = field(default_factory=list)  # the pages of `ruling`, in order
+    # ruled page → its crop box (left, bottom, right, top) in PDF points: turns camelot's
     # bottom-up coordinates into the top-left ones of a cell's bbox (and of a rendering)
     page_boxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
 
@@ -259,14 +260,20 @@ def read_text(data: bytes) -> PdfRead:
         named = {i + 1 for i, t in enumerate(texts) if any(w in norm(t) for w in _TABLE_WORDS)}
         # The page after a table page too: a table can run on with rows no word above names.
         read.table_pages = sorted(p for p in named | {p + 1 for p in named} if p <= len(texts))
+        ruled = {}  # page → its objects, for the table pages with ruling
         for p in read.table_pages:
-            read.glyphs[p] = _glyphs(textpages[p - 1][1])
-            read.page_boxes[p] = tuple(float(v) for v in textpages[p - 1][0].get_cropbox())
-        if read.table_pages:
-            for p in read.table_pages:  # their text is read: the pages lose it in place
-                textpages[p - 1][1].close()
-            read.ruling = _ruling_only(doc, read.table_pages,
-                                       {p: textpages[p - 1][0] for p in read.table_pages})
+            page, textpage = textpages[p - 1]
+            objects = _objects(page)
+            if not any(kind in _RULING_KINDS for _, kind in objects):
+                continue  # no line on the page: camelot would find no table there
+            ruled[p] = objects
+            read.glyphs[p] = _glyphs(textpage)
+            read.page_boxes[p] = tuple(float(v) for v in page.get_cropbox())
+            textpage.close()  # its text is read: the page loses it in place
+        if ruled:
+            read.ruled_pages = list(ruled)
+            read.ruling = _ruling_only(doc, {p: (textpages[p - 1][0], objects)
+                                             for p, objects in ruled.items()})
         return read
     finally:
         for page, textpage in textpages:
@@ -275,31 +282,36 @@ def read_text(data: bytes) -> PdfRead:
         doc.close()
 
 
-def _ruling_only(doc, pages: list[int], loaded: dict | None = None) -> bytes:
-    """The table pages as a new PDF without their text: all camelot has to read is the ruling.
+# Object kinds that can draw a table's ruling: paths, and forms (which may hold paths). camelot
+# (engine="vector") takes its lines from paths alone: text, images and shadings draw none.
+_RULING_KINDS = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM)
+
+
+def _objects(page) -> list[tuple[_Pointer, int]]:
+    """The page's objects in drawing order, each with its kind (FPDF_PAGEOBJ_*)."""
+    raw = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
+    get_object, get_type = _GET_OBJECT, _GET_TYPE
+    objects = [get_object(raw, k) for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
+    return [(obj, get_type(obj)) for obj in objects]
+
+
+def _ruling_only(doc, pages: dict[int, tuple]) -> bytes:
+    """The ruled table pages as a new PDF without their text: all camelot has to read is the
+    ruling. `pages`: page number → (the loaded page, its objects as _objects gives them).
 
     Cell text comes from pdfium's glyphs, so camelot's own text analysis (most of its time)
     would be thrown away. One text object per page is kept: camelot skips pages with none.
-    The text objects go from the document's own pages (those of `loaded`, page number → page,
-    are not loaded again), which are then copied into the new PDF.
+    The text objects go from the document's own pages, which are then copied into the new PDF.
     """
-    text, get_object, get_type = pdfium_c.FPDF_PAGEOBJ_TEXT, _GET_OBJECT, _GET_TYPE
-    remove, destroy = _REMOVE_OBJECT, _DESTROY
-    for p in pages:
-        page = (loaded or {}).get(p)
-        opened = page is None
-        if opened:
-            page = doc[p - 1]
+    text, remove, destroy = pdfium_c.FPDF_PAGEOBJ_TEXT, _REMOVE_OBJECT, _DESTROY
+    for page, objects in pages.values():
         raw = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
-        objects = [get_object(raw, k) for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
-        texts = [obj for obj in objects if get_type(obj) == text]
+        texts = [obj for obj, kind in objects if kind == text]
         # the last one drawn is kept
         for obj in reversed(texts[:-1]):
             remove(raw, obj)
             destroy(obj)
         page.gen_content()
-        if opened:
-            page.close()
     out = pdfium.PdfDocument.new()
     try:
         out.import_pages(doc, [p - 1 for p in pages])
@@ -555,8 +567,8 @@ def _run_owner(table, run, where, find, n_cols: int) -> int | None:
 
 
 def read_tables(data: bytes, read: PdfRead) -> None:
-    """Fill read.grids from the pages that hold table words (the others cost nothing)."""
-    if not read.table_pages:
+    """Fill read.grids from the ruled pages that hold table words (the others cost nothing)."""
+    if not read.ruled_pages:
         return
     camelot, lattice = import_camelot()  # heavy import, only where a PDF has tables
     logging.getLogger("camelot").setLevel(logging.ERROR)
@@ -565,13 +577,13 @@ def read_tables(data: bytes, read: PdfRead) -> None:
     lattice._GRID_WHITESPACE_REJECT = 101.0
     tables = camelot.read_pdf(
         io.BytesIO(read.ruling),
-        pages=",".join(str(i + 1) for i in range(len(read.table_pages))),
+        pages=",".join(str(i + 1) for i in range(len(read.ruled_pages))),
         flavor="lattice",
         engine="vector",
         suppress_stdout=True,
         layout_kwargs={"boxes_flow": None},
     )
-    page_of = {i + 1: p for i, p in enumerate(read.table_pages)}
+    page_of = {i + 1: p for i, p in enumerate(read.ruled_pages)}
     # Reading order: page, then top to bottom (PDF y grows upwards).
     ordered = sorted(tables, key=lambda t: (int(t.page), -t.rows[0][0] if t.rows else 0))
     for t in ordered:
