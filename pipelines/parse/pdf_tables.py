@@ -33,20 +33,21 @@ class UnreadablePdf(Exception):
         self.status = status
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Glyph:
     char: str
     left: float
     bottom: float
     right: float
     top: float
+    cx: float  # the centre, worked out once
+    cy: float
 
-    cx: float = 0.0
-    cy: float = 0.0
-
-    def __post_init__(self):
-        self.cx = (self.left + self.right) / 2
-        self.cy = (self.bottom + self.top) / 2
+    def __init__(self, char: str, left: float, bottom: float, right: float, top: float):
+        # by hand, not __post_init__: tens of thousands a document
+        self.char, self.left, self.bottom, self.right, self.top = char, left, bottom, right, top
+        self.cx = (left + right) / 2
+        self.cy = (bottom + top) / 2
 
 
 @dataclass
@@ -99,32 +100,30 @@ _NOT_DRAWN = frozenset((0, 0xFFFE, 0xFFFF, 0x0D, 0x0A, 0x02))
 def _glyphs(textpage) -> PageGlyphs:
     """The page's drawn characters with their boxes; pdfium's invented spaces left out, and a
     glyph drawn again at nearly the same place (WPS's fake bold) kept once."""
-    out: list[Glyph] = []
-    append = out.append
-    codes: list[int] = []
-    flat: list[float] = []  # left, bottom, right, top of each glyph in turn
     raw = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
+    n = pdfium_c.FPDFText_CountChars(textpage.raw)
     # Loose boxes: the font's full height for every glyph, spaces included, so a line's glyphs
-    # share one vertical band. One reused struct: thousands of glyphs a page.
-    rect = pdfium_c.FS_RECTF()
-    ref = ctypes.byref(rect)
+    # share one vertical band. pdfium writes each glyph's box (an FS_RECTF: left, top, right,
+    # bottom) straight into one array, read as a whole afterwards: thousands of glyphs a page.
+    rects = (ctypes.c_float * (4 * n))()
+    codes: list[int] = []
     generated, unicode, loose_box, not_drawn = _IS_GENERATED, _UNICODE, _LOOSE_BOX, _NOT_DRAWN
-    for i in range(pdfium_c.FPDFText_CountChars(textpage.raw)):
+    byref, append = ctypes.byref, codes.append
+    for i in range(n):
         if generated(raw, i) == 1:
             continue
         code = unicode(raw, i)
         if code in not_drawn:
             continue
-        if not loose_box(raw, i, ref):
-            continue
-        box = (rect.left, rect.bottom, rect.right, rect.top)
-        append(Glyph(chr(code), *box))
-        codes.append(code)
-        flat.extend(box)
-    if not out:
+        if loose_box(raw, i, byref(rects, 16 * len(codes))):  # the next free FS_RECTF
+            append(code)
+    if not codes:
         return PageGlyphs()
+    left, top, right, bottom = (np.frombuffer(rects, dtype=np.float32, count=4 * len(codes))
+                                .reshape(-1, 4).T.astype(float))
+    out = list(map(Glyph, map(chr, codes), left.tolist(), bottom.tolist(), right.tolist(),
+                   top.tolist()))
     code = np.array(codes, dtype=np.int64)
-    left, bottom, right, top = np.array(flat, dtype=float).reshape(len(out), 4).T
     space = np.isin(code, _space_codes())
     keep = _kept(out, code, left, bottom, space)
     boxes = np.vstack([left, bottom, right, top, (left + right) / 2, (bottom + top) / 2, space])
