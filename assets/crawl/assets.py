@@ -61,7 +61,7 @@ def build(partitions: PartitionsDefinition):
                     context.log.warning(f"crawl_empty: {src['county']} ({src['start_url']}): "
                                         f"{src['empty_reason']}")
         # One step over several counties records one version for all of them: their digest.
-        version = DataVersion(crawl_digest([c.result for c in out.values()])[:16])
+        version = DataVersion(crawl_digest([r for c in out.values() for r in c.results])[:16])
         failures = [f for c in out.values() for f in c.failures]
         list_failures = [f for f in failures if f["stage"] == "list"]
         yield Output(per_partition(keys, {k: c.entries for k, c in out.items()}), "report_index",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+import lxml.etree
 import lxml.html
 
 from pipelines.parse.grid import Grid, from_spans
@@ -19,31 +20,39 @@ def parse(html_text: str):
 
 
 def _span(el, name: str) -> int:
+    value = el.get(name)
+    if value is None:  # most cells
+        return 1
     try:
-        return max(1, min(int(re.sub(r"\D", "", el.get(name, "1")) or 1), 200))
+        return max(1, min(int(re.sub(r"\D", "", value) or 1), 200))
     except ValueError:
         return 1
+
+
+# Compiled once: an element's .xpath() compiles its expression on every call, per cell.
+_PARAGRAPHS = lxml.etree.XPath(".//p")
+_ROWS = lxml.etree.XPath(".//tr")
+_OWN_TABLE = lxml.etree.XPath("ancestor::table[1]")
+_CELLS = lxml.etree.XPath("./td|./th")
 
 
 def _cell_text(td) -> str:
     # Word-pasted cells put each run in a <span> and paragraphs in <p>: join paragraphs with a
     # space so "本年新\n制作数量" stays one label once spaces are folded by the normaliser.
-    parts = []
-    for p in td.xpath(".//p") or [td]:
-        parts.append(p.text_content())
-    if not td.xpath(".//p"):
+    paragraphs = _PARAGRAPHS(td)
+    if not paragraphs:
         return clean_cell(td.text_content())
-    return clean_cell(" ".join(parts))
+    return clean_cell(" ".join(p.text_content() for p in paragraphs))
 
 
 def table_to_grid(table) -> Grid:
-    rows = [tr for tr in table.xpath(".//tr") if tr.xpath("ancestor::table[1]")[0] is table]
+    rows = [tr for tr in _ROWS(table) if _OWN_TABLE(tr)[0] is table]
     occupied: dict[tuple[int, int], bool] = {}
     spans = []
     n_cols = 0
     for r, tr in enumerate(rows):
         c = 0
-        for td in tr.xpath("./td|./th"):
+        for td in _CELLS(tr):
             while occupied.get((r, c)):
                 c += 1
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")

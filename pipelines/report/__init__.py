@@ -12,6 +12,7 @@ cells as text only.
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
@@ -60,19 +61,44 @@ def _evidence(cy, documents: DocumentReader | None, out_dir: Path) -> tuple[dict
     return found, files
 
 
+STAMP = ".inputs.json"  # beside a report: the digest of what it was made from, and its counts
+
+
+def _made_from(out_dir: Path, digest: str) -> dict | None:
+    """The counts of the report in out_dir when it was made from `digest` and is whole."""
+    try:
+        stamp = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if stamp.get("digest") != digest or not all(
+            (out_dir / name).is_file() for name in ("index.html", "report.md", "report.xlsx")):
+        return None
+    return stamp.get("counts")
+
+
 def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
                  findings=None, _county: dict | None = None,
                  documents: DocumentReader | None = None,
-                 _evidence_thread: Executor | None = None) -> dict:
+                 _evidence_thread: Executor | None = None, reuse: bool = False) -> dict:
     """`_county`: write_all's per-county memo (the county's data and its chart over the years,
     the same for each of its years); `documents`: where the evidence crops are read from;
     `_evidence_thread`: write_all's one thread for the evidence (pdfium renders, PIL encodes
-    and the workbook is saved without the GIL, so the crops are made while the rest is)."""
+    and the workbook is saved without the GIL, so the crops are made while the rest is).
+    `reuse`: keep the report in out_dir when it was made from the same inputs (data.inputs_digest);
+    the result then has "reused": True."""
     memo = _county if _county is not None else {}
+    out_dir = Path(out_dir)
+    digest = None
+    if reuse:
+        digest = data.inputs_digest(Path(warehouse), county, int(year), findings, memo,
+                                    documents is not None)
+        counts = _made_from(out_dir, digest) if digest else None
+        if counts is not None:
+            return _paths(out_dir) | counts | {"reused": True}
+        (out_dir / STAMP).unlink(missing_ok=True)  # a report half rewritten is never trusted
     cy = data.load(Path(warehouse), county, int(year), findings, memo.get("base"))
     memo["base"] = cy
     summary = data.summary(cy)
-    out_dir = Path(out_dir)
     if (out_dir / "evidence").is_dir():  # crops of an earlier version of this report
         for old in (out_dir / "evidence").glob("*.png"):
             old.unlink()
@@ -96,19 +122,27 @@ def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
     _write(out_dir / "index.html", render.html_page(cy, summary, svgs, evidence))
     _write(out_dir / "report.md", render.markdown(cy, summary, chart_files, evidence_files))
     f = cy.findings
+    counts = {"evidence_images": sum(len(e["images"]) for e in evidence.values()),
+              "agencies": len(summary), "errors": int((f["severity"] == "error").sum()),
+              "warnings": int((f["severity"] == "warning").sum())}
+    if digest:
+        _write(out_dir / STAMP, json.dumps({"digest": digest, "counts": counts}))
+    return _paths(out_dir) | counts | ({"reused": False} if reuse else {})
+
+
+def _paths(out_dir: Path) -> dict:
     return {"html": str(out_dir / "index.html"), "markdown": str(out_dir / "report.md"),
-            "excel": str(out_dir / "report.xlsx"),
-            "evidence_images": sum(len(e["images"]) for e in evidence.values()),
-            "agencies": len(summary), "errors": int((f["severity"] == "error").sum()),
-            "warnings": int((f["severity"] == "warning").sum())}
+            "excel": str(out_dir / "report.xlsx")}
 
 
 def write_all(warehouse: Path, reports_dir: Path, findings=None,
-              documents: DocumentReader | None = None, evidence_thread: bool = True) -> list[dict]:
+              documents: DocumentReader | None = None, evidence_thread: bool = True,
+              reuse: bool = True) -> list[dict]:
     """Every county and report year the warehouse holds current reports for. `findings`: the
     run's quality_issues with their cells, when the caller has them (see data.load).
     `evidence_thread=False`: the evidence made in this thread too (for a profiler, which
-    sees one thread)."""
+    sees one thread). `reuse`: a county-year whose inputs did not change keeps its report (a
+    night that changed one county of thousands remakes that county's reports only)."""
     out = []
     memos: dict[str, dict] = {}
     todo = [row for row in data.counties(Path(warehouse)).itertuples(index=False)
@@ -122,5 +156,5 @@ def write_all(warehouse: Path, reports_dir: Path, findings=None,
             out.append({"county": row.county, "year": int(row.report_year)}
                        | write_report(warehouse, row.county, int(row.report_year), target,
                                       findings, memo, documents,
-                                      thread if evidence_thread else None))
+                                      thread if evidence_thread else None, reuse))
     return out

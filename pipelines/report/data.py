@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class CountyYear:
     run: dict = field(default_factory=dict)
     corrections: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows of year N's reports, and unattributable ones
     yoy: pd.DataFrame = field(default_factory=pd.DataFrame)  # v_agency_yoy of year N
+    yoy_all: pd.DataFrame | None = None  # v_agency_yoy of the county's agencies, every year
 
     @property
     def year_reports(self) -> pd.DataFrame:
@@ -53,6 +55,100 @@ def counties(warehouse: Path) -> pd.DataFrame:
                         "WHERE r.is_current GROUP BY 1, 2 ORDER BY 1, 2")
     finally:
         con.close()
+
+
+# What a report is made by: this package's code and the warehouse's views (a deploy makes every
+# report again, once). The runs row (the page's run id) is left out on purpose: a report whose
+# inputs did not change is not made again, and keeps the run that made it.
+_PKG = Path(__file__).resolve().parents[1]
+_CODE = sorted([*_PKG.rglob("*.py"), *_PKG.parent.joinpath("sql").glob("*.sql")])
+_CODE_DIGEST: list[str] = []
+
+
+def _code_digest() -> str:
+    if not _CODE_DIGEST:
+        h = hashlib.sha256(duckdb.__version__.encode())  # row hashes below are DuckDB's
+        for path in _CODE:
+            h.update(str(path.relative_to(_PKG.parent)).encode())
+            h.update(path.read_bytes())
+        _CODE_DIGEST.append(h.hexdigest())
+    return _CODE_DIGEST[0]
+
+
+def inputs_digest(warehouse: Path, county: str, year: int, findings: pd.DataFrame | None = None,
+                  memo: dict | None = None, with_documents: bool = True) -> str | None:
+    """A digest of everything `load` reads for a county-year (the same rows, each table's
+    hashed by DuckDB), the findings it is given, and the code: equal digests, the same
+    report. None for a county the warehouse does not hold. `memo`: per county, the warehouse's
+    part, read once for all of its years."""
+    memo = memo if memo is not None else {}
+    if memo.get("digest_county") != county:
+        found = _county_digests(warehouse, county, findings is None)
+        if found is None:
+            return None
+        memo.update(digest_county=county, digest=found)
+    got = memo["digest"]
+    parts = [*got["county"], got["corrections"].get(year, ""), got["corrections"].get(None, "")]
+    if findings is None:
+        parts += [got["findings"].get(year, ""), got["findings"].get(None, "")]
+    else:
+        crawl = findings["agency_id"].isna()  # the county's crawl findings (all, without county_id)
+        if "county_id" in findings:
+            crawl &= findings["county_id"] == got["county_id"]
+        mine = findings[((findings["report_year"] == year) & findings["agency_id"].isin(got["ids"]))
+                        | crawl]
+        parts.append(hashlib.sha256(mine.to_json(orient="records", date_format="iso",
+                                                 default_handler=str).encode()).hexdigest())
+    h = hashlib.sha256(_code_digest().encode())
+    for part in (county, str(year), str(with_documents), *parts):
+        h.update(part.encode() + b"\x00")
+    return h.hexdigest()
+
+
+def _county_digests(warehouse: Path, county: str, with_findings: bool) -> dict | None:
+    """A county's rows as `load` reads them, as fingerprints: the year-independent ones, and
+    per report year (None: rows of no report) its corrections and, when asked, findings."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        found = con.execute("SELECT county_id FROM counties WHERE county = ?", [county]).fetchone()
+        if found is None:
+            return None
+        ids = [r[0] for r in con.execute("SELECT agency_id FROM agencies WHERE county_id = ?",
+                                         [found[0]]).fetchall()]
+        of_ids = "(SELECT unnest(?::VARCHAR[]))"
+        parts = [_rows(con, "SELECT * FROM counties WHERE county = ?", [county]),
+                 _rows(con, "SELECT agency_id, agency_name, level FROM agencies WHERE county_id = ?",
+                       [found[0]]),
+                 _rows(con, f"SELECT * FROM reports WHERE is_current AND agency_id IN {of_ids}", [ids])]
+        parts += [_rows(con, f"SELECT * FROM {table} WHERE agency_id IN {of_ids}", [ids])
+                  for table in DIMS]
+        corrections = _per_year(con, "SELECT k.*, r.report_year AS _year FROM corrections k "
+                                     "LEFT JOIN reports r USING (report_id) WHERE k.report_id IS NULL "
+                                     f"OR r.agency_id IN {of_ids}", [ids])
+        findings = (_per_year(con, "SELECT *, report_year AS _year FROM quality_issues WHERE "
+                                   f"agency_id IS NULL OR agency_id IN {of_ids}", [ids])
+                    if with_findings else {})
+    finally:
+        con.close()
+    return {"county_id": found[0], "ids": ids, "county": parts, "corrections": corrections,
+            "findings": findings}
+
+
+def _per_year(con, sql: str, params=()) -> dict:
+    """_rows per value of the query's `_year` column; {} when the table is not there."""
+    try:
+        got = con.execute(f"SELECT _year, count(*), sum(hash(q)) FROM ({sql}) q GROUP BY _year",
+                          list(params)).fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {None if y is None else int(y): f"{n}:{total}" for y, n, total in got}
+
+
+def _rows(con, sql: str, params=()) -> str:
+    """A query's rows as one order-independent fingerprint (count, and the sum of DuckDB's
+    hash of each row)."""
+    n, total = con.execute(f"SELECT count(*), sum(hash(q)) FROM ({sql}) q", list(params)).fetchone()
+    return f"{n}:{total}"
 
 
 def load(warehouse: Path, county: str, year: int,
@@ -98,8 +194,13 @@ def load(warehouse: Path, county: str, year: int,
                                      "WHERE (r.report_year = ? AND r.agency_id IN "
                                      "(SELECT unnest(?::VARCHAR[]))) OR k.report_id IS NULL "
                                      "ORDER BY k.line", [year, ids])
-        yoy = _optional(con, "SELECT * FROM v_agency_yoy WHERE year = ? AND agency_id IN "
-                             "(SELECT unnest(?::VARCHAR[]))", [year, ids])
+        # The view compares every year with the one before: asked once per county, not per year.
+        yoy_all = base.yoy_all if base is not None and base.county.get("county") == county else None
+        if yoy_all is None:
+            yoy_all = _optional(con, "SELECT * FROM v_agency_yoy WHERE agency_id IN "
+                                     "(SELECT unnest(?::VARCHAR[]))", [ids])
+        yoy = (yoy_all[yoy_all["year"] == year].reset_index(drop=True) if len(yoy_all)
+               else yoy_all)
     finally:
         con.close()
     current = set(reports["report_id"])
@@ -108,7 +209,7 @@ def load(warehouse: Path, county: str, year: int,
         findings = _recover_cells(warehouse, findings)
     findings = _with_cells(findings, facts)
     return CountyYear(c, int(year), agencies, reports, findings.reset_index(drop=True), facts, run,
-                      corrections, yoy)
+                      corrections, yoy, yoy_all)
 
 
 def _optional(con, sql: str, params=()) -> pd.DataFrame:
@@ -212,17 +313,26 @@ def _with_cells(findings: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.Da
     return findings
 
 
-def cell_value(facts: pd.DataFrame, row: str) -> pd.Series:
-    """Per report: row `row`'s 总计, or the sum of its applicant columns where 总计 is blank."""
-    f = facts[facts["row_code"].str.startswith(row[:-1]) if row.endswith("%") else
-              facts["row_code"] == row]
-    if f.empty:
-        return pd.Series(dtype="float64")
-    tot = f[f["applicant"] == "total"].groupby(["report_id", "row_code"])["value"].first()
-    parts = f[f["applicant"] != "total"].groupby(["report_id", "row_code"])["value"].sum(min_count=1)
+def _per_row(facts: pd.DataFrame) -> pd.Series:
+    """(report_id, row_code) → the row's 总计, or the sum of its applicant columns where 总计
+    is blank."""
+    total = facts["applicant"] == "total"
+    tot = facts[total].groupby(["report_id", "row_code"])["value"].first()
+    parts = facts[~total].groupby(["report_id", "row_code"])["value"].sum(min_count=1)
     both = pd.concat([tot.rename("t"), parts.rename("p")], axis=1)
-    per_row = both["t"].fillna(both["p"])
-    return per_row.groupby(level=0).sum(min_count=1)
+    return both["t"].fillna(both["p"])
+
+
+def cell_value(facts: pd.DataFrame, row: str, per_row: pd.Series | None = None) -> pd.Series:
+    """Per report: row `row`'s value (see _per_row; `row` ending in % sums the rows it
+    begins); `per_row`: _per_row(facts), when the caller asks for several rows."""
+    if per_row is None:
+        per_row = _per_row(facts)
+    codes = per_row.index.get_level_values("row_code") if len(per_row) else pd.Index([])
+    hit = codes.str.startswith(row[:-1]) if row.endswith("%") else codes == row
+    if not hit.any():
+        return pd.Series(dtype="float64")
+    return per_row[hit].groupby(level=0).sum(min_count=1)
 
 
 _MEMO: list[tuple] = []  # (function, frame, result): the last few, frames held so ids stay valid
@@ -245,19 +355,12 @@ def _memo(fn):
 def applications_by_report(facts: pd.DataFrame) -> pd.DataFrame:
     """report_id → received, granted, partially_granted, withheld, unavailable, not_processed,
     other, results_total, carried_over, carried_forward."""
-    out = pd.DataFrame({
-        "received": cell_value(facts, "new_received"),
-        "carried_over": cell_value(facts, "carried_over"),
-        "granted": cell_value(facts, "granted"),
-        "partially_granted": cell_value(facts, "partially_granted"),
-        "withheld": cell_value(facts, "withheld_%"),
-        "unavailable": cell_value(facts, "unavailable_%"),
-        "not_processed": cell_value(facts, "not_processed_%"),
-        "other": cell_value(facts, "other_%"),
-        "results_total": cell_value(facts, "results_total"),
-        "carried_forward": cell_value(facts, "carried_forward"),
-    })
-    return out
+    rows = {"received": "new_received", "carried_over": "carried_over", "granted": "granted",
+            "partially_granted": "partially_granted", "withheld": "withheld_%",
+            "unavailable": "unavailable_%", "not_processed": "not_processed_%", "other": "other_%",
+            "results_total": "results_total", "carried_forward": "carried_forward"}
+    per_row = _per_row(facts)  # one grouping of the county's facts, not one per column
+    return pd.DataFrame({k: cell_value(facts, row, per_row) for k, row in rows.items()})
 
 
 @_memo

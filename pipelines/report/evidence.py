@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 from typing import Callable
 
 import pandas as pd
@@ -30,27 +31,49 @@ FILL = (255, 235, 59, 70)
 
 
 class PdfPages:
-    """One PDF opened once; its pages rendered once, on demand, until `forget` (a rendered
-    page is about 3.5 MB, and a county-year's findings touch dozens of documents)."""
+    """One PDF opened once; its pages loaded once, on demand, until `forget` (a county-year's
+    findings touch dozens of documents). Only the part of a page a crop shows is rendered:
+    a crop is a band of rows, a fifth of the page or less."""
 
     def __init__(self, data: bytes):
         import pypdfium2 as pdfium
 
         self.doc = pdfium.PdfDocument(data)
-        self._images: dict[int, object] = {}
+        self._pages: dict[int, object] = {}
+
+    def _page(self, page: int):
+        if page not in self._pages:
+            self._pages[page] = self.doc[page - 1]
+        return self._pages[page]
+
+    def size(self, page: int) -> tuple[int, int]:
+        """The page as rendered whole, in pixels (its own rotation applied)."""
+        p = self._page(page)
+        return math.ceil(p.get_width() * SCALE), math.ceil(p.get_height() * SCALE)
+
+    def region(self, page: int, left: int, top: int, right: int, bottom: int):
+        """Pixels [left, right) × [top, bottom) of the page rendered whole, as an RGB image,
+        drawn at the same whole-pixel offsets (pdfium may smooth a glyph's edge a shade
+        differently than in the whole page; nothing moves)."""
+        w, h = self.size(page)
+        # pypdfium2 takes the cut in points and rounds it up to pixels: a quarter pixel
+        # under each whole pixel count rounds back to it exactly.
+        cut = [max(0.0, (n - 0.25) / SCALE) if n > 0 else 0.0
+               for n in (left, h - bottom, w - right, top)]
+        bitmap = self._page(page).render(scale=SCALE, crop=tuple(cut), rev_byteorder=True)
+        return bitmap.to_pil().convert("RGB")  # a copy: the bitmap's memory is freed with it
 
     def image(self, page: int):
-        if page not in self._images:
-            p = self.doc[page - 1]
-            self._images[page] = p.render(scale=SCALE).to_pil().convert("RGB")
-            p.close()
-        return self._images[page]
+        w, h = self.size(page)
+        return self.region(page, 0, 0, w, h)
 
     def forget(self) -> None:
-        self._images.clear()
+        for p in self._pages.values():
+            p.close()
+        self._pages.clear()
 
     def close(self) -> None:
-        self._images.clear()
+        self.forget()
         self.doc.close()
 
 
@@ -66,21 +89,19 @@ def pdf_crops(pages: PdfPages, boxes: list[tuple[int, list[float]]],
         by_page.setdefault(int(page), []).append([float(v) for v in box])
     out = []
     for page, bxs in sorted(by_page.items()):
-        img = pages.image(page)
-        w, h = img.size
+        w, h = pages.size(page)
         every = (page_cells or {}).get(page) or bxs
         left = max(0.0, min(b[0] for b in every) - 200.0)  # the label columns left of the values
         right = min(w / SCALE, max(b[2] for b in every) + MARGIN)
         top = max(0.0, min(b[1] for b in bxs) - PAD)
         bottom = min(h / SCALE, max(b[3] for b in bxs) + PAD)
-        crop = img.crop((int(left * SCALE), int(top * SCALE), int(right * SCALE),
-                         int(bottom * SCALE))).convert("RGBA")
-        overlay = Image.new("RGBA", crop.size, (0, 0, 0, 0))
-        draw = ImageDraw.Draw(overlay)
+        crop = pages.region(page, int(left * SCALE), int(top * SCALE), int(right * SCALE),
+                            int(bottom * SCALE))
+        draw = ImageDraw.Draw(crop, "RGBA")  # RGBA colours blended onto the RGB crop
         for x0, y0, x1, y1 in bxs:
             rect = ((x0 - left) * SCALE, (y0 - top) * SCALE, (x1 - left) * SCALE, (y1 - top) * SCALE)
             draw.rectangle(rect, fill=FILL, outline=OUTLINE, width=3)
-        shown = Image.alpha_composite(crop, overlay).convert("P", palette=Image.ADAPTIVE, colors=64)
+        shown = crop.quantize(64, method=Image.Quantize.FASTOCTREE)  # median cut: 3× slower
         buf = io.BytesIO()
         shown.save(buf, format="PNG")  # 64 colours compress well; optimize triples the time
         out.append((page, buf.getvalue()))

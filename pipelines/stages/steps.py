@@ -50,7 +50,7 @@ class CountyCrawl:
     failures: list[dict]
     requests: int
     summary: dict
-    result: CrawlResult
+    results: list[CrawlResult]  # one per source of the county
     # SOURCE_COLUMNS: per source of the county, its list pattern, entries, revalidation and
     # why its list yielded nothing (crawl_empty)
     sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SOURCE_COLUMNS))
@@ -58,7 +58,22 @@ class CountyCrawl:
     @property
     def digest(self) -> str:
         """What the crawl found (crawl_digest): equal digests, the same input downstream."""
-        return crawl_digest([self.result])
+        return crawl_digest(self.results)
+
+    def add(self, other: "CountyCrawl") -> None:
+        """Another source of the same county: its documents and failures beside these (a
+        document both list is kept once: fetched rather than failed, else as listed first)."""
+        both = pd.concat([self.documents, other.documents], ignore_index=True)
+        fetched_first = both["crawl_error"].notna().argsort(kind="stable")
+        both = both.iloc[fetched_first]
+        self.documents = both[~both["document_url"].duplicated()].sort_index().reset_index(drop=True)
+        self.failures += other.failures
+        self.requests += other.requests
+        for key in ("failures", "list_pages", "skipped_titles", "fetched", "seconds"):
+            self.summary[key] += other.summary[key]
+        self.summary["documents"] = int(self.documents["crawl_error"].isna().sum())
+        self.summary["seconds"] = round(self.summary["seconds"], 2)
+        self.results += other.results
 
     @property
     def entries(self) -> pd.DataFrame:
@@ -126,13 +141,17 @@ def crawl(settings: Settings, counties: list[str] | None = None) -> dict[str, Co
             "list_pages": result.list_pages, "skipped_titles": len(result.skipped_items),
             "revalidated": result.revalidated, "replaced": len(result.replaced),
             "empty_reason": result.empty_reason, "seconds": round(time.perf_counter() - t0, 2)})
-        out[source.county] = CountyCrawl(
+        this = CountyCrawl(
             frame, failed, len(result.log),
             {"county": source.county, "documents": len(result.documents),
              "failures": len(result.failures), "list_pages": result.list_pages,
              "skipped_titles": len(result.skipped_items), "fetched": result.fetched,
              "seconds": round(time.perf_counter() - t0, 2)},
-            result)
+            [result])
+        if source.county in out:  # a county's second source adds to its first, never replaces it
+            out[source.county].add(this)
+        else:
+            out[source.county] = this
     for county, rows in per_source.items():
         out[county].sources = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
     failures = [f for c in out.values() for f in c.failures]

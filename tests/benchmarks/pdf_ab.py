@@ -10,9 +10,8 @@ Imports `extract_document` from MODULE (default `pipelines.document.document`; b
 codes against each other as whole processes, run in turn, e.g.
 
     git worktree add /tmp/before b706141
-    farm-bench -n 10 --timeout 900 \\
-        --vs 'python tests/benchmarks/pdf_ab.py /tmp/before pipelines.extract.document' \\
-        -- python tests/benchmarks/pdf_ab.py .
+    python tests/benchmarks/interleave.py -n 10 -- 'python tests/benchmarks/pdf_ab.py .' \\
+        'python tests/benchmarks/pdf_ab.py /tmp/before pipelines.extract.document'
 
 and quote the median A/B ratio (pairs keep the ratio fair while the machine's speed drifts).
 """
