@@ -20,6 +20,7 @@ from pipelines.core.media import sniff_media_type
 from pipelines.core.models import ExtractionResult, Format, MediaType, ReadBy, Status
 from pipelines.core.registry import SECTION
 from pipelines.core.text import norm
+from pipelines.document.collector import collection_paused
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.normalise.metadata import split_metadata
 from pipelines.normalise.model import EXTRA_ROW
@@ -114,20 +115,13 @@ def _extract_into(result: ExtractionResult, data: bytes, media_type: MediaType) 
     where = ""
     if media_type == MediaType.PDF:
         try:
-            read = pdf_tables.read_text(data)
+            with collection_paused():  # see pipelines.document.collector
+                read = _read_text_layer(result, data)
         except pdf_tables.UnreadablePdf as e:
             result.status, result.error = e.status, str(e)
             if e.status == "needs_ocr":
                 _extract_scanned(result, data)
             return
-        result.read_by = ReadBy.TEXT
-        result.pages = read.pages
-        result.title = _title_from_text("\n".join(read.page_texts[:2]))
-        result.narrative = _narrative("\n".join(read.page_texts))
-        t0 = time.perf_counter()
-        pdf_tables.read_tables(data, read)
-        result.timings["tables_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-        result.table_pages = read.table_pages
         grids = read.grids
         where = f" on pages {read.table_pages}" if read.table_pages else "; no page names a table"
     elif media_type == MediaType.HTML:
@@ -174,6 +168,21 @@ def _extract_into(result: ExtractionResult, data: bytes, media_type: MediaType) 
     result.status, result.error = _status(normalised, len(grids), where)
     if result.title:
         result.title = norm(result.title)
+
+
+def _read_text_layer(result: ExtractionResult, data: bytes) -> pdf_tables.PdfRead:
+    """A PDF's text layer and the tables of its table pages (UnreadablePdf when it has no
+    text layer or cannot be opened)."""
+    read = pdf_tables.read_text(data)
+    result.read_by = ReadBy.TEXT
+    result.pages = read.pages
+    result.title = _title_from_text("\n".join(read.page_texts[:2]))
+    result.narrative = _narrative("\n".join(read.page_texts))
+    t0 = time.perf_counter()
+    pdf_tables.read_tables(data, read)
+    result.timings["tables_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    result.table_pages = read.table_pages
+    return read
 
 
 def _extract_scanned(result: ExtractionResult, data: bytes) -> None:

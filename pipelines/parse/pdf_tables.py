@@ -33,20 +33,21 @@ class UnreadablePdf(Exception):
         self.status = status
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Glyph:
     char: str
     left: float
     bottom: float
     right: float
     top: float
+    cx: float  # the centre, worked out once
+    cy: float
 
-    cx: float = 0.0
-    cy: float = 0.0
-
-    def __post_init__(self):
-        self.cx = (self.left + self.right) / 2
-        self.cy = (self.bottom + self.top) / 2
+    def __init__(self, char: str, left: float, bottom: float, right: float, top: float):
+        # by hand, not __post_init__: tens of thousands a document
+        self.char, self.left, self.bottom, self.right, self.top = char, left, bottom, right, top
+        self.cx = (left + right) / 2
+        self.cy = (bottom + top) / 2
 
 
 @dataclass
@@ -55,9 +56,10 @@ class PdfRead:
     page_texts: list[str]
     table_pages: list[int] = field(default_factory=list)
     grids: list[Grid] = field(default_factory=list)
-    glyphs: dict[int, list[Glyph]] = field(default_factory=dict)  # page → its glyphs
-    ruling: bytes | None = None  # the table pages without their text, for camelot
-    # page → its crop box (left, bottom, right, top) in PDF points: turns camelot's
+    glyphs: dict[int, list[Glyph]] = field(default_factory=dict)  # ruled page → its glyphs
+    ruling: bytes | None = None  # the ruled pages without their text, for camelot
+    ruled_pages: list[int] = field(default_factory=list)  # the pages of `ruling`, in order
+    # ruled page → its crop box (left, bottom, right, top) in PDF points: turns camelot's
     # bottom-up coordinates into the top-left ones of a cell's bbox (and of a rendering)
     page_boxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
 
@@ -98,32 +100,30 @@ _NOT_DRAWN = frozenset((0, 0xFFFE, 0xFFFF, 0x0D, 0x0A, 0x02))
 def _glyphs(textpage) -> PageGlyphs:
     """The page's drawn characters with their boxes; pdfium's invented spaces left out, and a
     glyph drawn again at nearly the same place (WPS's fake bold) kept once."""
-    out: list[Glyph] = []
-    append = out.append
-    codes: list[int] = []
-    flat: list[float] = []  # left, bottom, right, top of each glyph in turn
     raw = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
+    n = pdfium_c.FPDFText_CountChars(textpage.raw)
     # Loose boxes: the font's full height for every glyph, spaces included, so a line's glyphs
-    # share one vertical band. One reused struct: thousands of glyphs a page.
-    rect = pdfium_c.FS_RECTF()
-    ref = ctypes.byref(rect)
+    # share one vertical band. pdfium writes each glyph's box (an FS_RECTF: left, top, right,
+    # bottom) straight into one array, read as a whole afterwards: thousands of glyphs a page.
+    rects = (ctypes.c_float * (4 * n))()
+    codes: list[int] = []
     generated, unicode, loose_box, not_drawn = _IS_GENERATED, _UNICODE, _LOOSE_BOX, _NOT_DRAWN
-    for i in range(pdfium_c.FPDFText_CountChars(textpage.raw)):
+    byref, append = ctypes.byref, codes.append
+    for i in range(n):
         if generated(raw, i) == 1:
             continue
         code = unicode(raw, i)
         if code in not_drawn:
             continue
-        if not loose_box(raw, i, ref):
-            continue
-        box = (rect.left, rect.bottom, rect.right, rect.top)
-        append(Glyph(chr(code), *box))
-        codes.append(code)
-        flat.extend(box)
-    if not out:
+        if loose_box(raw, i, byref(rects, 16 * len(codes))):  # the next free FS_RECTF
+            append(code)
+    if not codes:
         return PageGlyphs()
+    left, top, right, bottom = (np.frombuffer(rects, dtype=np.float32, count=4 * len(codes))
+                                .reshape(-1, 4).T.astype(float))
+    out = list(map(Glyph, map(chr, codes), left.tolist(), bottom.tolist(), right.tolist(),
+                   top.tolist()))
     code = np.array(codes, dtype=np.int64)
-    left, bottom, right, top = np.array(flat, dtype=float).reshape(len(out), 4).T
     space = np.isin(code, _space_codes())
     keep = _kept(out, code, left, bottom, space)
     boxes = np.vstack([left, bottom, right, top, (left + right) / 2, (bottom + top) / 2, space])
@@ -259,14 +259,20 @@ def read_text(data: bytes) -> PdfRead:
         named = {i + 1 for i, t in enumerate(texts) if any(w in norm(t) for w in _TABLE_WORDS)}
         # The page after a table page too: a table can run on with rows no word above names.
         read.table_pages = sorted(p for p in named | {p + 1 for p in named} if p <= len(texts))
+        ruled = {}  # page → its objects, for the table pages with ruling
         for p in read.table_pages:
-            read.glyphs[p] = _glyphs(textpages[p - 1][1])
-            read.page_boxes[p] = tuple(float(v) for v in textpages[p - 1][0].get_cropbox())
-        if read.table_pages:
-            for p in read.table_pages:  # their text is read: the pages lose it in place
-                textpages[p - 1][1].close()
-            read.ruling = _ruling_only(doc, read.table_pages,
-                                       {p: textpages[p - 1][0] for p in read.table_pages})
+            page, textpage = textpages[p - 1]
+            objects = _objects(page)
+            if not any(kind in _RULING_KINDS for _, kind in objects):
+                continue  # no line on the page: camelot would find no table there
+            ruled[p] = objects
+            read.glyphs[p] = _glyphs(textpage)
+            read.page_boxes[p] = tuple(float(v) for v in page.get_cropbox())
+            textpage.close()  # its text is read: the page loses it in place
+        if ruled:
+            read.ruled_pages = list(ruled)
+            read.ruling = _ruling_only(doc, {p: (textpages[p - 1][0], objects)
+                                             for p, objects in ruled.items()})
         return read
     finally:
         for page, textpage in textpages:
@@ -275,31 +281,36 @@ def read_text(data: bytes) -> PdfRead:
         doc.close()
 
 
-def _ruling_only(doc, pages: list[int], loaded: dict | None = None) -> bytes:
-    """The table pages as a new PDF without their text: all camelot has to read is the ruling.
+# Object kinds that can draw a table's ruling: paths, and forms (which may hold paths). camelot
+# (engine="vector") takes its lines from paths alone: text, images and shadings draw none.
+_RULING_KINDS = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM)
+
+
+def _objects(page) -> list[tuple[_Pointer, int]]:
+    """The page's objects in drawing order, each with its kind (FPDF_PAGEOBJ_*)."""
+    raw = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
+    get_object, get_type = _GET_OBJECT, _GET_TYPE
+    objects = [get_object(raw, k) for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
+    return [(obj, get_type(obj)) for obj in objects]
+
+
+def _ruling_only(doc, pages: dict[int, tuple]) -> bytes:
+    """The ruled table pages as a new PDF without their text: all camelot has to read is the
+    ruling. `pages`: page number → (the loaded page, its objects as _objects gives them).
 
     Cell text comes from pdfium's glyphs, so camelot's own text analysis (most of its time)
     would be thrown away. One text object per page is kept: camelot skips pages with none.
-    The text objects go from the document's own pages (those of `loaded`, page number → page,
-    are not loaded again), which are then copied into the new PDF.
+    The text objects go from the document's own pages, which are then copied into the new PDF.
     """
-    text, get_object, get_type = pdfium_c.FPDF_PAGEOBJ_TEXT, _GET_OBJECT, _GET_TYPE
-    remove, destroy = _REMOVE_OBJECT, _DESTROY
-    for p in pages:
-        page = (loaded or {}).get(p)
-        opened = page is None
-        if opened:
-            page = doc[p - 1]
+    text, remove, destroy = pdfium_c.FPDF_PAGEOBJ_TEXT, _REMOVE_OBJECT, _DESTROY
+    for page, objects in pages.values():
         raw = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
-        objects = [get_object(raw, k) for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
-        texts = [obj for obj in objects if get_type(obj) == text]
+        texts = [obj for obj, kind in objects if kind == text]
         # the last one drawn is kept
         for obj in reversed(texts[:-1]):
             remove(raw, obj)
             destroy(obj)
         page.gen_content()
-        if opened:
-            page.close()
     out = pdfium.PdfDocument.new()
     try:
         out.import_pages(doc, [p - 1 for p in pages])
@@ -555,8 +566,8 @@ def _run_owner(table, run, where, find, n_cols: int) -> int | None:
 
 
 def read_tables(data: bytes, read: PdfRead) -> None:
-    """Fill read.grids from the pages that hold table words (the others cost nothing)."""
-    if not read.table_pages:
+    """Fill read.grids from the ruled pages that hold table words (the others cost nothing)."""
+    if not read.ruled_pages:
         return
     camelot, lattice = import_camelot()  # heavy import, only where a PDF has tables
     logging.getLogger("camelot").setLevel(logging.ERROR)
@@ -565,13 +576,13 @@ def read_tables(data: bytes, read: PdfRead) -> None:
     lattice._GRID_WHITESPACE_REJECT = 101.0
     tables = camelot.read_pdf(
         io.BytesIO(read.ruling),
-        pages=",".join(str(i + 1) for i in range(len(read.table_pages))),
+        pages=",".join(str(i + 1) for i in range(len(read.ruled_pages))),
         flavor="lattice",
         engine="vector",
         suppress_stdout=True,
         layout_kwargs={"boxes_flow": None},
     )
-    page_of = {i + 1: p for i, p in enumerate(read.table_pages)}
+    page_of = {i + 1: p for i, p in enumerate(read.ruled_pages)}
     # Reading order: page, then top to bottom (PDF y grows upwards).
     ordered = sorted(tables, key=lambda t: (int(t.page), -t.rows[0][0] if t.rows else 0))
     for t in ordered:
