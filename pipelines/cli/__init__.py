@@ -15,40 +15,14 @@ from pathlib import Path
 from pipelines.core.settings import Settings
 
 
-# Dagster's SQLite storage, without capturing each step's raw stdout/stderr: that capture
-# starts two `tail -F` and two watcher interpreters per step (about 25 MiB and a quarter of a
-# second each step). What the steps say is in the run's event log (context.log).
-# Telemetry off: it writes a line (and reads the run storage) for each run event, about a
-# tenth of a second of a no-change night.
-# The event log in one SQLite file for every run, `<data-dir>/dagster/event_log.db` (Dagster's
-# ConsolidatedSqliteEventLogStorage), instead of Dagster's default of one file per run plus an
-# index file that repeats each asset event (`history/runs/`): a run then creates no database,
-# and stores each of its ~100 events once, ~0.6 s of a no-change night. Dagster's docs call
-# that class meant for tests; what this project asks of it (one run at a time under the run
-# lock, the UI reading beside it) tests/unit/test_instance_config.py holds it to. Its folder is
-# DAGSTER_HOME, read when an instance is made (`gongkai ui` sets it; `gongkai run` sets it while
-# it makes its instance), so a data dir that is moved or copied keeps its own event log.
+# Dagster's default SQLite storage (an event-log file per run), without capturing each step's
+# raw stdout/stderr: that capture starts two `tail -F` and two watcher interpreters per step
+# (about 25 MiB and a quarter of a second each step). What the steps say is in the run's event
+# log (context.log). Telemetry off: it writes a line (and reads the run storage) for each run
+# event, about a tenth of a second of a no-change night. (Dagster's one-file event log,
+# ConsolidatedSqliteEventLogStorage, would save ~0.6 s more of a no-change night, but Dagster
+# documents it as meant for tests: not used.)
 INSTANCE_YAML = """\
-# written by gongkai (kept as you edit it)
-compute_logs:
-  module: dagster._core.storage.noop_compute_log_manager
-  class: NoOpComputeLogManager
-telemetry:
-  enabled: false
-event_log_storage:
-  module: dagster._core.storage.event_log
-  class: ConsolidatedSqliteEventLogStorage
-  config:
-    base_dir:
-      env: DAGSTER_HOME
-"""
-
-# For a data dir whose event log is already kept one file per run (`history/runs/*.db`, written
-# before the consolidated event log): it stays so. Switching would leave that history unread:
-# the UI would show no events for earlier runs and no materialisation of any asset, and the next
-# night would build and publish everything again (it finds no earlier `warehouse`
-# materialisation), so gongkai does not switch such a data dir on its own.
-PER_RUN_INSTANCE_YAML = """\
 # written by gongkai (kept as you edit it)
 compute_logs:
   module: dagster._core.storage.noop_compute_log_manager
@@ -64,51 +38,27 @@ EARLIER_INSTANCE_YAMLS = ("""\
 compute_logs:
   module: dagster._core.storage.noop_compute_log_manager
   class: NoOpComputeLogManager
-""", PER_RUN_INSTANCE_YAML)
-
-
-def _per_run_history(home: Path) -> bool:
-    """Whether Dagster's default event log (one SQLite file per run) holds runs here."""
-    runs = home / "history" / "runs"
-    return runs.is_dir() and any(runs.glob("*.db"))
+""",)
 
 
 def _dagster_home(settings: Settings) -> Path:
     """Dagster's home under the data dir, with its instance config: run history survives
-    restarts of `gongkai ui`. A dagster.yaml the user has written is left as it is; one gongkai
-    wrote is brought up to date, but an event log kept one file per run stays so."""
+    restarts of `gongkai ui`. A dagster.yaml the user has written is left as it is."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     text = config.read_text(encoding="utf-8") if config.exists() else ""
     if not text.strip() or text in EARLIER_INSTANCE_YAMLS:
-        wanted = PER_RUN_INSTANCE_YAML if _per_run_history(home) else INSTANCE_YAML
-        if text != wanted:
-            config.write_text(wanted, encoding="utf-8")
+        config.write_text(INSTANCE_YAML, encoding="utf-8")
     return home
-
-
-@contextmanager
-def _dagster_home_env(home: Path):
-    """DAGSTER_HOME set to `home` while an instance is made (its config reads it); as it was
-    afterwards, for a caller that goes on (the tests call main() in-process)."""
-    before = os.environ.get("DAGSTER_HOME")
-    os.environ["DAGSTER_HOME"] = str(home)
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["DAGSTER_HOME"]
-        else:
-            os.environ["DAGSTER_HOME"] = before
 
 
 @contextmanager
 def _instance_lock(home: Path):
     """One process at a time makes the data dir's Dagster instance: the first one creates its
-    SQLite files (run storage, schedule storage, the event log), and Dagster's SQLite storages
-    do not expect another process to create them at the same moment (the second one fails on
-    a half-made file: "UNIQUE constraint failed: alembic_version", "table ... already
+    SQLite files (run storage, schedule storage, the event log's index), and Dagster's SQLite
+    storages do not expect another process to create them at the same moment (the second one
+    fails on a half-made file: "UNIQUE constraint failed: alembic_version", "table ... already
     exists"). A `flock`, held for the fraction of a second it takes."""
     with open(home / ".instance.lock", "a") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
@@ -120,20 +70,20 @@ def open_instance(settings: Settings):
     from dagster import DagsterInstance
 
     home = _dagster_home(settings)
-    with _instance_lock(home), _dagster_home_env(home):
+    with _instance_lock(home):
         return DagsterInstance.from_config(str(home))
+
+
+# The SQLite files Dagster makes with a new instance (its default storage).
+STORAGE_FILES = ("history/runs.db", "schedules/schedules.db", "history/runs/index.db")
 
 
 def _storage_made(settings: Settings) -> Path:
     """The data dir's Dagster home, its SQLite files made: the Dagster UI's processes
     (webserver, daemon, code server) start at once and would each try to make them."""
     home = _dagster_home(settings)
-    files = [home / "history" / "runs.db", home / "schedules" / "schedules.db"]
     with _instance_lock(home):
-        if "ConsolidatedSqliteEventLogStorage" in (home / "dagster.yaml").read_text(
-                encoding="utf-8"):
-            files.append(home / "event_log.db")
-        if all(f.exists() for f in files):
+        if all((home / f).exists() for f in STORAGE_FILES):
             return home
     open_instance(settings).dispose()
     return home

@@ -1,7 +1,7 @@
 """The real Dagster webserver on 127.0.0.1, asked through its GraphQL API: every asset with
 its upstream dependencies and metadata, the asset checks, the nightly schedule (running by
 default), and the run history that `gongkai run` left in the data dir's DAGSTER_HOME (its runs,
-the assets' materialisations and data versions, read from the one-file event log)."""
+the assets' materialisations and data versions)."""
 
 from __future__ import annotations
 
