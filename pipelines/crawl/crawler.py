@@ -89,8 +89,10 @@ class _SourceCrawl:
         self.patterns: set[str] = set()
         self._earlier: list[DocumentRef] | None = None
         self.store = RawStore(lake or data_dir / "lake")
-        self.log = CrawlLog(data_dir)
         self.state = SourceState(data_dir, source)
+        self._read_back = self.state.validators is None  # an earlier version's state
+        self.log = CrawlLog(data_dir, self.state.validators)
+        self.state.validators = self.log.known
         self.fetcher = Fetcher(source, self.options, self.store, validators=self.log.validators,
                                client_factory=client_factory)
         self.result = CrawlResult(previous_digest=self.state.digest)
@@ -115,6 +117,8 @@ class _SourceCrawl:
             self.result.log = self.fetcher.log
             self.result.fetched = sum(not d.reused for d in self.result.documents)
             self.log.append(self.fetcher.log)
+            if self._read_back:  # every source's validators were read back: keep this one's
+                self.state.keep_validators_of(self.state.urls() | {r["url"] for r in self.fetcher.log})
             self.state.digest = self.result.digest
             self.state.save()
         return self.result

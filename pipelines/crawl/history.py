@@ -1,9 +1,13 @@
-"""What earlier runs left: the request log (validators for conditional requests) and, per
-source, which report pages were fetched completely and which documents they gave.
+"""What earlier runs left: the request log, and per source which report pages were fetched
+completely, which documents they gave, and the validators (ETag, Last-Modified) of the URLs it
+asked for, for its conditional requests.
 
 crawl/log.jsonl is shared by all sources and only ever appended to (one write per row, so
-concurrent sources do not interleave rows). Each source has its own state file,
-crawl/state/<key>.json, so sources crawled in parallel never write the same file.
+concurrent sources do not interleave rows); the warehouse's crawl_log table is made from it.
+It grows with every night of every source, so a crawl never reads it back: each source keeps
+its own validators in its state file, crawl/state/<key>.json (sources crawled in parallel never
+write the same file). Only a state an earlier version wrote, without validators, has them read
+back from the log, once.
 """
 
 from __future__ import annotations
@@ -18,10 +22,14 @@ from pipelines.core.sources import Source
 
 
 class CrawlLog:
-    def __init__(self, data_dir: Path) -> None:
+    """Appends a source's requests to crawl/log.jsonl and keeps the latest validators of the
+    URLs it asked for in `known` (the source's own, given by its state; None: read back from
+    the whole log, for a state an earlier version wrote)."""
+
+    def __init__(self, data_dir: Path, known: dict[str, dict] | None = None) -> None:
         self.path = data_dir / "crawl" / "log.jsonl"
-        self._validators: dict[str, dict] = {}
-        if self.path.exists():
+        self._validators: dict[str, dict] = {} if known is None else known
+        if known is None and self.path.exists():
             with self.path.open(encoding="utf-8") as fh:
                 for line in fh:
                     try:
@@ -37,6 +45,11 @@ class CrawlLog:
                 "etag": row.get("etag"), "last_modified": row.get("last_modified"),
                 "sha256": row["sha256"], "content_type": row.get("content_type"),
             }
+
+    @property
+    def known(self) -> dict[str, dict]:
+        """url → the latest validators seen (what the source's state keeps)."""
+        return self._validators
 
     def validators(self, url: str) -> dict | None:
         """The latest successful response's ETag/Last-Modified and body sha256, if any."""
@@ -64,11 +77,16 @@ class SourceState:
         self.county = source.county
         self.pages: dict[str, dict] = {}
         self.digest: str | None = None  # what the previous crawl found (see CrawlResult.digest)
+        # url → latest validators of the URLs this source asked for; None: a state an earlier
+        # version wrote (they are in the shared log then, see CrawlLog)
+        self.validators: dict[str, dict] | None = {}
         if self.path.exists():
             try:
                 saved = json.loads(self.path.read_text(encoding="utf-8"))
                 self.pages = saved.get("pages", {})
                 self.digest = saved.get("digest")
+                kept = saved.get("validators")
+                self.validators = kept if isinstance(kept, dict) else None
             except (json.JSONDecodeError, OSError):
                 self.pages = {}  # a broken state only costs a full re-fetch
 
@@ -99,7 +117,20 @@ class SourceState:
             "documents": [{**d.to_dict(), "reused": False} for d in docs],
         }
 
+    def urls(self) -> set[str]:
+        """The URLs this state knows: its report pages and their documents' URLs."""
+        out = set(self.pages)
+        for entry in self.pages.values():
+            for d in entry.get("documents", []):
+                out.update(u for u in (d.get("document_url"), d.get("page_url"), d.get("list_url")) if u)
+        return out
+
+    def keep_validators_of(self, urls: set[str]) -> None:
+        """Validators read back from the whole log (every source's): this source's only."""
+        self.validators = {u: v for u, v in (self.validators or {}).items() if u in urls}
+
     def save(self) -> None:
-        data = json.dumps({"county": self.county, "digest": self.digest, "pages": self.pages},
+        data = json.dumps({"county": self.county, "digest": self.digest, "pages": self.pages,
+                           "validators": self.validators or {}},
                           ensure_ascii=False, indent=1)
         write_atomic(lake_path(self.path), data.encode("utf-8"))
