@@ -12,6 +12,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipelines.core.collector import collection_paused
 from pipelines.core.settings import Settings
 
 
@@ -157,7 +158,9 @@ def _metadata(event) -> dict:
 
 def _execute(settings: Settings):
     """The nightly job, in this process, with these settings as its resources."""
-    with _no_collections():
+    # No collections while Dagster, pandas and the engine are imported and the job and
+    # instance built (see pipelines.core.collector).
+    with collection_paused():
         # (this import is Dagster's: inside, as the rest of what is loaded)
         from pipelines.orchestration.partitions import all_counties_tags, county_partitions
 
@@ -186,21 +189,6 @@ def _load(settings: Settings):
 
     job = build_definitions(GongkaiSettings.of(settings)).resolve_job_def("nightly")
     return job, open_instance(settings)
-
-
-@contextmanager
-def _no_collections():
-    """No garbage collection while Dagster, pandas and the engine are imported and the job and
-    instance built: that allocates ~270,000 objects meant to live as long as the process and
-    next to no garbage (about a hundred objects in cycles); the full collections it would set
-    off (three or four, ~0.5 s in all) would find nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def cmd_extract(args) -> int:

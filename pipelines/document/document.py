@@ -20,7 +20,7 @@ from pipelines.core.media import sniff_media_type
 from pipelines.core.models import ExtractionResult, Format, MediaType, ReadBy, Status
 from pipelines.core.registry import SECTION
 from pipelines.core.text import norm
-from pipelines.document.collector import collection_paused
+from pipelines.core.collector import collection_paused
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.normalise.metadata import split_metadata
 from pipelines.normalise.model import EXTRA_ROW
@@ -115,7 +115,7 @@ def _extract_into(result: ExtractionResult, data: bytes, media_type: MediaType) 
     where = ""
     if media_type == MediaType.PDF:
         try:
-            with collection_paused():  # see pipelines.document.collector
+            with collection_paused():  # see pipelines.core.collector
                 read = _read_text_layer(result, data)
         except pdf_tables.UnreadablePdf as e:
             result.status, result.error = e.status, str(e)

@@ -1,4 +1,4 @@
-"""Collection paused while a PDF's text layer is read (pipelines.document.collector): off
+"""Collection paused while a PDF's text layer is read (pipelines.core.collector): off
 inside, the caller's state after, also when reading raises or blocks overlap in threads."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.document import document
-from pipelines.document.collector import collection_paused
+from pipelines.core.collector import collection_paused
 from pipelines.parse import pdf_tables
 
 PDF = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "docs" / "L01_bh-gov_2019.pdf"
