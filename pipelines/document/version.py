@@ -6,8 +6,9 @@ version, so per-document results cached under the old one are recomputed, and on
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
+
+from pipelines.core.code_digest import files_digest
 
 _ROOT = Path(__file__).resolve().parent.parent
 # The layers a result depends on: core (spec, text, charset, media), parse, normalise and
@@ -21,13 +22,4 @@ _SOURCES = sorted(
 )
 
 
-def _digest() -> str:
-    h = hashlib.sha256()
-    for path in _SOURCES:
-        if path.exists():
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:12]
-
-
-EXTRACTOR_VERSION = f"1.{_digest()}"
+EXTRACTOR_VERSION = f"1.{files_digest(_SOURCES)[:12]}"

@@ -25,6 +25,7 @@ from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load import corrections as corr
 from pipelines.load import export
 from pipelines.load.build import DOC_COLUMNS, county_id
+from pipelines.core.code_digest import files_digest
 from pipelines.core.lake import check_lake, lake_path
 from pipelines.core.settings import Settings
 from pipelines.core.sources import load_sources
@@ -282,15 +283,7 @@ _BUILD_CODE = sorted([*_PKG.joinpath("load").glob("*.py"), *_PKG.joinpath("check
                       *_PKG.parent.joinpath("sql").glob("*.sql"), Path(__file__)])
 
 
-def _build_code_version() -> str:
-    h = hashlib.sha256()
-    for path in _BUILD_CODE:
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:12]
-
-
-BUILD_CODE_VERSION = _build_code_version()
+BUILD_CODE_VERSION = files_digest(_BUILD_CODE)[:12]
 
 
 def all_documents(extracted: dict[str, pd.DataFrame], previous: dict[str, pd.DataFrame],
