@@ -58,6 +58,29 @@ def counties(warehouse: Path) -> pd.DataFrame:
         con.close()
 
 
+# The county's rows `load` reads, year by year the same (inputs_digest hashes the same queries).
+_OF_IDS = "(SELECT unnest(?::VARCHAR[]))"  # the county's agency ids
+_COUNTY_SQL = "SELECT * FROM counties WHERE county = ?"
+_AGENCIES_SQL = "SELECT agency_id, agency_name, level FROM agencies WHERE county_id = ?"
+_REPORTS_SQL = f"SELECT * FROM reports WHERE is_current AND agency_id IN {_OF_IDS}"
+
+
+def _facts_sql(table: str) -> str:
+    return f"SELECT * FROM {table} WHERE agency_id IN {_OF_IDS}"
+
+
+def _given_findings(given: pd.DataFrame, year: int, ids: list, county_id) -> pd.DataFrame:
+    """The run's findings a county-year's report shows: its agencies' of the year, and the
+    county's crawl findings (crawl_empty: no agency, no report)."""
+    mine = given[(given["report_year"] == year) & given["agency_id"].isin(ids)]
+    if "county_id" in given:
+        crawl = given[given["agency_id"].isna() & given["report_id"].isna()
+                      & (given["county_id"] == county_id)]
+        if len(crawl):
+            mine = pd.concat([mine, crawl])
+    return mine.reset_index(drop=True)
+
+
 # What a report is made by: this package's code and the warehouse's views (a deploy makes every
 # report again, once). The runs row (the page's run id) is left out on purpose: a report whose
 # inputs did not change is not made again, and keeps the run that made it.
@@ -90,11 +113,7 @@ def inputs_digest(warehouse: Path, county: str, year: int, findings: pd.DataFram
     if findings is None:
         parts += [got["findings"].get(year, ""), got["findings"].get(None, "")]
     else:
-        crawl = findings["agency_id"].isna()  # the county's crawl findings (all, without county_id)
-        if "county_id" in findings:
-            crawl &= findings["county_id"] == got["county_id"]
-        mine = findings[((findings["report_year"] == year) & findings["agency_id"].isin(got["ids"]))
-                        | crawl]
+        mine = _given_findings(findings, year, got["ids"], got["county_id"])
         parts.append(hashlib.sha256(mine.to_json(orient="records", date_format="iso",
                                                  default_handler=str).encode()).hexdigest())
     h = hashlib.sha256(_code_digest().encode())
@@ -113,18 +132,14 @@ def _county_digests(warehouse: Path, county: str, with_findings: bool) -> dict |
             return None
         ids = [r[0] for r in con.execute("SELECT agency_id FROM agencies WHERE county_id = ?",
                                          [found[0]]).fetchall()]
-        of_ids = "(SELECT unnest(?::VARCHAR[]))"
-        parts = [_rows(con, "SELECT * FROM counties WHERE county = ?", [county]),
-                 _rows(con, "SELECT agency_id, agency_name, level FROM agencies WHERE county_id = ?",
-                       [found[0]]),
-                 _rows(con, f"SELECT * FROM reports WHERE is_current AND agency_id IN {of_ids}", [ids])]
-        parts += [_rows(con, f"SELECT * FROM {table} WHERE agency_id IN {of_ids}", [ids])
-                  for table in DIMS]
+        parts = [_rows(con, _COUNTY_SQL, [county]), _rows(con, _AGENCIES_SQL, [found[0]]),
+                 _rows(con, _REPORTS_SQL, [ids])]
+        parts += [_rows(con, _facts_sql(table), [ids]) for table in DIMS]
         corrections = _per_year(con, "SELECT k.*, r.report_year AS _year FROM corrections k "
                                      "LEFT JOIN reports r USING (report_id) WHERE k.report_id IS NULL "
-                                     f"OR r.agency_id IN {of_ids}", [ids])
+                                     f"OR r.agency_id IN {_OF_IDS}", [ids])
         findings = (_per_year(con, "SELECT *, report_year AS _year FROM quality_issues WHERE "
-                                   f"agency_id IS NULL OR agency_id IN {of_ids}", [ids])
+                                   f"agency_id IS NULL OR agency_id IN {_OF_IDS}", [ids])
                     if with_findings else {})
     finally:
         con.close()
@@ -168,35 +183,27 @@ def load(warehouse: Path, county: str, year: int,
             ids = list(agencies["agency_id"])
         if given is None:
             findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
-                                "(SELECT unnest(?::VARCHAR[]))", [year, ids])
-        else:
-            findings = given[(given["report_year"] == year)
-                             & given["agency_id"].isin(ids)].reset_index(drop=True)
-        # The county's crawl findings (crawl_empty): no agency, no year.
-        if given is None:
+                                f"{_OF_IDS}", [year, ids])
+            # The county's crawl findings (crawl_empty): no agency, no year.
             has_county = bool(_df(con, "SELECT 1 FROM information_schema.columns WHERE table_name = "
                                        "'quality_issues' AND column_name = 'county_id'").shape[0])
-            crawl = (_df(con, "SELECT * FROM quality_issues WHERE agency_id IS NULL AND "
-                              "report_id IS NULL AND county_id = ?", [c["county_id"]])
-                     if has_county else given)
-        elif "county_id" in given:
-            crawl = given[given["agency_id"].isna() & given["report_id"].isna()
-                          & (given["county_id"] == c["county_id"])].reset_index(drop=True)
+            if has_county:
+                crawl = _df(con, "SELECT * FROM quality_issues WHERE agency_id IS NULL AND "
+                                 "report_id IS NULL AND county_id = ?", [c["county_id"]])
+                if len(crawl):
+                    findings = pd.concat([findings, crawl], ignore_index=True)
         else:
-            crawl = None
-        if crawl is not None and len(crawl):
-            findings = pd.concat([findings, crawl], ignore_index=True)
+            findings = _given_findings(given, year, ids, c["county_id"])
         corrections = _optional(con, "SELECT k.*, a.agency_name, r.report_year FROM corrections k "
                                      "LEFT JOIN reports r USING (report_id) "
                                      "LEFT JOIN agencies a ON a.agency_id = r.agency_id "
-                                     "WHERE (r.report_year = ? AND r.agency_id IN "
-                                     "(SELECT unnest(?::VARCHAR[]))) OR k.report_id IS NULL "
-                                     "ORDER BY k.line", [year, ids])
+                                     f"WHERE (r.report_year = ? AND r.agency_id IN {_OF_IDS}) "
+                                     "OR k.report_id IS NULL ORDER BY k.line", [year, ids])
         # The view compares every year with the one before: asked once per county, not per year.
         yoy_all = base.yoy_all if base is not None and base.county.get("county") == county else None
         if yoy_all is None:
-            yoy_all = _optional(con, "SELECT * FROM v_agency_yoy WHERE agency_id IN "
-                                     "(SELECT unnest(?::VARCHAR[]))", [ids])
+            yoy_all = _optional(con, f"SELECT * FROM v_agency_yoy WHERE agency_id IN {_OF_IDS}",
+                                [ids])
         yoy = (yoy_all[yoy_all["year"] == year].reset_index(drop=True) if len(yoy_all)
                else yoy_all)
     finally:
@@ -219,20 +226,15 @@ def _optional(con, sql: str, params=()) -> pd.DataFrame:
 
 
 def _county(con, warehouse: Path, county: str):
-    found = _df(con, "SELECT * FROM counties WHERE county = ?", [county])
+    found = _df(con, _COUNTY_SQL, [county])
     if found.empty:
         known = ", ".join(_df(con, "SELECT county FROM counties ORDER BY 1")["county"])
         raise UnknownCounty(f"no county {county!r} in {warehouse} (known: {known or 'none'})")
     c = found.iloc[0].to_dict()
-    agencies = _df(con, "SELECT agency_id, agency_name, level FROM agencies WHERE county_id = ?",
-                   [c["county_id"]])
+    agencies = _df(con, _AGENCIES_SQL, [c["county_id"]])
     ids = list(agencies["agency_id"])
-    reports = _df(con, "SELECT * FROM reports WHERE is_current AND agency_id IN "
-                       "(SELECT unnest(?::VARCHAR[]))", [ids])
-    facts = {}
-    for table in DIMS:
-        facts[table] = _df(con, f"SELECT * FROM {table} WHERE agency_id IN "
-                                "(SELECT unnest(?::VARCHAR[]))", [ids])
+    reports = _df(con, _REPORTS_SQL, [ids])
+    facts = {table: _df(con, _facts_sql(table), [ids]) for table in DIMS}
     try:
         run = _df(con, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
         run = run.iloc[0].to_dict() if len(run) else {}
