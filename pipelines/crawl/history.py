@@ -28,7 +28,8 @@ class CrawlLog:
 
     def __init__(self, data_dir: Path, known: dict[str, dict] | None = None) -> None:
         self.path = data_dir / "crawl" / "log.jsonl"
-        self._validators: dict[str, dict] = {} if known is None else known
+        # url → the latest validators seen (what the source's state keeps)
+        self.known: dict[str, dict] = {} if known is None else known
         if known is None and self.path.exists():
             with self.path.open(encoding="utf-8") as fh:
                 for line in fh:
@@ -41,19 +42,14 @@ class CrawlLog:
     def _remember(self, row: dict) -> None:
         if (row.get("sha256") and row.get("status") in (200, 203, 304) and not row.get("error")
                 and row.get("method", "GET") == "GET"):
-            self._validators[row["url"]] = {
+            self.known[row["url"]] = {
                 "etag": row.get("etag"), "last_modified": row.get("last_modified"),
                 "sha256": row["sha256"], "content_type": row.get("content_type"),
             }
 
-    @property
-    def known(self) -> dict[str, dict]:
-        """url → the latest validators seen (what the source's state keeps)."""
-        return self._validators
-
     def validators(self, url: str) -> dict | None:
         """The latest successful response's ETag/Last-Modified and body sha256, if any."""
-        found = self._validators.get(url)
+        found = self.known.get(url)
         return found if found and (found["etag"] or found["last_modified"]) else None
 
     def append(self, rows: list[dict]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections import Counter
 from datetime import datetime
 
 import pandas as pd
@@ -173,10 +174,7 @@ def _findings_by_agency(f: pd.DataFrame) -> dict[str, list[dict]]:
 
 
 def _severity_counts(mine: list[dict]) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for fr in mine:
-        counts[fr["severity"]] = counts.get(fr["severity"], 0) + 1
-    return sorted(counts.items())
+    return sorted(Counter(fr["severity"] for fr in mine).items())
 
 
 def _evidence_html(fr: dict, ev: dict) -> str:
