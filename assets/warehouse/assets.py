@@ -9,7 +9,9 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Asset
                      Output, asset, multi_asset, multi_asset_check)
 
 from pipelines.checks.schema import fact_problems, report_problems
+from pipelines.core.lake import ParquetFile
 from pipelines.load import export
+from pipelines.orchestration.io_manager import RECORD_BATCHES
 from pipelines.orchestration.resources import GongkaiSettings, RunLock, file_version
 from pipelines.stages import steps
 from pipelines.stages.steps import BUILD_CODE_VERSION
@@ -101,8 +103,9 @@ def facts_and_dimensions(context: AssetExecutionContext, gongkai: GongkaiSetting
     version = DataVersion(fingerprint)
     # Dimensions first: a multi-asset yields its assets in dependency order.
     for name in BUILT:
-        frame = tables[name]
-        meta = {"dagster/row_count": len(frame), "seconds": seconds}
+        frame = tables[name]  # crawl_log: a Parquet file (steps.build)
+        rows = frame.rows if isinstance(frame, ParquetFile) else len(frame)
+        meta = {"dagster/row_count": rows, "seconds": seconds}
         if name in _FACTS and len(frame):
             meta["preview"] = MetadataValue.md(frame.drop(columns=["kind"]).head(10)
                                                .to_markdown(index=False))
@@ -160,7 +163,9 @@ def quality_issues(context: AssetExecutionContext, gongkai: GongkaiSettings, run
 
 @asset(group_name="warehouse", kinds={"duckdb"}, owners=["team:gongkai"],
        code_version=BUILD_CODE_VERSION,
-       ins={n: AssetIn() for n in PUBLISHED},
+       # crawl_log, every request ever made, is read in batches straight into DuckDB
+       ins={n: AssetIn(metadata=RECORD_BATCHES if n == "crawl_log" else None)
+            for n in PUBLISHED},
        description="The published DuckDB warehouse (tables, analysts' views; see "
                    "sql/DATA_DICTIONARY.md) and its Parquet export (exports/, facts partitioned "
                    "by report_year): built into new files by the one DuckDB writer and swapped in "

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -91,6 +93,40 @@ def write_atomic(path: UPath, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@dataclass(frozen=True)
+class ParquetFile:
+    """A table already written to a local Parquet file (by DuckDB, streaming), handed to the
+    lake as that file: for a table too large to hold as a frame (the cumulative crawl_log)."""
+
+    path: Path
+    rows: int
+
+
+def put_atomic(local: Path, path: UPath) -> None:
+    """Move the local file `local` to `path` whole, as write_atomic writes bytes."""
+    local = Path(local)
+    if not is_local(path):
+        path.fs.put_file(str(local), path.path)  # one upload, visible when complete
+        local.unlink()
+        return
+    target = Path(path.path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(local, target)  # same filesystem: a rename
+        return
+    except OSError:
+        pass
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:8]}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copyfile(local, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    local.unlink()
 
 
 def check_lake(root: str | os.PathLike) -> UPath:

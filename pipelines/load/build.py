@@ -266,8 +266,9 @@ def _run_row(reports: pd.DataFrame, previous: dict[str, pd.DataFrame], now: pd.T
 
 def build_frames(docs: pd.DataFrame, store: ResultStore, sources: list,
                  previous: dict[str, pd.DataFrame], run_id: str, started_at: pd.Timestamp,
-                 crawl_log: pd.DataFrame, corrections: pd.DataFrame | None = None) -> Frames:
-    """The warehouse's tables; `corrections` (the rows of the corrections file, see
+                 crawl_log, corrections: pd.DataFrame | None = None) -> Frames:
+    """The warehouse's tables; `crawl_log` is passed through as given (a frame, or the
+    Parquet file pipelines.load.crawl_log made); `corrections` (the rows of the corrections file, see
     pipelines/load/corrections.py) are applied to the facts and listed in `corrections`."""
     now = pd.Timestamp.now(tz="UTC").tz_localize(None)
     rows, results = _report_rows(docs, store, now, previous)

@@ -86,6 +86,14 @@ def schema_sql() -> str:
     return render(SCHEMA.read_text(encoding="utf-8"))
 
 
+def table_sql(table: str) -> str:
+    """One table's CREATE TABLE statement, as schema_sql() gives it."""
+    block = re.search(_TABLE.format(table=re.escape(table)), schema_sql(), flags=re.S)
+    if block is None:
+        raise KeyError(f"no table {table} in {SCHEMA}")
+    return block.group(1)
+
+
 def main(argv: list[str]) -> int:
     current = SCHEMA.read_text(encoding="utf-8")
     text = render(current)

@@ -63,14 +63,17 @@ def process_alive(pid: str) -> bool:
     return True
 
 
-def write(tables: dict[str, pd.DataFrame], target: Path) -> None:
-    """Create the schema in a new file and load every frame into its table, by column name."""
+def write(tables: dict, target: Path) -> dict[str, int]:
+    """Create the schema in a new file and load every table into its own, by column name: a
+    frame, or a pyarrow RecordBatchReader (crawl_log, read from the lake a batch at a time).
+    Returns the rows written per table."""
     target = Path(target)
     for stale in (target, target.with_name(target.name + ".wal")):
         stale.unlink(missing_ok=True)
     import duckdb  # where used: see read_previous
 
     con = duckdb.connect(str(target))
+    rows: dict[str, int] = {}
     try:
         con.execute(schema_sql())  # sql/schema.sql, its code lists from the registry
         for name, frame in tables.items():
@@ -79,15 +82,17 @@ def write(tables: dict[str, pd.DataFrame], target: Path) -> None:
                 "ORDER BY ordinal_position", [name]).fetchall()]
             if not cols:
                 raise ValueError(f"no table {name} in sql/schema.sql")
-            present = [c for c in cols if c in frame.columns]
-            con.register("frame", frame[present])
-            con.execute(f"INSERT INTO {name} ({', '.join(present)}) "
-                        f"SELECT {', '.join(present)} FROM frame")
+            given = frame.columns if isinstance(frame, pd.DataFrame) else frame.schema.names
+            present = [c for c in cols if c in given]
+            con.register("frame", frame[present] if isinstance(frame, pd.DataFrame) else frame)
+            (rows[name],) = con.execute(f"INSERT INTO {name} ({', '.join(present)}) "
+                                        f"SELECT {', '.join(present)} FROM frame").fetchone()
             con.unregister("frame")
         con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    return rows
 
 
 def publish(built: Path, published: Path) -> None:

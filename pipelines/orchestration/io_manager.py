@@ -7,6 +7,10 @@ PUT on object storage), so a reader sees the previous output or the new one. A s
 several partitions (the single-run backfill of every county) returns `{county: frame}`, and each
 county's file is written on its own; a partitioned input is always handed over as
 `{county: frame}`, without the partitions never materialised.
+
+A table too large to hold as a frame (the cumulative crawl_log) is returned as a
+`ParquetFile` DuckDB wrote, moved into the lake whole; an input that asks for it with
+`AssetIn(metadata=RECORD_BATCHES)` is read back as a stream of Arrow record batches.
 """
 
 from __future__ import annotations
@@ -18,8 +22,12 @@ from dagster import (ConfigurableIOManagerFactory, InputContext, IOManager, Meta
                      OutputContext, UPathIOManager)
 from upath import UPath
 
-from pipelines.core.lake import lake_path, write_atomic
+from pipelines.core.lake import ParquetFile, lake_path, put_atomic, write_atomic
 from pipelines.orchestration.resources import GongkaiSettings, published_db
+
+
+RECORD_BATCHES = {"gongkai/read_as": "record_batches"}
+BATCH_ROWS = 64_000
 
 
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -31,6 +39,9 @@ class LakeIOManager(UPathIOManager):
     extension = ".parquet"
 
     def dump_to_path(self, context: OutputContext, obj, path: UPath) -> None:
+        if isinstance(obj, ParquetFile):
+            put_atomic(obj.path, path)
+            return
         if not isinstance(obj, pd.DataFrame):
             raise TypeError(f"{context.asset_key.to_user_string()}: the lake stores DataFrames, "
                             f"got {type(obj).__name__}")
@@ -38,7 +49,9 @@ class LakeIOManager(UPathIOManager):
         _safe(obj).to_parquet(buf, index=False)
         write_atomic(path, buf.getvalue())
 
-    def load_from_path(self, context: InputContext, path: UPath) -> pd.DataFrame:
+    def load_from_path(self, context: InputContext, path: UPath):
+        if (context.definition_metadata or {}).get("gongkai/read_as") == "record_batches":
+            return _record_batches(path)
         with path.open("rb") as f:
             return pd.read_parquet(f)
 
@@ -68,6 +81,23 @@ class LakeIOManager(UPathIOManager):
             else:  # a county never materialised here: the caller falls back on the warehouse
                 context.log.debug(f"no stored partition {key} of {context.asset_key.to_user_string()}")
         return out
+
+
+def _record_batches(path: UPath):
+    """The file as a pyarrow RecordBatchReader: a batch in memory at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    handle = path.open("rb")
+    file = pq.ParquetFile(handle)
+
+    def batches():
+        try:
+            yield from file.iter_batches(batch_size=BATCH_ROWS)
+        finally:
+            handle.close()
+
+    return pa.RecordBatchReader.from_batches(file.schema_arrow, batches())
 
 
 class LakeIOManagerFactory(ConfigurableIOManagerFactory):

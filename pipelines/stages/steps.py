@@ -10,6 +10,7 @@ exports (publish, the one DuckDB writer). Nothing here imports dagster.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -329,15 +330,18 @@ def build(settings: Settings, docs: pd.DataFrame, previous: dict[str, pd.DataFra
           run_id: str | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the warehouse but quality_issues, as frames (runs with this run)."""
     from pipelines.load.build import build_frames
+    from pipelines.load.crawl_log import to_parquet as crawl_log_parquet
 
     sources = load_sources(settings.sources_file)
-    log_path = settings.data_dir / "crawl" / "log.jsonl"
-    crawl_log = (pd.read_json(log_path, lines=True, dtype=False) if log_path.exists()
-                 and log_path.stat().st_size else pd.DataFrame())
+    # crawl_log: the whole request history, as Parquet by DuckDB (the lake's IO manager moves
+    # the file into place): it grows every night and never passes through pandas.
+    crawl = settings.data_dir / "crawl"
+    crawl_log = crawl_log_parquet(crawl / "log.jsonl", crawl / f".crawl_log-{os.getpid()}.parquet")
     frames = build_frames(docs, ResultStore(settings.lake), sources, previous,
                           run_id or uuid.uuid4().hex[:12], pd.Timestamp.now(), crawl_log,
                           corr.read_file(settings.corrections_file))
-    return {name: _parquet_safe(frame) for name, frame in frames.tables.items()}
+    return {name: _parquet_safe(frame) if isinstance(frame, pd.DataFrame) else frame
+            for name, frame in frames.tables.items()}
 
 
 def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -387,9 +391,8 @@ def publish(settings: Settings, tables: dict[str, pd.DataFrame]) -> dict:
     tables["runs"] = runs
     exports_link = export.exports_path(settings.warehouse)
     built = warehouse.build_path(settings.warehouse)
-    warehouse.write(tables, built)
+    rows = warehouse.write(tables, built)
     exports = export.build(built, exports_link)  # Parquet beside it, swapped just after it
     warehouse.publish(built, settings.warehouse)
     export.publish(exports, exports_link)
-    return {"warehouse": str(settings.warehouse), "run": run,
-            "tables": {n: len(f) for n, f in tables.items()}}
+    return {"warehouse": str(settings.warehouse), "run": run, "tables": rows}

@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
-"""What a source's crawl pays for its validators (not collected by pytest).
+"""What the request log costs as it grows (not collected by pytest).
 
     python tests/benchmarks/crawl_log_bench.py [--lines 200000]
 
 Writes a request log of LINES generated rows (20,000 URLs, each asked for again and again, as
-nights of many sources leave it) into a scratch data dir, then times a CrawlLog read back from
-the whole log (what each source's crawl did before it kept its validators in its own state)
-and one given the source's own validators (what it does now). One JSON line.
+nights of many sources leave it) into a scratch data dir, then times
+- a source's crawl: a CrawlLog read back from the whole log (what each source's crawl did
+  before it kept its validators in its own state) and one given the source's own validators
+  (what it does now);
+- the warehouse's crawl_log table: the log read into pandas (what the build did before) and
+  the log made into Parquet by DuckDB (what it does now), each in a process of its own, with
+  that process's peak RSS above what its imports hold.
+One JSON line.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,10 +28,39 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
+def _table(how: str, log: Path) -> None:
+    """In a process of its own: the warehouse's crawl_log made from `log`; prints seconds, rows
+    and the peak RSS above the imports' (MiB)."""
+    import duckdb  # noqa: F401  (both ways hold it)
+    import pandas as pd
+
+    from pipelines.load import crawl_log
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    if how == "pandas":
+        rows = len(pd.read_json(log, lines=True, dtype=False))
+    else:
+        rows = crawl_log.to_parquet(log, log.with_suffix(".parquet")).rows
+    seconds = time.perf_counter() - t
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    print(json.dumps({"seconds": round(seconds, 2), "rows": rows, "peak_above_imports_mib": round(grown)}))
+
+
+def _measure(how: str, log: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--table", how, str(log)], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lines", type=int, default=200_000)
+    ap.add_argument("--table", nargs=2, metavar=("HOW", "LOG"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.table:
+        _table(args.table[0], Path(args.table[1]))
+        return 0
 
     from pipelines.crawl.history import CrawlLog
 
@@ -43,8 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         CrawlLog(data, {})
         kept = time.perf_counter() - t
+        log = data / "crawl" / "log.jsonl"
+        table = {how: _measure(how, log) for how in ("pandas", "duckdb")}
     print(json.dumps({"lines": args.lines, "read_back_seconds": round(read_back, 2),
-                      "own_validators_seconds": round(kept, 4)}))
+                      "own_validators_seconds": round(kept, 4),
+                      "table_pandas": table["pandas"], "table_duckdb": table["duckdb"]}))
     return 0
 
 

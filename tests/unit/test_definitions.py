@@ -106,3 +106,15 @@ def test_documents_version_ignores_dtypes():
     b = a.astype({"year_hint": "float64"}).assign(crawl_error=float("nan"))
     assert documents_version(a) == documents_version(b)
     assert documents_version(a) != documents_version(a.assign(report_id="r2"))
+
+
+def test_the_warehouse_reads_crawl_log_in_batches_and_every_other_table_as_a_frame():
+    """crawl_log holds every request ever made: the lake hands it to the warehouse as Arrow
+    batches (tests/unit/test_io_manager.py), never as one frame."""
+    from assets.warehouse.assets import warehouse
+    from pipelines.orchestration.io_manager import RECORD_BATCHES
+
+    read_as = {i.name: dict(i.metadata) for i in warehouse.node_def.input_defs}
+    assert read_as.pop("crawl_log") == RECORD_BATCHES
+    assert set(read_as) == (set(TABLES) - {"crawl_log"}) | {"quality_issues"}
+    assert not any(read_as.values())

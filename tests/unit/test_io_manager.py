@@ -58,3 +58,31 @@ def test_a_county_never_materialised_is_left_out(manager):
 def test_only_frames_are_stored(manager):
     with pytest.raises(TypeError):
         manager.handle_output(build_output_context(asset_key=AssetKey("x")), {"a": 1})
+
+
+def test_a_parquet_file_is_moved_in_whole_and_read_back_in_batches(manager, tmp_path, monkeypatch):
+    """crawl_log's path: DuckDB writes a local Parquet file, the lake takes the file as it is,
+    and the warehouse reads it back a batch at a time (never the whole table in a frame)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipelines.core.lake import ParquetFile
+    from pipelines.orchestration import io_manager
+
+    local = tmp_path / "made.parquet"
+    pq.write_table(pa.table({"url": [f"u{i}" for i in range(5)], "status": [200] * 5}), local)
+    manager.handle_output(build_output_context(asset_key=AssetKey("crawl_log")),
+                          ParquetFile(local, 5))
+    assert not local.exists()  # moved, not copied beside
+    assert not [p for p in manager._base_path.iterdir() if p.name.endswith(".tmp")]
+
+    monkeypatch.setattr(io_manager, "BATCH_ROWS", 2)
+    reader = manager.load_input(build_input_context(asset_key=AssetKey("crawl_log"),
+                                                    definition_metadata=io_manager.RECORD_BATCHES))
+    assert isinstance(reader, pa.RecordBatchReader)
+    batches = list(reader)
+    assert [b.num_rows for b in batches] == [2, 2, 1]
+    assert pa.Table.from_batches(batches).column("url").to_pylist() == [f"u{i}" for i in range(5)]
+    # Without the metadata an input is a frame, as every other asset's.
+    frame = manager.load_input(build_input_context(asset_key=AssetKey("crawl_log")))
+    assert list(frame["status"]) == [200] * 5

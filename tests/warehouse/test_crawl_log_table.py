@@ -1,0 +1,95 @@
+"""The warehouse's crawl_log, made by DuckDB from crawl/log.jsonl (never through pandas: the log
+grows every night): every line a row, typed as sql/schema.sql says, the same rows whether the
+warehouse is given a frame or the Parquet file read back in batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.load import crawl_log, warehouse
+from pipelines.load.ddl import schema_sql
+
+NOW = {"url": "http://x.gov.cn/col/1/", "status": 200, "etag": '"e1"', "sha256": "a" * 64,
+       "last_modified": "Sun, 29 Nov 2026 05:35:49 GMT", "fetched_at": "2026-11-29T05:35:53Z",
+       "error": None, "bytes": 6968, "elapsed_ms": 2, "county": "松岭县", "stage": "list",
+       "content_type": "text/html", "note": None, "pattern": "hanweb", "method": "POST"}
+# A line an earlier version wrote: no pattern or method yet; a key the table does not have.
+OLDER = {"url": "http://x.gov.cn/a.pdf", "status": None, "error": "timed out",
+         "fetched_at": "2026-11-29T13:00:00+08:00", "county": "松岭县", "stage": "attachment",
+         "retired_field": 1}
+
+
+def _log(path, rows):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _rows(parquet) -> list[dict]:
+    return pq.read_table(parquet).to_pylist()
+
+
+def test_every_line_is_a_row_with_the_tables_columns(tmp_path):
+    made = crawl_log.to_parquet(_log(tmp_path / "log.jsonl", [NOW, OLDER]), tmp_path / "out.parquet")
+    assert made.rows == 2
+    assert pq.read_schema(made.path).names == list(crawl_log.columns())
+    now, older = _rows(made.path)
+    assert now["status"] == 200 and now["method"] == "POST" and now["elapsed_ms"] == 2.0
+    assert now["last_modified"] == "Sun, 29 Nov 2026 05:35:49 GMT"  # a header's text, kept
+    assert now["fetched_at"] == dt.datetime(2026, 11, 29, 5, 35, 53)
+    # UTC whatever offset the line was written with; the columns it did not have are NULL
+    assert older["fetched_at"] == dt.datetime(2026, 11, 29, 5, 0, 0)
+    assert older["status"] is None and older["pattern"] is None and older["method"] is None
+    assert older["error"] == "timed out"
+
+
+@pytest.mark.parametrize("text", [None, ""])
+def test_no_log_or_an_empty_one_is_a_table_of_no_rows(tmp_path, text):
+    log = tmp_path / "log.jsonl"
+    if text is not None:
+        log.write_text(text)
+    made = crawl_log.to_parquet(log, tmp_path / "out.parquet")
+    assert made.rows == 0
+    assert pq.read_schema(made.path).names == list(crawl_log.columns())
+
+
+def test_a_line_that_is_not_json_fails_naming_the_file(tmp_path):
+    log = tmp_path / "log.jsonl"
+    log.write_text(json.dumps(NOW) + '\n{"url": "b", bad\n', encoding="utf-8")
+    with pytest.raises(duckdb.Error, match="log.jsonl"):
+        crawl_log.to_parquet(log, tmp_path / "out.parquet")
+
+
+def test_the_warehouse_holds_the_same_rows_as_from_a_frame(tmp_path):
+    """What the pipeline did before (the log read into pandas) and what it does now give the
+    same table (for the crawler's timestamps, in UTC: pandas kept another offset's wall time)."""
+    import pyarrow as pa
+
+    older = {**OLDER, "fetched_at": "2026-11-29T05:00:00Z"}
+    log = _log(tmp_path / "log.jsonl", [NOW, older, {**NOW, "url": "http://x.gov.cn/col/2/"}])
+    made = crawl_log.to_parquet(log, tmp_path / "out.parquet")
+    batches = pq.ParquetFile(made.path).iter_batches(batch_size=2)
+    reader = pa.RecordBatchReader.from_batches(pq.read_schema(made.path), batches)
+    frame = pd.read_json(log, lines=True, dtype=False)
+
+    def table(given, name):
+        target = tmp_path / f"{name}.duckdb"
+        con = duckdb.connect(str(target))
+        con.execute(schema_sql())
+        con.close()
+        target.unlink()
+        rows = warehouse.write({"crawl_log": given}, target)
+        con = duckdb.connect(str(target), read_only=True)
+        try:
+            return rows, con.execute("SELECT * FROM crawl_log ORDER BY url").fetchall()
+        finally:
+            con.close()
+
+    (rows_a, a), (rows_b, b) = table(frame, "a"), table(reader, "b")
+    assert rows_a == rows_b == {"crawl_log": 3}
+    assert a == b
