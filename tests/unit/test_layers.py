@@ -10,9 +10,8 @@ Every `import` and `from … import` of the project's own packages is read from 
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from pipelines.core.code_digest import imports_of, modules
 
 # package → rank; a module may import its own package or a package of a LOWER rank.
 LAYERS = {
@@ -39,43 +38,23 @@ def layer_of(module: str) -> str | None:
     return best
 
 
-def modules() -> dict[str, Path]:
-    out = {}
-    for top in ("pipelines", "assets"):
-        for path in (ROOT / top).rglob("*.py"):
-            rel = path.relative_to(ROOT).with_suffix("")
-            parts = list(rel.parts)
-            if parts[-1] == "__init__":
-                parts = parts[:-1]
-            out[".".join(parts)] = path
-    return out
-
-
-def imports_of(name: str, path: Path) -> set[str]:
-    """The project modules `name` imports (from any depth of its source)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    is_pkg = path.name == "__init__.py"
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:  # relative import
-                base = name.split(".")
-                base = base if is_pkg else base[:-1]
-                base = base[: len(base) - (node.level - 1)]
-                mod = ".".join(base + ([node.module] if node.module else []))
-            else:
-                mod = node.module or ""
-            found.add(mod)
-            found.update(f"{mod}.{a.name}" for a in node.names)
-    return {m for m in found if m.split(".")[0] in ("pipelines", "assets")}
-
-
 def graph() -> dict[str, set[str]]:
+    """module → the project modules it imports (pipelines.core.code_digest reads them)."""
     mods = modules()
     return {name: {m for m in imports_of(name, path) if m in mods and m != name}
             for name, path in mods.items()}
+
+
+def test_the_quick_import_scan_finds_what_a_whole_parse_finds():
+    """imports_of parses only the import statements it finds by pattern: for every module of
+    the project, the same imports as a walk over the whole syntax tree."""
+    differ = []
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        every = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+        if imports_of(name, path) != imports_of(name, path, statements=every):
+            differ.append(name)
+    assert not differ, f"modules whose imports the quick scan reads differently: {differ}"
 
 
 def test_every_module_has_a_layer():
