@@ -9,7 +9,9 @@ Writes every county-year's report (pages, evidence crops, charts, workbook) into
 folder, as the `county_reports` step does, from the data dir's published warehouse, its
 lake's raw documents and the run's quality_issues. Prints one JSON line per repeat (wall and
 CPU seconds of write_all, imports excluded; county-years; evidence images; then the seconds of
-write_all again into the same folder, every report kept as its inputs did not change) and, with
+write_all again into the same folder, every report kept as its inputs did not change; then
+write_all into a new folder without the documents, so without evidence: the floor were the
+evidence made elsewhere) and, with
 --profile, the costliest report functions under cProfile (one more pass, the evidence made in
 the same thread so that the profiler sees it; slower by the profiler's overhead: for the
 shares, not the seconds).
@@ -52,12 +54,20 @@ def main(argv: list[str] | None = None) -> int:
             # republished the warehouse for other counties).
             again = time.perf_counter()
             kept = write_all(data / "warehouse.duckdb", Path(out), findings, documents)
-            print(json.dumps({"write_all_seconds": seconds, "write_all_cpu_seconds": cpu,
-                              "county_years": len(done),
-                              "evidence_images": sum(d["evidence_images"] for d in done),
-                              "all_kept_seconds": round(time.perf_counter() - again, 2),
-                              "kept": sum(d["reused"] for d in kept)}),
-                  flush=True)
+            kept_seconds = round(time.perf_counter() - again, 2)
+        with tempfile.TemporaryDirectory(prefix="reports_bench_") as out:
+            # Everything but the evidence (no documents to crop): what is left of write_all
+            # were the evidence made elsewhere.
+            bare = time.perf_counter()
+            write_all(data / "warehouse.duckdb", Path(out), findings, None)
+            bare = round(time.perf_counter() - bare, 2)
+        print(json.dumps({"write_all_seconds": seconds, "write_all_cpu_seconds": cpu,
+                          "county_years": len(done),
+                          "evidence_images": sum(d["evidence_images"] for d in done),
+                          "all_kept_seconds": kept_seconds,
+                          "kept": sum(d["reused"] for d in kept),
+                          "without_evidence_seconds": bare}),
+              flush=True)
     if args.profile:
         import cProfile
         import pstats
