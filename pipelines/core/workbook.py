@@ -88,3 +88,10 @@ def to_bytes(sheets: list[Sheet]) -> bytes:
         # are written twice (rustpy-xlsxwriter 0.8.0): tests/report checks the sheets' XML.
         dedupe_strings={"general": True})
     return buf.getvalue()
+
+
+def write_file(sheets: list[Sheet], path) -> None:
+    """The workbook written whole to `path` (a reader never sees half of it)."""
+    from pipelines.core.lake import lake_path, write_atomic
+
+    write_atomic(lake_path(path), to_bytes(sheets))

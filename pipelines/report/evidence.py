@@ -7,6 +7,10 @@ the stored document with the same parser and normaliser the pipeline used.
 
 Everything here is best effort: a document that is no longer in the raw store, or one read
 differently now, gives no evidence (the finding is still listed with its cells as text).
+
+Planned (`Planner`, over the facts frames) apart from made (`Maker`, `make_all`: from the
+documents' bytes alone), so that the making runs in write_all's helper process: this module
+imports neither pandas nor DuckDB.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from __future__ import annotations
 import html
 import io
 import math
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
-
-import pandas as pd
 
 from pipelines.core.charset import decode_html
 from pipelines.normalise.model import TABLE_OF_SECTION
@@ -194,22 +198,34 @@ def _header_rows(grid) -> list[int]:
     return out
 
 
-class Evidence:
-    """Per report, the evidence of a finding's cells (documents read lazily, once each)."""
+@dataclass(frozen=True)
+class Request:
+    """What one finding's evidence needs: planned where the facts are (`Planner`), made where
+    the documents are read (`make_all`: write_all's helper process, or a thread)."""
 
-    def __init__(self, read_document: Callable[[str], bytes | None],
-                 facts: dict[str, object]):
-        self.read_document = read_document
+    finding: int  # its index in the county-year's findings
+    media: str  # pdf | html
+    sha: str
+    boxes: tuple = ()  # ((page, [x0, top, x1, bottom]), ...): the finding's PDF cells
+    page_cells: dict = field(default_factory=dict)  # page → every fact cell's box on it
+    page: int | None = None  # a PDF page to show whole when no cell has a box
+    cells: tuple = ()  # ((table, dim1, dim2), ...): the finding's HTML cells
+
+
+class Planner:
+    """Per report (a county-year), which cells of which document each finding shows: the
+    facts' boxes looked up once per report (a county's findings name few reports)."""
+
+    def __init__(self, facts: dict[str, object]):
         self.facts = facts  # table → its facts frame (report_id, codes, page, bbox)
-        self._pdf: dict[str, PdfPages | None] = {}
-        self._html: dict[str, HtmlCells | None] = {}
         self._boxes: dict[tuple, tuple[int, list[float]]] = {}
         self._indexed: set[str] = set()
         self._rows: dict[str, tuple[dict, list]] | None = None
         self._page_cells: dict[tuple[str, int], list[list[float]]] = {}
 
     def _index(self, report_id: str) -> None:
-        """The cell boxes of one report's facts (a county's findings name few reports)."""
+        import pandas as pd
+
         from pipelines.checks.findings import DIMS
 
         self._indexed.add(report_id)
@@ -229,6 +245,40 @@ class Evidence:
                     continue
                 self._boxes[(table, report_id, a, b)] = (int(page), list(box))
                 self._page_cells.setdefault((report_id, int(page)), []).append(list(box))
+
+    def plan(self, finding: int, report: dict, cells: list[tuple], page) -> Request | None:
+        """The request for one finding of `report` (a reports row: report_id, sha256,
+        media_type); cells as (table, dim1, dim2, raw). None when there is nothing to show."""
+        import pandas as pd
+
+        rid, sha, media = report.get("report_id"), report.get("sha256"), report.get("media_type")
+        if not rid or not isinstance(sha, str):
+            return None
+        if rid not in self._indexed:
+            self._index(rid)
+        if media == "pdf":
+            boxes = tuple(self._boxes[(t, rid, a, b)] for t, a, b, *_ in cells
+                          if (t, rid, a, b) in self._boxes)
+            whole = int(page) if page is not None and not pd.isna(page) else None
+            if not boxes and whole is None:
+                return None
+            return Request(finding, "pdf", sha, boxes,
+                           {p: self._page_cells.get((rid, p), []) for p, _ in boxes}, whole)
+        if media == "html" and cells:
+            return Request(finding, "html", sha, cells=tuple((t, a, b) for t, a, b, *_ in cells))
+        return None
+
+
+NOTHING = {"images": [], "html": None}
+
+
+class Maker:
+    """Makes requests from the documents' bytes (each document opened once, lazily)."""
+
+    def __init__(self, read_document: Callable[[str], bytes | None]):
+        self.read_document = read_document
+        self._pdf: dict[str, PdfPages | None] = {}
+        self._html: dict[str, HtmlCells | None] = {}
 
     def _open_pdf(self, sha: str) -> PdfPages | None:
         for other, pages in self._pdf.items():  # rendered pages of one document at a time
@@ -251,35 +301,56 @@ class Evidence:
                 self._html[sha] = None
         return self._html[sha]
 
-    def for_finding(self, report: dict, cells: list[tuple], page) -> dict:
-        """{"images": [(page, png)], "html": str | None} for one finding of `report`
-        (a reports row: report_id, sha256, media_type); cells as (table, dim1, dim2, raw)."""
-        rid, sha, media = report.get("report_id"), report.get("sha256"), report.get("media_type")
-        if not rid or not isinstance(sha, str):
-            return {"images": [], "html": None}
-        if rid not in self._indexed:
-            self._index(rid)
-        if media == "pdf":
-            pages = self._open_pdf(sha)
+    def make(self, req: Request) -> dict:
+        """{"images": [(page, png)], "html": str | None}"""
+        if req.media == "pdf":
+            pages = self._open_pdf(req.sha)
             if pages is None:
-                return {"images": [], "html": None}
-            boxes = [self._boxes[(t, rid, a, b)] for t, a, b, *_ in cells
-                     if (t, rid, a, b) in self._boxes]
+                return NOTHING
             try:
-                if boxes:
-                    per_page = {p: self._page_cells.get((rid, p), []) for p, _ in boxes}
-                    return {"images": pdf_crops(pages, boxes, per_page), "html": None}
-                if page is not None and not pd.isna(page):
-                    return {"images": [(int(page), page_thumbnail(pages, int(page)))], "html": None}
+                if req.boxes:
+                    return {"images": pdf_crops(pages, list(req.boxes), req.page_cells), "html": None}
+                return {"images": [(req.page, page_thumbnail(pages, req.page))], "html": None}
             except Exception:
-                return {"images": [], "html": None}
-        elif media == "html" and cells:
-            doc = self._open_html(sha)
-            if doc is not None:
-                return {"images": [], "html": doc.rows_html([(t, a, b) for t, a, b, *_ in cells])}
-        return {"images": [], "html": None}
+                return NOTHING
+        doc = self._open_html(req.sha)
+        if doc is None:
+            return NOTHING
+        return {"images": [], "html": doc.rows_html(list(req.cells))}
 
     def close(self) -> None:
         for p in self._pdf.values():
             if p is not None:
                 p.close()
+
+
+def make_all(requests: list[Request], documents: dict[str, bytes | None],
+             out_dir: str) -> tuple[dict, dict]:
+    """Every request's evidence, its PNGs written to <out_dir>/evidence/: (finding →
+    evidence, finding → [(page, relative path)]). Needs only the documents' bytes, so it runs
+    in write_all's helper process as well as here."""
+    maker = Maker(documents.get)
+    folder = Path(out_dir) / "evidence"
+    found, files = {}, {}
+    try:
+        for req in requests:
+            got = maker.make(req)
+            found[req.finding] = got
+            for page, png in got["images"]:
+                folder.mkdir(parents=True, exist_ok=True)
+                name = f"finding-{req.finding}-p{page}.png"
+                (folder / name).write_bytes(png)
+                files.setdefault(req.finding, []).append((page, f"evidence/{name}"))
+    finally:
+        maker.close()
+    return found, files
+
+
+def helper_start() -> None:
+    """write_all's helper process, before its first task: what it will need, loaded once
+    (this function lives here, not beside write_all, so that unpickling it loads only this)."""
+    import PIL.Image  # noqa: F401
+    import PIL.ImageDraw  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    import pipelines.core.workbook  # noqa: F401

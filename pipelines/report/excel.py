@@ -3,12 +3,11 @@
 Sheets: 汇总 (one row per agency), 问题清单 (every finding with its page and cells), 三 / 二 / 四
 (the year's facts with Chinese labels, in template order), 更正记录 (the corrections file's rows
 for the year); numbers stored as numbers with a number format. `sheets` builds them as plain
-values; `pipelines.core.workbook.to_bytes` makes the file.
+values; `pipelines.core.workbook.write_file` makes the file.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,8 +15,7 @@ import pandas as pd
 from pipelines.checks.findings import CHECK_BY_NAME, DIMS, LABELS, SECTION_ZH, cell_label
 from pipelines.core.models import none_if_missing
 from pipelines.core.registry import dimensions
-from pipelines.core.lake import lake_path, write_atomic
-from pipelines.core.workbook import Sheet, to_bytes
+from pipelines.core.workbook import Sheet
 from pipelines.report.data import LEVEL_ZH, CountyYear
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
@@ -44,11 +42,6 @@ def _sheet(out: list[Sheet], title: str, header: list[str], rows: list[list],
            error_rows: set[int] | None = None) -> None:
     out.append(Sheet(title, header, [[none_if_missing(v) for v in r] for r in rows], formats or {},
                      wrap or set(), error_rows or set()))
-
-
-def write(cy: CountyYear, summary: pd.DataFrame, path: Path) -> Path:
-    write_atomic(lake_path(path), to_bytes(sheets(cy, summary)))
-    return Path(path)
 
 
 def sheets(cy: CountyYear, summary: pd.DataFrame) -> list[Sheet]:

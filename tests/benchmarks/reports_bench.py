@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         profile = cProfile.Profile()
         with tempfile.TemporaryDirectory(prefix="reports_bench_") as out:
             profile.runcall(write_all, data / "warehouse.duckdb", Path(out), findings, documents,
-                            evidence_thread=False)
+                            helper="none")
         pstats.Stats(profile).sort_stats("cumulative").print_stats(r"pipelines/(report|core/workbook)", 20)
     return 0
 

@@ -1,11 +1,13 @@
-"""write_all makes each county-year's evidence in one thread beside the workbook; the
-reports are the same as when everything runs in one thread."""
+"""write_all hands each county-year's evidence (and, when it keeps up, its workbook) to a
+helper, a process or a thread, while it reads the next ones; the reports are the same as when
+everything runs in one thread."""
 
 from __future__ import annotations
 
 import re
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 from upath import UPath
 
@@ -16,13 +18,16 @@ def _files(folder):
     return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
 
 
-def test_the_evidence_thread_writes_what_one_thread_writes(sample_warehouse, tmp_path):
+@pytest.mark.parametrize("helper", ["process", "thread"])
+def test_a_helper_writes_what_one_thread_writes(sample_warehouse, tmp_path, helper):
     data = sample_warehouse["data_dir"]
     findings = pd.read_parquet(data / "lake" / "assets" / "quality_issues.parquet")
     documents = raw_reader(UPath(data / "lake"))
-    a = write_all(sample_warehouse["warehouse"], tmp_path / "a", findings, documents)
+    a = write_all(sample_warehouse["warehouse"], tmp_path / "a", findings, documents,
+                  helper=helper)
     b = write_all(sample_warehouse["warehouse"], tmp_path / "b", findings, documents,
-                  evidence_thread=False)
+                  helper="none")
+    assert [(d["county"], d["year"]) for d in a] == [(d["county"], d["year"]) for d in b]
     assert [d["evidence_images"] for d in a] == [d["evidence_images"] for d in b]
     assert sum(d["evidence_images"] for d in a) > 0
     files = _files(tmp_path / "a")

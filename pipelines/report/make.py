@@ -1,0 +1,269 @@
+"""The reviewer's report: per county and year, one offline HTML page and its Markdown twin.
+
+    write_report(warehouse, county, year, out_dir, findings=None, documents=None)
+        → {"html": …, "markdown": …, "excel": …, "agencies": …, "errors": …, "warnings": …}
+    write_all(warehouse, reports_dir, findings=None, documents=None)  → every county × report year
+
+Reads the published warehouse read-only; never imports dagster. `documents` reads a
+document's bytes by sha256 (the raw store) for the evidence beside each finding: page crops of
+PDFs, table rows of HTML reports; without it (or without the document) a finding shows its
+cells as text only.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import (BrokenExecutor, Executor, Future, ProcessPoolExecutor,
+                                ThreadPoolExecutor)
+from pathlib import Path
+from typing import Callable
+
+from pipelines.core.lake import RawStore, lake_path, write_atomic
+from pipelines.core.workbook import write_file
+from pipelines.report import charts, data, excel, render
+from pipelines.report.evidence import Planner, Request, helper_start, make_all
+
+DocumentReader = Callable[[str], "bytes | None"]
+
+
+def raw_reader(lake) -> DocumentReader:
+    """Documents from the lake's raw store (None for one it does not hold)."""
+    store = RawStore(lake)
+
+    def read(sha: str) -> bytes | None:
+        return store.read(sha) if sha and store.has(sha) else None
+
+    return read
+
+
+def _write(path: Path, text: str) -> None:
+    write_atomic(lake_path(path), text.encode("utf-8"))  # a reader never sees half a report
+
+
+def _evidence_requests(cy, documents: DocumentReader | None) -> tuple[list[Request], dict]:
+    """What each finding's evidence needs, and the bytes of the documents it needs them from
+    (read here, so that the evidence can be made in another process)."""
+    if documents is None or cy.findings.empty:
+        return [], {}
+    planner = Planner(cy.facts)
+    reports = {r["report_id"]: r for r in cy.reports.to_dict("records")}
+    requests = []
+    f = cy.findings
+    for i, rid, cells, page in zip(f.index, f["report_id"], f["cell_list"], f["page"]):
+        if isinstance(rid, str) and rid in reports:
+            req = planner.plan(int(i), reports[rid], cells or [], page)
+            if req is not None:
+                requests.append(req)
+    return requests, {sha: documents(sha) for sha in sorted({r.sha for r in requests})}
+
+
+STAMP = ".inputs.json"  # beside a report: the digest of what it was made from, and its counts
+
+
+def _made_from(out_dir: Path, digest: str) -> dict | None:
+    """The counts of the report in out_dir when it was made from `digest` and is whole."""
+    try:
+        stamp = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if stamp.get("digest") != digest or not all(
+            (out_dir / name).is_file() for name in ("index.html", "report.md", "report.xlsx")):
+        return None
+    return stamp.get("counts")
+
+
+def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
+                 findings=None, _county: dict | None = None,
+                 documents: DocumentReader | None = None, reuse: bool = False) -> dict:
+    """`_county`: write_all's per-county memo (the county's data and its chart over the years,
+    the same for each of its years); `documents`: where the evidence crops are read from.
+    `reuse`: keep the report in out_dir when it was made from the same inputs (data.inputs_digest);
+    the result then has "reused": True."""
+    made = _begin(warehouse, county, year, out_dir, findings, _county, documents, reuse)
+    return made if isinstance(made, dict) else made.finish()
+
+
+def _begin(warehouse: Path, county: str, year: int, out_dir: Path, findings, memo: dict | None,
+           documents: DocumentReader | None, reuse: bool,
+           helper: "Helper | None" = None) -> "dict | _Report":
+    """A kept report's result; or a report begun: its data read, its evidence and workbook
+    handed to `helper` (made here when None), its pages made by `finish`."""
+    memo = memo if memo is not None else {}
+    out_dir = Path(out_dir)
+    digest = None
+    if reuse:
+        digest = data.inputs_digest(Path(warehouse), county, int(year), findings, memo,
+                                    documents is not None)
+        counts = _made_from(out_dir, digest) if digest else None
+        if counts is not None:
+            return _paths(out_dir) | counts | {"reused": True}
+        (out_dir / STAMP).unlink(missing_ok=True)  # a report half rewritten is never trusted
+    cy = data.load(Path(warehouse), county, int(year), findings, memo.get("base"))
+    memo["base"] = cy
+    summary = data.summary(cy)
+    if (out_dir / "evidence").is_dir():  # crops of an earlier version of this report
+        for old in (out_dir / "evidence").glob("*.png"):
+            old.unlink()
+    requests, docs = _evidence_requests(cy, documents)
+    book = excel.sheets(cy, summary)
+    if "over_years" not in memo:
+        memo["over_years"] = charts.over_years(data.history(cy))
+    if helper is None:
+        evidence = _Done(make_all(requests, docs, str(out_dir)))
+        write_file(book, out_dir / "report.xlsx")
+        wrote = None
+    else:
+        evidence = helper.submit(make_all, requests, docs, str(out_dir))
+        wrote = helper.share(write_file, book, str(out_dir / "report.xlsx"))
+    return _Report(out_dir, cy, summary, memo["over_years"], evidence, wrote, digest, reuse)
+
+
+class _Done:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+class _Report:
+    """A report whose data is read and whose evidence and workbook are on their way: `finish`
+    waits for them and writes the pages (write_all reads the next county-year meanwhile)."""
+
+    def __init__(self, out_dir, cy, summary, over_years, evidence, wrote, digest, reuse):
+        self.out_dir, self.cy, self.summary, self.over_years = out_dir, cy, summary, over_years
+        self.evidence, self.wrote, self.digest, self.reuse = evidence, wrote, digest, reuse
+
+    def finish(self) -> dict:
+        out_dir, cy, summary = self.out_dir, self.cy, self.summary
+        evidence, evidence_files = self.evidence.result()
+        if self.wrote is not None:
+            self.wrote.result()
+        svgs = {"by_agency": charts.by_agency(summary, cy.year) if len(summary) else None,
+                "over_years": self.over_years}
+        chart_files = {}
+        alt = {"by_agency": "各机构办理结果", "over_years": "历年趋势"}
+        for key, svg in svgs.items():
+            if svg:
+                _write(out_dir / "charts" / f"{key}.svg", svg)
+                chart_files[alt[key]] = f"charts/{key}.svg"
+        _write(out_dir / "index.html", render.html_page(cy, summary, svgs, evidence))
+        _write(out_dir / "report.md", render.markdown(cy, summary, chart_files, evidence_files))
+        f = cy.findings
+        counts = {"evidence_images": sum(len(e["images"]) for e in evidence.values()),
+                  "agencies": len(summary), "errors": int((f["severity"] == "error").sum()),
+                  "warnings": int((f["severity"] == "warning").sum())}
+        if self.digest:
+            _write(out_dir / STAMP, json.dumps({"digest": self.digest, "counts": counts}))
+        return _paths(out_dir) | counts | ({"reused": False} if self.reuse else {})
+
+
+def _paths(out_dir: Path) -> dict:
+    return {"html": str(out_dir / "index.html"), "markdown": str(out_dir / "report.md"),
+            "excel": str(out_dir / "report.xlsx")}
+
+
+DEPTH = 2  # county-years read ahead of the one whose pages are made
+HELPER_FROM = 4  # county-years to make from which a helper process pays for its start (~0.3 s)
+
+
+class Helper:
+    """write_all's second pair of hands: one spawned process (or one thread) that makes the
+    evidence and, when it is not behind, writes a workbook, while this process reads the next
+    county-year and renders pages. The process imports only the evidence and workbook modules
+    (pdfium, PIL, lxml, the normaliser, the xlsx writer: ~60 MiB, no pandas or DuckDB) and is
+    started at once, so that its start overlaps the first county-year's reading; a thread
+    shares the GIL, so it helps only while pdfium renders and PIL encodes. Should the process
+    die (killed, out of memory), what it had not made is made here."""
+
+    def __init__(self, kind: str):
+        if kind == "process":
+            ctx = multiprocessing.get_context("spawn")  # not a fork of Dagster's threads
+            self._pool: Executor = ProcessPoolExecutor(1, mp_context=ctx,
+                                                       initializer=helper_start)
+            self._pool.submit(int)  # start it now
+        else:  # one thread at most: pdfium must never be called from two at once
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="report-helper")
+        self._pending: list[Future] = []
+
+    def submit(self, fn, *args) -> "_Task":
+        try:
+            future = self._pool.submit(fn, *args)
+        except BrokenExecutor:
+            return _Done(fn(*args))
+        self._pending.append(future)
+        return _Task(future, fn, args)
+
+    def share(self, fn, *args):
+        """`fn` in the helper unless it is behind (more than the task just given to it)."""
+        self._pending = [f for f in self._pending if not f.done()]
+        if len(self._pending) <= 1:
+            return self.submit(fn, *args)
+        return _Done(fn(*args))
+
+    def close(self) -> None:
+        # Every result has been taken: the process is told to stop and stops on its own
+        # (waiting for it to exit cost ~0.3 s of the step).
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _Task:
+    def __init__(self, future: Future, fn, args):
+        self.future, self.fn, self.args = future, fn, args
+
+    def result(self):
+        try:
+            return self.future.result()
+        except BrokenExecutor:  # the helper process is gone: made here
+            return self.fn(*self.args)
+
+
+def write_all(warehouse: Path, reports_dir: Path, findings=None,
+              documents: DocumentReader | None = None, helper: str = "auto",
+              reuse: bool = True) -> list[dict]:
+    """Every county and report year the warehouse holds current reports for. `findings`: the
+    run's quality_issues with their cells, when the caller has them (see data.load).
+    `helper`: "process", "thread", "none" (everything in this thread: for a profiler, which
+    sees one) or "auto" (a process from HELPER_FROM county-years on unless GONGKAI_WORKERS=1,
+    else a thread). `reuse`: a county-year whose inputs did not change keeps its report (a
+    night that changed one county of thousands remakes that county's reports only)."""
+    out: list[dict] = []
+    memos: dict[str, dict] = {}
+    todo = [row for row in data.counties(Path(warehouse)).itertuples(index=False)
+            if row.report_year is not None and row.report_year == row.report_year]
+    if helper == "auto":
+        one = os.environ.get("GONGKAI_WORKERS", "").strip() == "1"
+        helper = "process" if len(todo) >= HELPER_FROM and not one else "thread"
+    hands = Helper(helper) if helper in ("process", "thread") else None
+    # County-years begun, their pages still to make: the helper makes their evidence while the
+    # next ones are read (DEPTH of them, so that it seldom waits for this process or this for it).
+    begun: deque[tuple[dict, _Report]] = deque()
+    try:
+        for row in todo:
+            target = Path(reports_dir) / row.county / str(int(row.report_year))
+            memo = memos.setdefault(row.county, {})
+            if len(memos) > 1:  # counties come in order: keep only the current one's
+                memos = {row.county: memo}
+            key = {"county": row.county, "year": int(row.report_year)}
+            made = _begin(warehouse, row.county, int(row.report_year), target, findings, memo,
+                          documents, reuse, hands)
+            if isinstance(made, dict):
+                while begun:  # in order
+                    done_key, report = begun.popleft()
+                    out.append(done_key | report.finish())
+                out.append(key | made)
+                continue
+            begun.append((key, made))
+            if len(begun) > DEPTH:
+                done_key, report = begun.popleft()
+                out.append(done_key | report.finish())
+        while begun:
+            done_key, report = begun.popleft()
+            out.append(done_key | report.finish())
+    finally:
+        if hands is not None:
+            hands.close()
+    return out

@@ -1,0 +1,59 @@
+"""write_all's helper process: lean (no pandas, no DuckDB), and never needed: should it die,
+what it had not made is made in the calling process, and the reports are the same."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+from upath import UPath
+
+from pipelines.report import make, raw_reader, write_all
+
+
+def test_the_helper_process_holds_neither_pandas_nor_duckdb():
+    helper = make.Helper("process")
+    try:
+        task = helper.submit(eval, "sorted(set(__import__('sys').modules) & "
+                                   "{'pandas', 'duckdb', 'pyarrow', 'dagster', 'pypdfium2', "
+                                   "'PIL', 'rustpy_xlsxwriter'})")
+        assert task.result() == ["PIL", "pypdfium2", "rustpy_xlsxwriter"]
+        assert task.future.result() is not None  # made there, not here
+    finally:
+        helper.close()
+
+
+def test_a_task_of_a_helper_that_died_is_made_here():
+    helper = make.Helper("process")
+    try:
+        helper.submit(os._exit, 3)  # the process is gone (as if killed)
+        assert helper.submit(eval, "6 * 7").result() == 42
+    finally:
+        helper.close()
+
+
+def test_reports_are_whole_when_the_helper_dies_mid_run(sample_warehouse, tmp_path, monkeypatch):
+    data = sample_warehouse["data_dir"]
+    findings = pd.read_parquet(data / "lake" / "assets" / "quality_issues.parquet")
+    documents = raw_reader(UPath(data / "lake"))
+    start = make.Helper.__init__
+
+    def dies(self, kind):
+        start(self, kind)
+        self._pool.submit(os._exit, 3)
+
+    monkeypatch.setattr(make.Helper, "__init__", dies)
+    a = write_all(sample_warehouse["warehouse"], tmp_path / "a", findings, documents,
+                  helper="process")
+    monkeypatch.undo()
+    b = write_all(sample_warehouse["warehouse"], tmp_path / "b", findings, documents,
+                  helper="none")
+    assert a == [d | {"html": d["html"].replace("/b/", "/a/"),
+                      "markdown": d["markdown"].replace("/b/", "/a/"),
+                      "excel": d["excel"].replace("/b/", "/a/")} for d in b]
+    assert sum(d["evidence_images"] for d in a) > 0
+    for d in a:
+        folder = os.path.dirname(d["html"])
+        assert os.path.getsize(os.path.join(folder, "report.xlsx")) > 0
+        shots = os.listdir(os.path.join(folder, "evidence")) if d["evidence_images"] else []
+        assert len(shots) == d["evidence_images"]
