@@ -243,8 +243,9 @@ class Planner:
             for a, b, page, box in zip(*(c[rows] for c in columns)):
                 if box is None or pd.isna(page) or len(box) != 4:
                     continue
-                self._boxes[(table, report_id, a, b)] = (int(page), list(box))
-                self._page_cells.setdefault((report_id, int(page)), []).append(list(box))
+                box = [float(v) for v in box]  # plain floats: the helper has no numpy
+                self._boxes[(table, report_id, a, b)] = (int(page), box)
+                self._page_cells.setdefault((report_id, int(page)), []).append(box)
 
     def plan(self, finding: int, report: dict, cells: list[tuple], page) -> Request | None:
         """The request for one finding of `report` (a reports row: report_id, sha256,

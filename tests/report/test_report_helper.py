@@ -11,14 +11,37 @@ from upath import UPath
 from pipelines.report import make, raw_reader, write_all
 
 
-def test_the_helper_process_holds_neither_pandas_nor_duckdb():
+LOADED = ("sorted(set(__import__('sys').modules) & {'pandas', 'numpy', 'duckdb', 'pyarrow', "
+          "'dagster', 'pypdfium2', 'PIL', 'rustpy_xlsxwriter'})")
+
+
+def test_the_helper_process_holds_neither_pandas_nor_duckdb(sample_warehouse, tmp_path):
+    """Not at its start, nor after making a county-year's evidence and writing a workbook
+    (~60 MiB: what it is given is plain values)."""
+    from pipelines.core.workbook import Sheet, write_file
+    from pipelines.report import data
+    from pipelines.report.evidence import make_all
+
+    data_dir = sample_warehouse["data_dir"]
+    findings = pd.read_parquet(data_dir / "lake" / "assets" / "quality_issues.parquet")
+    documents = raw_reader(UPath(data_dir / "lake"))
+    requests, docs = [], {}
+    for row in data.counties(sample_warehouse["warehouse"]).itertuples():
+        cy = data.load(sample_warehouse["warehouse"], row.county, int(row.report_year), findings)
+        more, more_docs = make._evidence_requests(cy, documents)
+        requests, docs = requests + more, docs | more_docs
+    assert any(r.media == "pdf" and r.boxes for r in requests)
     helper = make.Helper("process")
     try:
-        task = helper.submit(eval, "sorted(set(__import__('sys').modules) & "
-                                   "{'pandas', 'duckdb', 'pyarrow', 'dagster', 'pypdfium2', "
-                                   "'PIL', 'rustpy_xlsxwriter'})")
+        task = helper.submit(eval, LOADED)
         assert task.result() == ["PIL", "pypdfium2", "rustpy_xlsxwriter"]
         assert task.future.result() is not None  # made there, not here
+        found, files = helper.submit(make_all, requests, docs, str(tmp_path)).result()
+        assert sum(len(v) for v in files.values()) > 0
+        helper.submit(write_file, [Sheet("s", ["a", "b"], [[1, "x"], [None, 2.5]])],
+                      str(tmp_path / "w.xlsx")).result()
+        assert (tmp_path / "w.xlsx").stat().st_size > 0
+        assert helper.submit(eval, LOADED).result() == ["PIL", "pypdfium2", "rustpy_xlsxwriter"]
     finally:
         helper.close()
 
