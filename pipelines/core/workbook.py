@@ -58,12 +58,13 @@ def _column_formats(sheet: Sheet) -> dict[str, xlsx.Format]:
     return out
 
 
-def _records(sheet: Sheet):
-    """Rows as the writer takes them (dicts by header); an empty sheet still shows its header."""
+def _records(sheet: Sheet) -> list[dict]:
+    """Rows as the writer takes them (dicts by header). A sheet with no rows still shows its
+    header: one record of empty cells names the columns (an empty cell is not written, so no
+    row follows the header), and its columns get their formats as a sheet with rows does.
+    An empty pandas frame did this before, without the columns' formats."""
     if not sheet.rows:
-        import pandas as pd  # an empty frame is how the writer is told the columns of no rows
-
-        return pd.DataFrame(columns=sheet.header)
+        return [dict.fromkeys(sheet.header)]
     return [dict(zip(sheet.header, row)) for row in sheet.rows]
 
 

@@ -117,11 +117,7 @@ def _begin(warehouse: Path, county: str, year: int, out_dir: Path, findings, mem
         wrote = None
     else:
         evidence = helper.submit(make_all, requests, docs, str(out_dir))
-        # A sheet with no rows is named to the xlsx writer by an empty pandas frame (see
-        # core.workbook): such a workbook is written here, keeping pandas out of the helper.
-        wrote = (helper.share(write_file, book, str(out_dir / "report.xlsx"))
-                 if all(sheet.rows for sheet in book) else
-                 _Done(write_file(book, out_dir / "report.xlsx")))
+        wrote = helper.share(write_file, book, str(out_dir / "report.xlsx"))
     return _Report(out_dir, cy, summary, memo["over_years"], evidence, wrote, digest, reuse)
 
 

@@ -38,8 +38,8 @@ def test_the_helper_process_holds_neither_pandas_nor_duckdb(sample_warehouse, tm
         assert task.future.result() is not None  # made there, not here
         found, files = helper.submit(make_all, requests, docs, str(tmp_path)).result()
         assert sum(len(v) for v in files.values()) > 0
-        helper.submit(write_file, [Sheet("s", ["a", "b"], [[1, "x"], [None, 2.5]])],
-                      str(tmp_path / "w.xlsx")).result()
+        helper.submit(write_file, [Sheet("s", ["a", "b"], [[1, "x"], [None, 2.5]]),
+                                   Sheet("empty", ["c"], [])], str(tmp_path / "w.xlsx")).result()
         assert (tmp_path / "w.xlsx").stat().st_size > 0
         assert helper.submit(eval, LOADED).result() == ["PIL", "pypdfium2", "rustpy_xlsxwriter"]
     finally:
