@@ -167,6 +167,7 @@ def _paths(out_dir: Path) -> dict:
 
 
 DEPTH = 2  # county-years read ahead of the one whose pages are made
+SHARE_BELOW = 2  # tasks the helper may have in hand and still be given a workbook
 HELPER_FROM = 4  # county-years to make from which a helper process pays for its start (~0.3 s)
 
 
@@ -200,7 +201,7 @@ class Helper:
     def share(self, fn, *args):
         """`fn` in the helper unless it is behind (more than the task just given to it)."""
         self._pending = [f for f in self._pending if not f.done()]
-        if len(self._pending) <= 1:
+        if len(self._pending) <= SHARE_BELOW:
             return self.submit(fn, *args)
         return _Done(fn(*args))
 
