@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -46,47 +44,18 @@ class CountyYear:
         return self.reports[self.reports["report_year"] == self.year]
 
 
-_SESSION: dict[str, duckdb.DuckDBPyConnection] = {}
-
-
-@contextmanager
-def reading(warehouse: Path) -> Iterator[None]:
-    """Every read of `warehouse` inside on one read-only connection (write_all: opening the
-    file costs ~25 ms, and it was opened twice per county-year), which also makes them one
-    snapshot: a warehouse published meanwhile is read from the next run on."""
-    key = str(warehouse)
-    con = duckdb.connect(key, read_only=True)
-    _SESSION[key] = con
-    try:
-        yield
-    finally:
-        _SESSION.pop(key, None)
-        con.close()
-
-
-@contextmanager
-def connection(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The open session's connection to `warehouse` (see `reading`), else a new read-only one."""
-    con = _SESSION.get(str(warehouse))
-    if con is not None:
-        yield con
-        return
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
 def _df(con, sql: str, params=()) -> pd.DataFrame:
     return con.execute(sql, list(params)).df()
 
 
 def counties(warehouse: Path) -> pd.DataFrame:
-    with connection(warehouse) as con:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
         return _df(con, "SELECT c.county, r.report_year, count(*) AS reports FROM reports r "
                         "JOIN agencies a USING (agency_id) JOIN counties c ON c.county_id = a.county_id "
                         "WHERE r.is_current GROUP BY 1, 2 ORDER BY 1, 2")
+    finally:
+        con.close()
 
 
 # The county's rows `load` reads, year by year the same (inputs_digest hashes the same queries).
@@ -161,7 +130,8 @@ def inputs_digest(warehouse: Path, county: str, year: int, findings: pd.DataFram
 def _county_digests(warehouse: Path, county: str, with_findings: bool) -> dict | None:
     """A county's rows as `load` reads them, as fingerprints: the year-independent ones, and
     per report year (None: rows of no report) its corrections and, when asked, findings."""
-    with connection(warehouse) as con:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
         found = con.execute("SELECT county_id FROM counties WHERE county = ?", [county]).fetchone()
         if found is None:
             return None
@@ -176,6 +146,8 @@ def _county_digests(warehouse: Path, county: str, with_findings: bool) -> dict |
         findings = (_per_year(con, "SELECT *, report_year AS _year FROM quality_issues WHERE "
                                    f"agency_id IS NULL OR agency_id IN {_OF_IDS}", [ids])
                     if with_findings else {})
+    finally:
+        con.close()
     return {"county_id": found[0], "ids": ids, "county": parts, "corrections": corrections,
             "findings": findings}
 
@@ -205,7 +177,8 @@ def load(warehouse: Path, county: str, year: int,
     `base`: the same county loaded for another year (its agencies, reports and facts are
     every year's), so a county's years read the warehouse once."""
     given = findings
-    with connection(warehouse) as con:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
         if base is not None and base.county.get("county") == county:
             c, agencies, reports, facts, run = (base.county, base.agencies, base.reports,
                                                 base.facts, base.run)
@@ -238,6 +211,8 @@ def load(warehouse: Path, county: str, year: int,
                                 [ids])
         yoy = (yoy_all[yoy_all["year"] == year].reset_index(drop=True) if len(yoy_all)
                else yoy_all)
+    finally:
+        con.close()
     current = set(reports["report_id"])
     findings = findings[findings["report_id"].isna() | findings["report_id"].isin(current)]
     if "cells" not in findings:
@@ -282,7 +257,8 @@ def _recover_cells(warehouse: Path, findings: pd.DataFrame) -> pd.DataFrame:
 
     if findings.empty:
         return findings.assign(cells=None, page=None)
-    with connection(warehouse) as con:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
         frames = {}
         ids = list(findings["agency_id"].dropna().unique())
         for t in FACTS:
@@ -296,6 +272,8 @@ def _recover_cells(warehouse: Path, findings: pd.DataFrame) -> pd.DataFrame:
         frames["reports"] = con.execute("SELECT * FROM reports WHERE agency_id IN "
                                         "(SELECT unnest(?::VARCHAR[]))", [ids]).df()
         frames["agencies"] = con.execute("SELECT * FROM agencies").df()
+    finally:
+        con.close()
     again = all_findings(frames)[["report_id", "check_name", "detail", "cells", "page"]]
     again = again.drop_duplicates(["report_id", "check_name", "detail"])
     return findings.merge(again, on=["report_id", "check_name", "detail"], how="left")

@@ -167,7 +167,7 @@ def _paths(out_dir: Path) -> dict:
 
 
 DEPTH = 2  # county-years read ahead of the one whose pages are made
-SHARE_BELOW = 1  # tasks the helper may have in hand and still be given a workbook
+SHARE_BELOW = 2  # tasks the helper may have in hand and still be given a workbook
 HELPER_FROM = 4  # county-years to make from which a helper process pays for its start (~0.3 s)
 
 
@@ -231,11 +231,6 @@ def write_all(warehouse: Path, reports_dir: Path, findings=None,
     sees one) or "auto" (a process from HELPER_FROM county-years on unless GONGKAI_WORKERS=1,
     else a thread). `reuse`: a county-year whose inputs did not change keeps its report (a
     night that changed one county of thousands remakes that county's reports only)."""
-    with data.reading(Path(warehouse)):  # one connection, one snapshot
-        return _write_all(warehouse, reports_dir, findings, documents, helper, reuse)
-
-
-def _write_all(warehouse, reports_dir, findings, documents, helper: str, reuse: bool) -> list[dict]:
     out: list[dict] = []
     memos: dict[str, dict] = {}
     todo = [row for row in data.counties(Path(warehouse)).itertuples(index=False)
