@@ -167,7 +167,7 @@ def _paths(out_dir: Path) -> dict:
 
 
 DEPTH = 2  # county-years read ahead of the one whose pages are made
-SHARE_BELOW = 2  # tasks the helper may have in hand and still be given a workbook
+SHARE_BELOW = 1  # tasks the helper may have in hand and still be given a workbook
 HELPER_FROM = 4  # county-years to make from which a helper process pays for its start (~0.3 s)
 
 
