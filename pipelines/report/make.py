@@ -101,6 +101,8 @@ def _begin(warehouse: Path, county: str, year: int, out_dir: Path, findings, mem
         if counts is not None:
             return _paths(out_dir) | counts | {"reused": True}
         (out_dir / STAMP).unlink(missing_ok=True)  # a report half rewritten is never trusted
+    if helper is not None:
+        helper.start()
     cy = data.load(Path(warehouse), county, int(year), findings, memo.get("base"))
     memo["base"] = cy
     summary = data.summary(cy)
@@ -174,23 +176,32 @@ HELPER_FROM = 4  # county-years to make from which a helper process pays for its
 class Helper:
     """write_all's second pair of hands: one spawned process (or one thread) that makes the
     evidence and, when it is not behind, writes a workbook, while this process reads the next
-    county-year and renders pages. The process imports only the evidence and workbook modules
-    (pdfium, PIL, lxml, the normaliser, the xlsx writer: ~60 MiB, no pandas or DuckDB) and is
-    started at once, so that its start overlaps the first county-year's reading; a thread
+    county-years and renders pages. The process imports only the evidence and workbook modules
+    (pdfium, PIL, lxml, the normaliser, the xlsx writer: ~70 MiB, no pandas or DuckDB) and is
+    started with the first county-year to make (a night whose reports are all kept starts
+    none), so that its start overlaps that one's reading; a thread
     shares the GIL, so it helps only while pdfium renders and PIL encodes. Should the process
     die (killed, out of memory), what it had not made is made here."""
 
     def __init__(self, kind: str):
-        if kind == "process":
-            ctx = multiprocessing.get_context("spawn")  # not a fork of Dagster's threads
-            self._pool: Executor = ProcessPoolExecutor(1, mp_context=ctx,
-                                                       initializer=helper_start)
-            self._pool.submit(int)  # start it now
-        else:  # one thread at most: pdfium must never be called from two at once
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="report-helper")
+        self.kind = kind
+        self._pool: Executor | None = None
         self._pending: list[Future] = []
 
+    def start(self) -> None:
+        """Start it (a night whose reports are all kept never does): the caller reads the
+        county-year it has to make meanwhile."""
+        if self._pool is not None:
+            return
+        if self.kind == "process":
+            ctx = multiprocessing.get_context("spawn")  # not a fork of Dagster's threads
+            self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=helper_start)
+            self._pool.submit(int)  # its start begins now, not with the first task
+        else:  # one thread at most: pdfium must never be called from two at once
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="report-helper")
+
     def submit(self, fn, *args) -> "_Task":
+        self.start()
         try:
             future = self._pool.submit(fn, *args)
         except BrokenExecutor:
@@ -208,7 +219,8 @@ class Helper:
     def close(self) -> None:
         # Every result has been taken: the process is told to stop and stops on its own
         # (waiting for it to exit cost ~0.3 s of the step).
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 class _Task:

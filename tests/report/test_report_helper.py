@@ -59,13 +59,15 @@ def test_reports_are_whole_when_the_helper_dies_mid_run(sample_warehouse, tmp_pa
     data = sample_warehouse["data_dir"]
     findings = pd.read_parquet(data / "lake" / "assets" / "quality_issues.parquet")
     documents = raw_reader(UPath(data / "lake"))
-    start = make.Helper.__init__
+    start = make.Helper.start
 
-    def dies(self, kind):
-        start(self, kind)
-        self._pool.submit(os._exit, 3)
+    def dies(self):
+        fresh = self._pool is None
+        start(self)
+        if fresh:
+            self._pool.submit(os._exit, 3)
 
-    monkeypatch.setattr(make.Helper, "__init__", dies)
+    monkeypatch.setattr(make.Helper, "start", dies)
     a = write_all(sample_warehouse["warehouse"], tmp_path / "a", findings, documents,
                   helper="process")
     monkeypatch.undo()
@@ -80,3 +82,20 @@ def test_reports_are_whole_when_the_helper_dies_mid_run(sample_warehouse, tmp_pa
         assert os.path.getsize(os.path.join(folder, "report.xlsx")) > 0
         shots = os.listdir(os.path.join(folder, "evidence")) if d["evidence_images"] else []
         assert len(shots) == d["evidence_images"]
+
+
+def test_a_night_whose_reports_are_all_kept_starts_no_helper(sample_warehouse, tmp_path,
+                                                              monkeypatch):
+    data = sample_warehouse["data_dir"]
+    findings = pd.read_parquet(data / "lake" / "assets" / "quality_issues.parquet")
+    documents = raw_reader(UPath(data / "lake"))
+    started = []
+    start = make.Helper.start
+    monkeypatch.setattr(make.Helper, "start", lambda self: started.append(1) or start(self))
+    first = write_all(sample_warehouse["warehouse"], tmp_path, findings, documents,
+                      helper="process")
+    assert started and not any(d["reused"] for d in first)
+    started.clear()
+    again = write_all(sample_warehouse["warehouse"], tmp_path, findings, documents,
+                      helper="process")
+    assert all(d["reused"] for d in again) and not started
