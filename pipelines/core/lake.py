@@ -75,6 +75,21 @@ def is_local(path: UPath) -> bool:
     return path.protocol in ("", "file", "local")
 
 
+@contextmanager
+def _replacing(target: Path) -> Iterator[Path]:
+    """A temp file beside `target` for the caller to fill; renamed over `target` when the block
+    ends, removed if it raises (a reader sees the old file or the new one, never half)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:8]}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def write_atomic(path: UPath, data: bytes) -> None:
     """Write a whole file so that a reader sees the old one or the new one, never half.
 
@@ -83,16 +98,8 @@ def write_atomic(path: UPath, data: bytes) -> None:
     if not is_local(path):
         path.write_bytes(data)
         return
-    target = Path(path.path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:8]}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _replacing(Path(path.path)) as tmp:
+        tmp.write_bytes(data)
 
 
 @dataclass(frozen=True)
@@ -116,16 +123,10 @@ def put_atomic(local: Path, path: UPath) -> None:
     try:
         os.replace(local, target)  # same filesystem: a rename
         return
-    except OSError:
+    except OSError:  # another filesystem: copied beside the target, then renamed
         pass
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:8]}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with _replacing(target) as tmp:
         shutil.copyfile(local, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     local.unlink()
 
 

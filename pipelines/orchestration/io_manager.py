@@ -50,7 +50,7 @@ class LakeIOManager(UPathIOManager):
         write_atomic(path, buf.getvalue())
 
     def load_from_path(self, context: InputContext, path: UPath):
-        if (context.definition_metadata or {}).get("gongkai/read_as") == "record_batches":
+        if RECORD_BATCHES.items() <= dict(context.definition_metadata or {}).items():
             return _record_batches(path)
         with path.open("rb") as f:
             return pd.read_parquet(f)

@@ -8,7 +8,6 @@ values; `pipelines.core.workbook.write_file` makes the file.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 

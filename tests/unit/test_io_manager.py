@@ -86,3 +86,34 @@ def test_a_parquet_file_is_moved_in_whole_and_read_back_in_batches(manager, tmp_
     # Without the metadata an input is a frame, as every other asset's.
     frame = manager.load_input(build_input_context(asset_key=AssetKey("crawl_log")))
     assert list(frame["status"]) == [200] * 5
+
+
+def test_a_file_from_another_filesystem_is_copied_beside_the_target_then_renamed(tmp_path,
+                                                                               monkeypatch):
+    import errno
+    import os
+
+    from pipelines.core import lake
+
+    local, target = tmp_path / "made.parquet", tmp_path / "lake" / "crawl_log.parquet"
+    local.write_bytes(b"new")
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    rename = os.replace
+
+    def across(src, dst):
+        if str(src) == str(local):  # as a rename from another filesystem fails
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return rename(src, dst)
+
+    monkeypatch.setattr(lake.os, "replace", across)
+    monkeypatch.setattr(lake.shutil, "copyfile", lambda a, b: (_ for _ in ()).throw(OSError("full")))
+    with pytest.raises(OSError, match="full"):
+        lake.put_atomic(local, lake_path(str(target)))
+    assert target.read_bytes() == b"old" and local.exists()  # nothing half done
+    assert sorted(p.name for p in target.parent.iterdir()) == ["crawl_log.parquet"]
+    monkeypatch.undo()
+    monkeypatch.setattr(lake.os, "replace", across)
+    lake.put_atomic(local, lake_path(str(target)))
+    assert target.read_bytes() == b"new" and not local.exists()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["crawl_log.parquet"]
