@@ -270,7 +270,8 @@ class Planner:
         return None
 
 
-NOTHING = {"images": [], "html": None}
+def _nothing() -> dict:
+    return {"images": [], "html": None}
 
 
 class Maker:
@@ -307,16 +308,16 @@ class Maker:
         if req.media == "pdf":
             pages = self._open_pdf(req.sha)
             if pages is None:
-                return NOTHING
+                return _nothing()
             try:
                 if req.boxes:
                     return {"images": pdf_crops(pages, list(req.boxes), req.page_cells), "html": None}
                 return {"images": [(req.page, page_thumbnail(pages, req.page))], "html": None}
             except Exception:
-                return NOTHING
+                return _nothing()
         doc = self._open_html(req.sha)
         if doc is None:
-            return NOTHING
+            return _nothing()
         return {"images": [], "html": doc.rows_html(list(req.cells))}
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from typing import Callable
 
 from pipelines.core.lake import RawStore, lake_path, write_atomic
 from pipelines.core.workbook import write_file
+from pipelines.document.executors import InlineExecutor
 from pipelines.report import charts, data, excel, render
 from pipelines.report.evidence import Planner, Request, helper_start, make_all
 
@@ -82,15 +83,15 @@ def write_report(warehouse: Path, county: str, year: int, out_dir: Path,
     the same for each of its years); `documents`: where the evidence crops are read from.
     `reuse`: keep the report in out_dir when it was made from the same inputs (data.inputs_digest);
     the result then has "reused": True."""
-    made = _begin(warehouse, county, year, out_dir, findings, _county, documents, reuse)
+    made = _begin(warehouse, county, year, out_dir, findings, _county, documents, reuse,
+                  Helper("inline"))
     return made if isinstance(made, dict) else made.finish()
 
 
 def _begin(warehouse: Path, county: str, year: int, out_dir: Path, findings, memo: dict | None,
-           documents: DocumentReader | None, reuse: bool,
-           helper: "Helper | None" = None) -> "dict | _Report":
+           documents: DocumentReader | None, reuse: bool, helper: "Helper") -> "dict | _Report":
     """A kept report's result; or a report begun: its data read, its evidence and workbook
-    handed to `helper` (made here when None), its pages made by `finish`."""
+    handed to `helper`, its pages made by `finish`."""
     memo = memo if memo is not None else {}
     out_dir = Path(out_dir)
     digest = None
@@ -101,8 +102,7 @@ def _begin(warehouse: Path, county: str, year: int, out_dir: Path, findings, mem
         if counts is not None:
             return _paths(out_dir) | counts | {"reused": True}
         (out_dir / STAMP).unlink(missing_ok=True)  # a report half rewritten is never trusted
-    if helper is not None:
-        helper.start()
+    helper.start()
     cy = data.load(Path(warehouse), county, int(year), findings, memo.get("base"))
     memo["base"] = cy
     summary = data.summary(cy)
@@ -113,22 +113,9 @@ def _begin(warehouse: Path, county: str, year: int, out_dir: Path, findings, mem
     book = excel.sheets(cy, summary)
     if "over_years" not in memo:
         memo["over_years"] = charts.over_years(data.history(cy))
-    if helper is None:
-        evidence = _Done(make_all(requests, docs, str(out_dir)))
-        write_file(book, out_dir / "report.xlsx")
-        wrote = None
-    else:
-        evidence = helper.submit(make_all, requests, docs, str(out_dir))
-        wrote = helper.share(write_file, book, str(out_dir / "report.xlsx"))
+    evidence = helper.submit(make_all, requests, docs, str(out_dir))
+    wrote = helper.share(write_file, book, str(out_dir / "report.xlsx"))
     return _Report(out_dir, cy, summary, memo["over_years"], evidence, wrote, digest, reuse)
-
-
-class _Done:
-    def __init__(self, value):
-        self.value = value
-
-    def result(self):
-        return self.value
 
 
 class _Report:
@@ -142,8 +129,7 @@ class _Report:
     def finish(self) -> dict:
         out_dir, cy, summary = self.out_dir, self.cy, self.summary
         evidence, evidence_files = self.evidence.result()
-        if self.wrote is not None:
-            self.wrote.result()
+        self.wrote.result()
         svgs = {"by_agency": charts.by_agency(summary, cy.year) if len(summary) else None,
                 "over_years": self.over_years}
         chart_files = {}
@@ -173,6 +159,9 @@ SHARE_BELOW = 1  # tasks the helper may have in hand and still be given a workbo
 HELPER_FROM = 4  # county-years to make from which a helper process pays for its start (~0.3 s)
 
 
+_HERE = InlineExecutor()
+
+
 class Helper:
     """write_all's second pair of hands: one spawned process (or one thread) that makes the
     evidence and, when it is not behind, writes a workbook, while this process reads the next
@@ -181,7 +170,8 @@ class Helper:
     started with the first county-year to make (a night whose reports are all kept starts
     none), so that its start overlaps that one's reading; a thread
     shares the GIL, so it helps only while pdfium renders and PIL encodes. Should the process
-    die (killed, out of memory), what it had not made is made here."""
+    die (killed, out of memory), what it had not made is made here. "inline": everything
+    made here, at once (one report; a profiler)."""
 
     def __init__(self, kind: str):
         self.kind = kind
@@ -197,15 +187,17 @@ class Helper:
             ctx = multiprocessing.get_context("spawn")  # not a fork of Dagster's threads
             self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=helper_start)
             self._pool.submit(int)  # its start begins now, not with the first task
-        else:  # one thread at most: pdfium must never be called from two at once
+        elif self.kind == "thread":  # one at most: pdfium must never be called from two at once
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="report-helper")
+        else:
+            self._pool = _HERE
 
     def submit(self, fn, *args) -> "_Task":
         self.start()
         try:
             future = self._pool.submit(fn, *args)
         except BrokenExecutor:
-            return _Done(fn(*args))
+            return _HERE.submit(fn, *args)
         self._pending.append(future)
         return _Task(future, fn, args)
 
@@ -214,12 +206,12 @@ class Helper:
         self._pending = [f for f in self._pending if not f.done()]
         if len(self._pending) <= SHARE_BELOW:
             return self.submit(fn, *args)
-        return _Done(fn(*args))
+        return _HERE.submit(fn, *args)
 
     def close(self) -> None:
         # Every result has been taken: the process is told to stop and stops on its own
         # (waiting for it to exit cost ~0.3 s of the step).
-        if self._pool is not None:
+        if self._pool is not None and self._pool is not _HERE:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -250,33 +242,28 @@ def write_all(warehouse: Path, reports_dir: Path, findings=None,
     if helper == "auto":
         one = os.environ.get("GONGKAI_WORKERS", "").strip() == "1"
         helper = "process" if len(todo) >= HELPER_FROM and not one else "thread"
-    hands = Helper(helper) if helper in ("process", "thread") else None
+    hands = Helper("inline" if helper == "none" else helper)
     # County-years begun, their pages still to make: the helper makes their evidence while the
     # next ones are read (DEPTH of them, so that it seldom waits for this process or this for it).
-    begun: deque[tuple[dict, _Report]] = deque()
+    # A kept report's result waits its turn, so that the results come in order.
+    begun: deque[tuple[dict, dict | _Report]] = deque()
+
+    def finish(keep: int) -> None:
+        while len(begun) > keep or (begun and isinstance(begun[0][1], dict)):
+            key, made = begun.popleft()
+            out.append(key | (made if isinstance(made, dict) else made.finish()))
+
     try:
         for row in todo:
             target = Path(reports_dir) / row.county / str(int(row.report_year))
             memo = memos.setdefault(row.county, {})
             if len(memos) > 1:  # counties come in order: keep only the current one's
                 memos = {row.county: memo}
-            key = {"county": row.county, "year": int(row.report_year)}
-            made = _begin(warehouse, row.county, int(row.report_year), target, findings, memo,
-                          documents, reuse, hands)
-            if isinstance(made, dict):
-                while begun:  # in order
-                    done_key, report = begun.popleft()
-                    out.append(done_key | report.finish())
-                out.append(key | made)
-                continue
-            begun.append((key, made))
-            if len(begun) > DEPTH:
-                done_key, report = begun.popleft()
-                out.append(done_key | report.finish())
-        while begun:
-            done_key, report = begun.popleft()
-            out.append(done_key | report.finish())
+            begun.append(({"county": row.county, "year": int(row.report_year)},
+                          _begin(warehouse, row.county, int(row.report_year), target, findings,
+                                 memo, documents, reuse, hands)))
+            finish(DEPTH)
+        finish(0)
     finally:
-        if hands is not None:
-            hands.close()
+        hands.close()
     return out
