@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
+
+from pipelines.core.inline_executor import InlineExecutor  # noqa: F401 - used and re-exported
 
 
 @dataclass(frozen=True)
@@ -33,18 +35,6 @@ class ExecutorInfo:
     def as_dict(self) -> dict:
         return {"executor": self.kind, "workers": self.workers, "threads": self.threads,
                 "address": self.address, "describe": self.describe()}
-
-
-class InlineExecutor(Executor):
-    """Runs each job in this process: cheapest for a handful of documents."""
-
-    def submit(self, fn, /, *args, **kwargs):
-        f: Future = Future()
-        try:
-            f.set_result(fn(*args, **kwargs))
-        except BaseException as e:  # noqa: BLE001 - handed to the caller through the future
-            f.set_exception(e)
-        return f
 
 
 class SchedulerUnavailable(RuntimeError):

@@ -23,7 +23,7 @@ from typing import Callable
 
 from pipelines.core.lake import RawStore, lake_path, write_atomic
 from pipelines.core.workbook import write_file
-from pipelines.document.executors import InlineExecutor
+from pipelines.core.inline_executor import InlineExecutor
 from pipelines.report import charts, data, excel, render
 from pipelines.report.evidence import Planner, Request, helper_start, make_all
 
