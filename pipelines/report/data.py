@@ -37,7 +37,8 @@ class CountyYear:
     run: dict = field(default_factory=dict)
     corrections: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows of year N's reports, and unattributable ones
     yoy: pd.DataFrame = field(default_factory=pd.DataFrame)  # v_agency_yoy of year N
-    yoy_all: pd.DataFrame | None = None  # v_agency_yoy of the county's agencies, every year
+    yoy_all: pd.DataFrame = field(default_factory=pd.DataFrame)  # v_agency_yoy of the county's agencies, every year
+    corrections_all: pd.DataFrame = field(default_factory=pd.DataFrame)  # the county's rows of every year, and unattributable ones
 
     @property
     def year_reports(self) -> pd.DataFrame:
@@ -174,52 +175,53 @@ def load(warehouse: Path, county: str, year: int,
     """`findings`: quality_issues as the checks computed them (with `cells` and `page`), when
     the caller has them; otherwise they are read from the warehouse, whose quality_issues has
     no cells, and the checks are run again over the county's tables to recover them.
-    `base`: the same county loaded for another year (its agencies, reports and facts are
-    every year's), so a county's years read the warehouse once."""
-    given = findings
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        if base is not None and base.county.get("county") == county:
-            c, agencies, reports, facts, run = (base.county, base.agencies, base.reports,
-                                                base.facts, base.run)
-            ids = list(agencies["agency_id"])
-        else:
-            c, agencies, reports, facts, run = _county(con, warehouse, county)
-            ids = list(agencies["agency_id"])
-        if given is None:
-            findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
-                                f"{_OF_IDS}", [year, ids])
-            # The county's crawl findings (crawl_empty): no agency, no year.
-            has_county = bool(_df(con, "SELECT 1 FROM information_schema.columns WHERE table_name = "
-                                       "'quality_issues' AND column_name = 'county_id'").shape[0])
-            if has_county:
-                crawl = _df(con, "SELECT * FROM quality_issues WHERE agency_id IS NULL AND "
-                                 "report_id IS NULL AND county_id = ?", [c["county_id"]])
-                if len(crawl):
-                    findings = pd.concat([findings, crawl], ignore_index=True)
-        else:
-            findings = _given_findings(given, year, ids, c["county_id"])
-        corrections = _optional(con, "SELECT k.*, a.agency_name, r.report_year FROM corrections k "
-                                     "LEFT JOIN reports r USING (report_id) "
-                                     "LEFT JOIN agencies a ON a.agency_id = r.agency_id "
-                                     f"WHERE (r.report_year = ? AND r.agency_id IN {_OF_IDS}) "
-                                     "OR k.report_id IS NULL ORDER BY k.line", [year, ids])
-        # The view compares every year with the one before: asked once per county, not per year.
-        yoy_all = base.yoy_all if base is not None and base.county.get("county") == county else None
-        if yoy_all is None:
-            yoy_all = _optional(con, f"SELECT * FROM v_agency_yoy WHERE agency_id IN {_OF_IDS}",
-                                [ids])
-        yoy = (yoy_all[yoy_all["year"] == year].reset_index(drop=True) if len(yoy_all)
-               else yoy_all)
-    finally:
-        con.close()
+    `base`: the same county loaded for another year (its agencies, reports, facts,
+    corrections and year-on-year rows are every year's), so a county's years read the
+    warehouse once: a year loaded from a base with the findings given opens no connection."""
+    if base is None or base.county.get("county") != county:
+        base = _county(warehouse, county)
+    c, agencies, reports, facts = base.county, base.agencies, base.reports, base.facts
+    ids = list(agencies["agency_id"])
+    findings = (_given_findings(findings, year, ids, c["county_id"]) if findings is not None
+                else _stored_findings(warehouse, year, ids, c["county_id"]))
+    corrections = _of_year(base.corrections_all, "report_year", year, keep_missing=True)
+    yoy = _of_year(base.yoy_all, "year", year)
     current = set(reports["report_id"])
     findings = findings[findings["report_id"].isna() | findings["report_id"].isin(current)]
     if "cells" not in findings:
         findings = _recover_cells(warehouse, findings)
     findings = _with_cells(findings, facts)
-    return CountyYear(c, int(year), agencies, reports, findings.reset_index(drop=True), facts, run,
-                      corrections, yoy, yoy_all)
+    return CountyYear(c, int(year), agencies, reports, findings.reset_index(drop=True), facts,
+                      base.run, corrections, yoy, base.yoy_all, base.corrections_all)
+
+
+def _of_year(frame: pd.DataFrame, column: str, year: int, keep_missing: bool = False) -> pd.DataFrame:
+    """The rows of `year` (and, with keep_missing, those of no year), in their order."""
+    if frame.empty:
+        return frame
+    mine = frame[column] == year
+    if keep_missing:
+        mine |= frame[column].isna()
+    return frame[mine].reset_index(drop=True)
+
+
+def _stored_findings(warehouse: Path, year: int, ids: list, county_id) -> pd.DataFrame:
+    """quality_issues of the year as the warehouse holds them (without cells), and the
+    county's crawl findings (crawl_empty: no agency, no year)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
+                            f"{_OF_IDS}", [year, ids])
+        has_county = bool(_df(con, "SELECT 1 FROM information_schema.columns WHERE table_name = "
+                                   "'quality_issues' AND column_name = 'county_id'").shape[0])
+        if has_county:
+            crawl = _df(con, "SELECT * FROM quality_issues WHERE agency_id IS NULL AND "
+                             "report_id IS NULL AND county_id = ?", [county_id])
+            if len(crawl):
+                findings = pd.concat([findings, crawl], ignore_index=True)
+    finally:
+        con.close()
+    return findings
 
 
 def _optional(con, sql: str, params=()) -> pd.DataFrame:
@@ -230,22 +232,37 @@ def _optional(con, sql: str, params=()) -> pd.DataFrame:
         return pd.DataFrame()
 
 
-def _county(con, warehouse: Path, county: str):
-    found = _df(con, _COUNTY_SQL, [county])
-    if found.empty:
-        known = ", ".join(_df(con, "SELECT county FROM counties ORDER BY 1")["county"])
-        raise UnknownCounty(f"no county {county!r} in {warehouse} (known: {known or 'none'})")
-    c = found.iloc[0].to_dict()
-    agencies = _df(con, _AGENCIES_SQL, [c["county_id"]])
-    ids = list(agencies["agency_id"])
-    reports = _df(con, _REPORTS_SQL, [ids])
-    facts = {table: _df(con, _facts_sql(table), [ids]) for table in DIMS}
+def _county(warehouse: Path, county: str) -> CountyYear:
+    """A county's rows of every year, read in one connection (opening one costs ~30 ms): its
+    agencies, current reports and facts, the corrections of its reports and the unattributable
+    ones, its agencies' year-on-year rows (the view compares every year with the one before),
+    and the latest run. A CountyYear of no year, the base `load` takes each year from."""
+    con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        run = _df(con, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
-        run = run.iloc[0].to_dict() if len(run) else {}
-    except duckdb.Error:
-        run = {}
-    return c, agencies, reports, facts, run
+        found = _df(con, _COUNTY_SQL, [county])
+        if found.empty:
+            known = ", ".join(_df(con, "SELECT county FROM counties ORDER BY 1")["county"])
+            raise UnknownCounty(f"no county {county!r} in {warehouse} (known: {known or 'none'})")
+        c = found.iloc[0].to_dict()
+        agencies = _df(con, _AGENCIES_SQL, [c["county_id"]])
+        ids = list(agencies["agency_id"])
+        reports = _df(con, _REPORTS_SQL, [ids])
+        facts = {table: _df(con, _facts_sql(table), [ids]) for table in DIMS}
+        corrections = _optional(con, "SELECT k.*, a.agency_name, r.report_year FROM corrections k "
+                                     "LEFT JOIN reports r USING (report_id) "
+                                     "LEFT JOIN agencies a ON a.agency_id = r.agency_id "
+                                     f"WHERE r.agency_id IN {_OF_IDS} OR k.report_id IS NULL "
+                                     "ORDER BY k.line", [ids])
+        yoy_all = _optional(con, f"SELECT * FROM v_agency_yoy WHERE agency_id IN {_OF_IDS}", [ids])
+        try:
+            run = _df(con, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
+            run = run.iloc[0].to_dict() if len(run) else {}
+        except duckdb.Error:
+            run = {}
+    finally:
+        con.close()
+    return CountyYear(c, 0, agencies, reports, pd.DataFrame(), facts, run,
+                      yoy_all=yoy_all, corrections_all=corrections)
 
 
 def _recover_cells(warehouse: Path, findings: pd.DataFrame) -> pd.DataFrame:

@@ -162,7 +162,8 @@ class HtmlCells:
         out = ['<table class="ev">']
         for gi in sorted(shown):
             grid = self.grids[gi]
-            rows = sorted(shown[gi] | set(_header_rows(grid)))
+            head = set(_header_rows(grid))  # once a table, not once a cell
+            rows = sorted(shown[gi] | head)
             last = None
             for r in rows:
                 if last is not None and r > last + 1:
@@ -177,7 +178,7 @@ class HtmlCells:
                         c += 1
                         continue
                     span = min(cell.col + cell.colspan, len(grid.cells[r])) - c
-                    cls = "hit" if id(cell) in marked else ("head" if r in _header_rows(grid) else "")
+                    cls = "hit" if id(cell) in marked else ("head" if r in head else "")
                     text = html.escape(cell.text.strip()) or "&nbsp;"
                     attrs = (f' class="{cls}"' if cls else "") + (f' colspan="{span}"' if span > 1 else "")
                     tds.append(f"<td{attrs}>{text}</td>")

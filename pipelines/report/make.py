@@ -44,13 +44,18 @@ def _write(path: Path, text: str) -> None:
     write_atomic(lake_path(path), text.encode("utf-8"))  # a reader never sees half a report
 
 
-def _evidence_requests(cy, documents: DocumentReader | None) -> tuple[list[Request], dict]:
+def _evidence_requests(cy, documents: DocumentReader | None,
+                       memo: dict | None = None) -> tuple[list[Request], dict]:
     """What each finding's evidence needs, and the bytes of the documents it needs them from
-    (read here, so that the evidence can be made in another process)."""
+    (read here, so that the evidence can be made in another process). `memo`: the county's
+    (its planner and reports serve each of its years)."""
     if documents is None or cy.findings.empty:
         return [], {}
-    planner = Planner(cy.facts)
-    reports = {r["report_id"]: r for r in cy.reports.to_dict("records")}
+    county, memo = cy.county["county"], memo if memo is not None else {}
+    if memo.get("planner", (None,))[0] != county:
+        memo["planner"] = (county, Planner(cy.facts),
+                           {r["report_id"]: r for r in cy.reports.to_dict("records")})
+    _, planner, reports = memo["planner"]
     requests = []
     f = cy.findings
     for i, rid, cells, page in zip(f.index, f["report_id"], f["cell_list"], f["page"]):
@@ -109,7 +114,7 @@ def _begin(warehouse: Path, county: str, year: int, out_dir: Path, findings, mem
     if (out_dir / "evidence").is_dir():  # crops of an earlier version of this report
         for old in (out_dir / "evidence").glob("*.png"):
             old.unlink()
-    requests, docs = _evidence_requests(cy, documents)
+    requests, docs = _evidence_requests(cy, documents, memo)
     book = excel.sheets(cy, summary)
     if "over_years" not in memo:
         memo["over_years"] = charts.over_years(data.history(cy))

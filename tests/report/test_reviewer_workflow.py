@@ -4,6 +4,7 @@ written by `gongkai report`, and `gongkai compare`."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import duckdb
@@ -153,6 +154,23 @@ def test_workbook_reads_back(reviewed):
     corr = list(wb["更正记录"].iter_rows(values_only=True))
     assert [r[10] for r in corr[1:]].count("已采用") == 3 and len(corr) == 10
     assert len(list(wb["四"].iter_rows())) == 1 + 15 * 4  # 4 readable reports of 2022, 15 cells each
+
+
+def test_each_years_report_shows_its_own_years_corrections_and_comparisons(reviewed):
+    """One read of a county serves all of its years: each year's report still shows the
+    corrections of that year's reports (and those of no report), and compares that year with
+    the one before, nothing of the other years."""
+    ran = reviewed["data"] / "reports" / "青山县"
+    corr = list(load_workbook(ran / "2021" / "report.xlsx")["更正记录"].iter_rows(values_only=True))
+    assert [r[0] for r in corr[1:]] == [4]  # the unknown document's: no report, so every year's
+    page = (ran / "2021" / "index.html").read_text(encoding="utf-8")
+    assert "unknown document" in page and "原件核对：自然人予以公开应为12" not in page  # 2022's
+    shown = re.findall(r'<section class="yoy agency".*?</section>', page, flags=re.S)
+    rows = sum(len(re.findall(r"<tr(?: class=\"big\")?><td>", s)) for s in shown)
+    expected = reviewed["con"].execute(
+        "SELECT count(*) FROM v_agency_yoy WHERE year = 2021 AND "
+        "(value IS NOT NULL OR previous_value IS NOT NULL)").fetchone()[0]
+    assert rows == expected > 0
 
 
 def test_the_runs_workbooks_match_one_written_by_gongkai_report(reviewed):
