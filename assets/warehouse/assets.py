@@ -106,6 +106,9 @@ def facts_and_dimensions(context: AssetExecutionContext, gongkai: GongkaiSetting
         frame = tables[name]  # crawl_log: a Parquet file (steps.build)
         rows = frame.rows if isinstance(frame, ParquetFile) else len(frame)
         meta = {"dagster/row_count": rows, "seconds": seconds}
+        if isinstance(frame, ParquetFile) and frame.left_out:  # lines of its source left out
+            context.log.warning(frame.left_out)
+            meta["left_out"] = frame.left_out
         if name in _FACTS and len(frame):
             meta["preview"] = MetadataValue.md(frame.drop(columns=["kind"]).head(10)
                                                .to_markdown(index=False))

@@ -36,7 +36,7 @@ def extraction_line(extraction: dict | None) -> str:
 
 
 def print_summary(settings: Settings, seconds: float, unchanged: bool = False,
-                  extraction: dict | None = None) -> None:
+                  extraction: dict | None = None, left_out: list[str] = ()) -> None:
     same = unchanged
     if same:
         print(f"\nnothing changed since the last published run ({seconds:.1f} s): "
@@ -51,6 +51,8 @@ def print_summary(settings: Settings, seconds: float, unchanged: bool = False,
               f"{run[4]} not readable")
         print(extraction_line(extraction))
         _print_sources(settings)
+        for note in left_out:  # what the build left out of its sources
+            print(f"  warning {note}")
         print("reports by status: " + ", ".join(
             f"{s} {n}" for s, n in q("SELECT status, count(*) FROM reports GROUP BY 1 ORDER BY 2 DESC")))
         for table in FACT_TABLES:

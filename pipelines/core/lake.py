@@ -109,6 +109,7 @@ class ParquetFile:
 
     path: Path
     rows: int
+    left_out: str | None = None  # what of its source the file does not hold, and why (said in the run's log)
 
 
 def put_atomic(local: Path, path: UPath) -> None:

@@ -57,11 +57,23 @@ class CrawlLog:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as fh:
+            if _torn(self.path):  # a crash cut the last line: it stays alone on its line
+                fh.write("\n")
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
                 fh.flush()
         for row in rows:
             self._remember(row)
+
+
+def _torn(path: Path) -> bool:
+    """Whether the file's last line has no newline (a write cut by a crash): a row appended
+    after it would join it into one line that is neither."""
+    with path.open("rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return False
+        fh.seek(-1, 2)
+        return fh.read(1) != b"\n"
 
 
 class SourceState:

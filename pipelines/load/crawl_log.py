@@ -7,11 +7,14 @@ them into Parquet in bounded memory (`tests/benchmarks/crawl_log_bench.py`), and
 reads the Parquet back in batches.
 
 Columns and types are the table's own in sql/schema.sql; a line written by an earlier version
-without a later column gives NULL there. A line that is not JSON fails the build, as before.
+without a later column gives NULL there. A line that is not a request (not JSON: a write cut
+by a crash; no url) is left out, and the file says which (`ParquetFile.left_out`), for the
+run's log: one torn line does not stop every later night's build.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pipelines.core.lake import ParquetFile
@@ -43,8 +46,9 @@ def _quote(text: str) -> str:
 
 
 def to_parquet(log: Path, target: Path) -> ParquetFile:
-    """Every line of `log` (JSON Lines; absent or empty: no rows) as a Parquet file at
-    `target` with crawl_log's columns; the file and its row count."""
+    """Every request line of `log` (JSON Lines; absent or empty: no rows) as a Parquet file
+    at `target` with crawl_log's columns; the file, its row count and, when lines were left
+    out, which."""
     import duckdb
 
     # One thread and small row groups: a flat ~90 MiB whatever the log's length (the default
@@ -57,16 +61,52 @@ def to_parquet(log: Path, target: Path) -> ParquetFile:
         read_as = {c: ("TIMESTAMPTZ" if t == "TIMESTAMP" else t) for c, t in cols.items()}
         select = ", ".join(f"CAST({c} AS TIMESTAMP) AS {c}" if t == "TIMESTAMP" else c
                            for c, t in cols.items())
-        if Path(log).is_file() and Path(log).stat().st_size:
-            struct = "{" + ", ".join(f"{_quote(c)}: {_quote(t)}" for c, t in read_as.items()) + "}"
-            source = (f"read_json({_quote(str(log))}, format = 'newline_delimited', "
-                      f"columns = {struct})")
-        else:
-            source = f"(SELECT * FROM {TABLE})"  # the empty table: its columns, no rows
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        (rows,) = con.execute(f"COPY (SELECT {select} FROM {source}) TO {_quote(str(target))} "
-                              f"(FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP})").fetchone()
+
+        def copy(source: str, where: str = "") -> int:
+            return con.execute(f"COPY (SELECT {select} FROM {source}{where}) TO "
+                               f"{_quote(str(target))} (FORMAT parquet, ROW_GROUP_SIZE "
+                               f"{ROW_GROUP})").fetchone()[0]
+
+        if not (Path(log).is_file() and Path(log).stat().st_size):
+            return ParquetFile(target, int(copy(f"(SELECT * FROM {TABLE})")))  # no rows
+        struct = "{" + ", ".join(f"{_quote(c)}: {_quote(t)}" for c, t in read_as.items()) + "}"
+
+        def source(more: str = "") -> str:
+            return (f"read_json({_quote(str(log))}, format = 'newline_delimited', "
+                    f"columns = {struct}{more})")
+
+        try:
+            return ParquetFile(target, int(copy(source())))
+        except duckdb.InvalidInputException:
+            left_out = _not_requests(Path(log))
+            if left_out is None:  # every line is a request: a value of the wrong type, say
+                raise
+            # Read again without those lines (rare; twice the time): leniently, a broken line
+            # reads as a row of NULLs, and a request always has its url.
+            rows = copy(source(", ignore_errors = true"), " WHERE url IS NOT NULL")
     finally:
         con.close()
-    return ParquetFile(target, int(rows))
+    return ParquetFile(target, int(rows), left_out)
+
+
+def _not_requests(log: Path, named: int = 5) -> str | None:
+    """Which lines of the log are not requests (not a JSON object with a url), for the run's
+    log (None: every line is one): a line cut by a crash is the usual one."""
+    bad: list[int] = []
+    with log.open("rb") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                row = None
+            if not (isinstance(row, dict) and row.get("url")):
+                bad.append(n)
+    if not bad:
+        return None
+    shown = ", ".join(map(str, bad[:named])) + (" …" if len(bad) > named else "")
+    return (f"{log}: {len(bad)} line(s) not a request (not JSON, or no url; a write cut by a "
+            f"crash?), left out of crawl_log: line {shown}")

@@ -66,3 +66,21 @@ def test_an_earlier_versions_state_reads_the_log_back_once_and_keeps_its_own(por
     assert _if_none_match(portal, "/col/") == [etag]  # read back from the log
     _, state = _state(tmp_path)
     assert portal.url("/col/") in state["validators"] and other not in state["validators"]
+
+
+def test_a_crawl_after_one_killed_mid_line_starts_its_rows_on_a_line_of_their_own(portal, tmp_path):
+    """A crawl killed while writing a row leaves its last line without a newline: the next
+    crawl's first row would join it into one line that is neither (and the row would be
+    lost). The torn line stays alone; every row of the next crawl is whole."""
+    _portal(portal)
+    source = make_source(portal.url("/col/"))
+    crawl_source(source, tmp_path)
+    log = tmp_path / "crawl" / "log.jsonl"
+    before = log.read_text(encoding="utf-8").splitlines()
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write('{"url": "' + portal.url("/col/1.html") + '", "sta')  # killed here
+    again = crawl_source(source, tmp_path)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[len(before)] == '{"url": "' + portal.url("/col/1.html") + '", "sta'
+    assert [json.loads(line) for line in lines[len(before) + 1:]] == again.log
+    assert again.log and log.read_text(encoding="utf-8").endswith("\n")

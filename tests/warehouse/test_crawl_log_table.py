@@ -58,9 +58,31 @@ def test_no_log_or_an_empty_one_is_a_table_of_no_rows(tmp_path, text):
     assert pq.read_schema(made.path).names == list(crawl_log.columns())
 
 
-def test_a_line_that_is_not_json_fails_naming_the_file(tmp_path):
+def test_lines_that_are_not_requests_are_left_out_and_named(tmp_path):
+    """A crawl killed mid-write leaves a torn line (the next crawl starts a line after it): the
+    build takes every request and says which lines it left out, instead of failing every
+    night from then on."""
     log = tmp_path / "log.jsonl"
-    log.write_text(json.dumps(NOW) + '\n{"url": "b", bad\n', encoding="utf-8")
+    log.write_text(json.dumps(NOW) + '\n{"url": "http://x.gov.cn/b", "sta\n'
+                   + json.dumps(OLDER) + "\n{}\n\n" + '{"url": "http://x.gov.cn/c", "st',
+                   encoding="utf-8")
+    made = crawl_log.to_parquet(log, tmp_path / "out.parquet")
+    assert made.rows == 2
+    assert [r["url"] for r in _rows(made.path)] == [NOW["url"], OLDER["url"]]
+    assert _rows(made.path)[0]["status"] == 200 and _rows(made.path)[1]["error"] == "timed out"
+    assert made.left_out.startswith(f"{log}: 3 line(s) not a request")
+    assert made.left_out.endswith("line 2, 4, 6")
+
+
+def test_a_whole_log_leaves_nothing_out(tmp_path):
+    made = crawl_log.to_parquet(_log(tmp_path / "log.jsonl", [NOW, OLDER]), tmp_path / "out.parquet")
+    assert made.left_out is None
+
+
+def test_a_request_with_a_value_of_the_wrong_type_still_fails(tmp_path):
+    """Every line a request, one of them not what the crawler writes: not read leniently
+    (that would turn the value into NULL unsaid)."""
+    log = _log(tmp_path / "log.jsonl", [NOW, {**NOW, "status": "two hundred"}])
     with pytest.raises(duckdb.Error, match="log.jsonl"):
         crawl_log.to_parquet(log, tmp_path / "out.parquet")
 

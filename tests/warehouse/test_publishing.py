@@ -225,3 +225,33 @@ def test_a_blocking_schema_check_stops_the_publish(work, how):
     assert "schema_valid" in proc.stderr and "not replaced" in proc.stderr, proc.stderr[-3000:]
     assert sha256_of(warehouse) == before
     assert os.readlink(work / "exports") == exports_before
+
+
+def test_a_torn_line_in_the_request_log_is_left_out_and_said_and_the_run_publishes(
+        sample_warehouse, tmp_path):
+    """A crawl killed mid-write leaves its last request line torn: the next run crawls (its
+    rows start on a line of their own), builds and publishes, and says which line crawl_log
+    left out; every whole line is a row."""
+    data = tmp_path / "data"
+    shutil.copytree(sample_warehouse["data_dir"], data, symlinks=True,
+                    ignore=shutil.ignore_patterns("dagster", ".gongkai.lock"))
+    log = data / "crawl" / "log.jsonl"
+    torn = len(log.read_text(encoding="utf-8").splitlines()) + 1
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write('{"url": "file:///killed.pdf", "sta')
+    proc = _run(data)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "1 line(s) not a request" in proc.stdout and f"line {torn}" in proc.stdout
+    whole = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        try:
+            whole.append(json.loads(line)["url"])
+        except ValueError:
+            pass
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        got = [r[0] for r in con.execute("SELECT url FROM crawl_log").fetchall()]
+    finally:
+        con.close()
+    assert len(whole) > torn - 1  # this run's requests, after the torn line
+    assert sorted(got) == sorted(whole)
