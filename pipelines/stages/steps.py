@@ -336,10 +336,16 @@ def build(settings: Settings, docs: pd.DataFrame, previous: dict[str, pd.DataFra
     # crawl_log: the whole request history, as Parquet by DuckDB (the lake's IO manager moves
     # the file into place): it grows every night and never passes through pandas.
     crawl = settings.data_dir / "crawl"
+    for stale in crawl.glob(".crawl_log-*.parquet"):  # of a run that failed before its move
+        stale.unlink(missing_ok=True)  # (safe: the run lock is held, no other run is building)
     crawl_log = crawl_log_parquet(crawl / "log.jsonl", crawl / f".crawl_log-{os.getpid()}.parquet")
-    frames = build_frames(docs, ResultStore(settings.lake), sources, previous,
-                          run_id or uuid.uuid4().hex[:12], pd.Timestamp.now(), crawl_log,
-                          corr.read_file(settings.corrections_file))
+    try:
+        frames = build_frames(docs, ResultStore(settings.lake), sources, previous,
+                              run_id or uuid.uuid4().hex[:12], pd.Timestamp.now(), crawl_log,
+                              corr.read_file(settings.corrections_file))
+    except BaseException:
+        crawl_log.path.unlink(missing_ok=True)
+        raise
     return {name: _parquet_safe(frame) if isinstance(frame, pd.DataFrame) else frame
             for name, frame in frames.tables.items()}
 

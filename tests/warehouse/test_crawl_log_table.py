@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 
 import duckdb
 import pandas as pd
@@ -115,3 +116,30 @@ def test_the_warehouse_holds_the_same_rows_as_from_a_frame(tmp_path):
     (rows_a, a), (rows_b, b) = table(frame, "a"), table(reader, "b")
     assert rows_a == rows_b == {"crawl_log": 3}
     assert a == b
+
+
+def test_a_build_that_fails_leaves_no_crawl_log_file_behind(tmp_path, monkeypatch):
+    """The build writes crawl_log beside the log for the lake to move: a build that fails
+    removes it, and one that runs removes any a killed run left."""
+    from pipelines.core.settings import Settings
+    from pipelines.load import build as load_build
+    from pipelines.stages import steps
+
+    data = tmp_path / "data"
+    (data / "crawl").mkdir(parents=True)
+    _log(data / "crawl" / "log.jsonl", [NOW])
+    (data / "crawl" / ".crawl_log-1.parquet").write_bytes(b"left by a killed run")
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\ncounty = "松岭县"\nstart_urls = ["http://x.gov.cn/col/1/"]\n',
+                       encoding="utf-8")
+    settings = Settings.resolve(str(sources), None, str(data))
+
+    def fails(*args, **kwargs):
+        assert list((data / "crawl").glob(".crawl_log-*.parquet")) == [
+            data / "crawl" / f".crawl_log-{os.getpid()}.parquet"]  # this run's only
+        raise RuntimeError("the build failed")
+
+    monkeypatch.setattr(load_build, "build_frames", fails)
+    with pytest.raises(RuntimeError, match="the build failed"):
+        steps.build(settings, pd.DataFrame(), {})
+    assert list((data / "crawl").glob(".crawl_log-*")) == []
