@@ -22,11 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipelines.core.charset import decode_html
-from pipelines.normalise.model import TABLE_OF_SECTION
-from pipelines.normalise.sections import normalise
-from pipelines.parse import html_tables
-
 SCALE = 1.5  # 108 dpi: print-sized text, small files
 PAD = 16.0  # points of context above and below the cells
 MARGIN = 24.0  # points kept left and right of the outermost cells on the page
@@ -126,6 +121,13 @@ class HtmlCells:
     """An HTML report re-read as grids; each placed fact → the table row(s) holding its cell."""
 
     def __init__(self, data: bytes):
+        # The parser and normaliser are loaded here, not with the module: the run's process
+        # plans evidence without them (~50 ms of the report step); the helper loads them at start.
+        from pipelines.core.charset import decode_html
+        from pipelines.normalise.model import TABLE_OF_SECTION
+        from pipelines.normalise.sections import normalise
+        from pipelines.parse import html_tables
+
         doc = html_tables.parse(decode_html(data)[0])
         grids = [html_tables.table_to_grid(t) for t in html_tables.innermost_tables(doc)]
         # Tag every cell with where it is: the normaliser hands the tag back on the fact it
@@ -357,3 +359,5 @@ def helper_start() -> None:
     import pypdfium2  # noqa: F401
 
     import pipelines.core.workbook  # noqa: F401
+    import pipelines.normalise.sections  # noqa: F401  (HtmlCells)
+    import pipelines.parse.html_tables  # noqa: F401

@@ -99,3 +99,16 @@ def test_a_night_whose_reports_are_all_kept_starts_no_helper(sample_warehouse, t
     again = write_all(sample_warehouse["warehouse"], tmp_path, findings, documents,
                       helper="process")
     assert all(d["reused"] for d in again) and not started
+
+
+def test_the_run_plans_evidence_without_the_document_readers():
+    """The run's process plans the evidence; only the helper reads documents: loading the
+    report must not load the HTML parser and the normaliser (~50 ms of the step)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pipelines.report.make; "
+            "print(sorted(m for m in sys.modules if m.startswith(('pipelines.normalise', "
+            "'pipelines.parse'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
