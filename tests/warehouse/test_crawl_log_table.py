@@ -75,6 +75,15 @@ def test_lines_that_are_not_requests_are_left_out_and_named(tmp_path):
     assert made.left_out.endswith("line 2, 4, 6")
 
 
+def test_json_that_is_not_a_request_is_left_out_and_named(tmp_path):
+    """Every line JSON, one of them no request (no url): left out and named, not a NOT NULL
+    failure at the publish."""
+    log = _log(tmp_path / "log.jsonl", [NOW, {"status": 200}, OLDER])
+    made = crawl_log.to_parquet(log, tmp_path / "out.parquet")
+    assert made.rows == 2 and [r["url"] for r in _rows(made.path)] == [NOW["url"], OLDER["url"]]
+    assert made.left_out.startswith(f"{log}: 1 line(s) not a request") and made.left_out.endswith("line 2")
+
+
 def test_a_whole_log_leaves_nothing_out(tmp_path):
     made = crawl_log.to_parquet(_log(tmp_path / "log.jsonl", [NOW, OLDER]), tmp_path / "out.parquet")
     assert made.left_out is None
