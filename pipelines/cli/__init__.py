@@ -146,7 +146,7 @@ def cmd_run(args) -> int:
     events = {e.asset_key.to_user_string(): e for e in result.get_asset_materialization_events()}
     extraction = events.get("extracted_documents")
     # What the build left out of its sources (crawl_log: lines that are not requests).
-    left_out = [_metadata(e)["left_out"] for e in events.values() if "left_out" in _metadata(e)]
+    left_out = [m["left_out"] for m in map(_metadata, events.values()) if "left_out" in m]
     print_summary(settings, seconds, unchanged="warehouse" not in events,
                   extraction=_metadata(extraction) if extraction is not None else None,
                   left_out=left_out)

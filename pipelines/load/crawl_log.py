@@ -77,24 +77,22 @@ def to_parquet(log: Path, target: Path) -> ParquetFile:
             return (f"read_json({_quote(str(log))}, format = 'newline_delimited', "
                     f"columns = {struct}{more})")
 
+        failed = None
         try:
             rows = copy(source())
-        except duckdb.InvalidInputException:
-            left_out = _not_requests(Path(log))
-            if left_out is None:  # every line is a request: a value of the wrong type, say
-                raise
-            # Read again without those lines (rare; twice the time): leniently, a broken line
-            # reads as a row of NULLs, and a request always has its url.
-            rows = copy(source(", ignore_errors = true"), " WHERE url IS NOT NULL")
-        else:
-            # JSON that is not a request ({}, no url) would fail the table's NOT NULL at the
+            # JSON that is not a request (no url) would fail the table's NOT NULL at the
             # publish: looked for in the file just written (its url column only, ~ms).
-            (no_url,) = con.execute(f"SELECT count(*) FROM read_parquet({_quote(str(target))}) "
-                                    "WHERE url IS NULL").fetchone()
-            if not no_url:
+            if not con.execute(f"SELECT count(*) FROM read_parquet({_quote(str(target))}) "
+                               "WHERE url IS NULL").fetchone()[0]:
                 return ParquetFile(target, int(rows))
-            left_out = _not_requests(Path(log))
-            rows = copy(source(), " WHERE url IS NOT NULL")
+        except duckdb.InvalidInputException as error:  # a line that is not JSON
+            failed = error
+        left_out = _not_requests(Path(log))
+        if left_out is None:  # every line is a request: a value of the wrong type, say
+            raise failed or RuntimeError(f"{log}: rows without a url, but no such line")
+        # Read again without those lines (rare; twice the time): leniently, a broken line
+        # reads as a row of NULLs, and a request always has its url.
+        rows = copy(source(", ignore_errors = true"), " WHERE url IS NOT NULL")
     finally:
         con.close()
     return ParquetFile(target, int(rows), left_out)
@@ -112,7 +110,7 @@ def _not_requests(log: Path, named: int = 5) -> str | None:
                 row = json.loads(line)
             except ValueError:
                 row = None
-            if not (isinstance(row, dict) and row.get("url")):
+            if not (isinstance(row, dict) and row.get("url") is not None):
                 bad.append(n)
     if not bad:
         return None
