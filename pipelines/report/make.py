@@ -51,11 +51,11 @@ def _evidence_requests(cy, documents: DocumentReader | None,
     (its planner and reports serve each of its years)."""
     if documents is None or cy.findings.empty:
         return [], {}
-    county, memo = cy.county["county"], memo if memo is not None else {}
-    if memo.get("planner", (None,))[0] != county:
-        memo["planner"] = (county, Planner(cy.facts),
+    memo = memo if memo is not None else {}
+    if "planner" not in memo:  # the memo is one county's, as for its chart over the years
+        memo["planner"] = (Planner(cy.facts),
                            {r["report_id"]: r for r in cy.reports.to_dict("records")})
-    _, planner, reports = memo["planner"]
+    planner, reports = memo["planner"]
     requests = []
     f = cy.findings
     for i, rid, cells, page in zip(f.index, f["report_id"], f["cell_list"], f["page"]):
