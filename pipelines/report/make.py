@@ -69,14 +69,21 @@ def _evidence_requests(cy, documents: DocumentReader | None,
 STAMP = ".inputs.json"  # beside a report: the digest of what it was made from, and its counts
 
 
-def _made_from(out_dir: Path, digest: str) -> dict | None:
-    """The counts of the report in out_dir when it was made from `digest` and is whole."""
+def _made_from(out_dir: Path, digest: str, documents: DocumentReader | None) -> dict | None:
+    """The counts of the report in out_dir when it was made from `digest`, is whole, and no
+    document its evidence lacked has come into the raw store since (a lake restored, a
+    document stored again): a report kept then would go on showing that finding without its
+    evidence. A document gone since leaves the report as it is: its crops are of the very
+    bytes the warehouse names (by sha256)."""
     try:
         stamp = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if stamp.get("digest") != digest or not all(
             (out_dir / name).is_file() for name in ("index.html", "report.md", "report.xlsx")):
+        return None
+    if documents is not None and any(documents(sha) is not None
+                                     for sha in stamp.get("documents_missing", ())):
         return None
     return stamp.get("counts")
 
@@ -103,7 +110,7 @@ def _begin(warehouse: Path, county: str, year: int, out_dir: Path, findings, mem
     if reuse:
         digest = data.inputs_digest(Path(warehouse), county, int(year), findings, memo,
                                     documents is not None)
-        counts = _made_from(out_dir, digest) if digest else None
+        counts = _made_from(out_dir, digest, documents) if digest else None
         if counts is not None:
             return _paths(out_dir) | counts | {"reused": True}
         (out_dir / STAMP).unlink(missing_ok=True)  # a report half rewritten is never trusted
@@ -120,16 +127,20 @@ def _begin(warehouse: Path, county: str, year: int, out_dir: Path, findings, mem
         memo["over_years"] = charts.over_years(data.history(cy))
     evidence = helper.submit(make_all, requests, docs, str(out_dir))
     wrote = helper.share(write_file, book, str(out_dir / "report.xlsx"))
-    return _Report(out_dir, cy, summary, memo["over_years"], evidence, wrote, digest, reuse)
+    missing = sorted(sha for sha, content in docs.items() if content is None)
+    return _Report(out_dir, cy, summary, memo["over_years"], evidence, wrote, digest, reuse,
+                   missing)
 
 
 class _Report:
     """A report whose data is read and whose evidence and workbook are on their way: `finish`
     waits for them and writes the pages (write_all reads the next county-year meanwhile)."""
 
-    def __init__(self, out_dir, cy, summary, over_years, evidence, wrote, digest, reuse):
+    def __init__(self, out_dir, cy, summary, over_years, evidence, wrote, digest, reuse,
+                 missing: list[str]):
         self.out_dir, self.cy, self.summary, self.over_years = out_dir, cy, summary, over_years
         self.evidence, self.wrote, self.digest, self.reuse = evidence, wrote, digest, reuse
+        self.missing = missing  # documents the evidence needed and the raw store did not hold
 
     def finish(self) -> dict:
         out_dir, cy, summary = self.out_dir, self.cy, self.summary
@@ -150,7 +161,8 @@ class _Report:
                   "agencies": len(summary), "errors": int((f["severity"] == "error").sum()),
                   "warnings": int((f["severity"] == "warning").sum())}
         if self.digest:
-            _write(out_dir / STAMP, json.dumps({"digest": self.digest, "counts": counts}))
+            _write(out_dir / STAMP, json.dumps({"digest": self.digest, "counts": counts,
+                                                "documents_missing": self.missing}))
         return _paths(out_dir) | counts | ({"reused": False} if self.reuse else {})
 
 

@@ -4,6 +4,7 @@ a night that changes one county of thousands must not remake them all."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import duckdb
@@ -121,3 +122,30 @@ def test_without_the_runs_findings_the_warehouses_are_the_input(setup):
     finally:
         con.close()
     assert {d["year"] for d in write_all(warehouse, out, None, docs) if not d["reused"]} == {year}
+
+
+def _page(out, d) -> str:
+    """A report's page without the minute it was made."""
+    html = (out / d["county"] / str(d["year"]) / "index.html").read_text(encoding="utf-8")
+    return re.sub(r"生成于 [0-9-]+ [0-9:]+", "", html)
+
+
+def test_a_document_its_evidence_lacked_remakes_a_report_once_it_is_stored(setup, tmp_path):
+    warehouse, findings, docs, out = setup
+    whole = tmp_path / "whole"
+    full = write_all(warehouse, whole, findings, docs)  # every document in the raw store
+
+    def nothing_stored(sha):  # a raw store that holds none of them yet (a lake being restored)
+        return None
+
+    first = write_all(warehouse, out, findings, nothing_stored)
+    assert not any(d["evidence_images"] for d in first)
+    lacked = {d["year"] for d, f in zip(first, full) if _page(out, d) != _page(whole, f)}
+    assert lacked and lacked != {d["year"] for d in first}  # some years show evidence, some not
+    again = write_all(warehouse, out, findings, docs)
+    assert _remade(again) == {d["year"]: d["year"] in lacked for d in first}
+    assert all(_page(out, d) == _page(whole, f) for d, f in zip(again, full))
+    assert [d["evidence_images"] for d in again] == [d["evidence_images"] for d in full]
+    # Stored now: kept. A document gone since keeps the report (its crops are of those bytes).
+    assert all(d["reused"] for d in write_all(warehouse, out, findings, docs))
+    assert all(d["reused"] for d in write_all(warehouse, out, findings, nothing_stored))
