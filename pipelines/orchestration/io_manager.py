@@ -30,11 +30,6 @@ RECORD_BATCHES = {"gongkai/read_as": "record_batches"}
 BATCH_ROWS = 64_000
 
 
-def _safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns stay object columns (pyarrow would otherwise guess per file)."""
-    return frame.astype({c: "object" for c in frame.columns if frame[c].dtype == "object"})
-
-
 class LakeIOManager(UPathIOManager):
     extension = ".parquet"
 
@@ -46,7 +41,7 @@ class LakeIOManager(UPathIOManager):
             raise TypeError(f"{context.asset_key.to_user_string()}: the lake stores DataFrames, "
                             f"got {type(obj).__name__}")
         buf = io.BytesIO()
-        _safe(obj).to_parquet(buf, index=False)
+        obj.to_parquet(buf, index=False)
         write_atomic(path, buf.getvalue())
 
     def load_from_path(self, context: InputContext, path: UPath):

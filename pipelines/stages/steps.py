@@ -346,12 +346,7 @@ def build(settings: Settings, docs: pd.DataFrame, previous: dict[str, pd.DataFra
     except BaseException:
         crawl_log.path.unlink(missing_ok=True)
         raise
-    return {name: _parquet_safe(frame) if isinstance(frame, pd.DataFrame) else frame
-            for name, frame in frames.tables.items()}
-
-
-def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.astype({c: "object" for c in frame.columns if frame[c].dtype == "object"})
+    return dict(frames.tables)
 
 
 # --- checks: findings over the built frames -------------------------------------------------
