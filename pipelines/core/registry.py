@@ -99,6 +99,10 @@ def dimensions(sections: tuple[Section, ...] = SECTIONS) -> list[tuple[Section, 
     return [(s, d) for s in ordered for d in s.dims]
 
 
+# Code column → {code: its place in the template} (the order a reader of the report expects).
+PLACE = {d.column: {c.code: i for i, c in enumerate(d.codes)} for _, d in dimensions()}
+
+
 def categories_rows(sections: tuple[Section, ...] = SECTIONS) -> list[dict]:
     """The `categories` table: every code list with its Chinese label, in template order."""
     return [

@@ -26,7 +26,7 @@ ERROR_FILL = "FDECEA"
 class Sheet:
     title: str
     header: list[str]
-    rows: list[list]  # plain values: str, int, float, None (NaN is written as an empty cell)
+    rows: list[list | tuple]  # plain values: str, int, float, None (NaN is written as an empty cell)
     formats: dict[int, str] = field(default_factory=dict)  # column → number format
     wrap: set[int] = field(default_factory=set)  # columns whose text wraps
     error_rows: set[int] = field(default_factory=set)  # rows (0 = first after the header) filled red

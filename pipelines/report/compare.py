@@ -17,11 +17,10 @@ import duckdb
 import pandas as pd
 
 from pipelines.checks.findings import DIMS, cell_label
-from pipelines.core.registry import dimensions
+from pipelines.core.registry import PLACE
 from pipelines.core.text import norm
 
 SECTION_OF = {"fact_proactive": "二", "fact_applications": "三", "fact_review_litigation": "四"}
-ORDER = {(d.column, c.code): i for _, d in dimensions() for i, c in enumerate(d.codes)}
 
 
 class NotFound(LookupError):
@@ -98,8 +97,8 @@ def compare(warehouse: Path, ref_a: str, ref_b: str) -> Compared:
     both["label"] = [cell_label(t, a_, b_) for t, a_, b_ in zip(both["tbl"], both["dim1"], both["dim2"])]
     d = {t: DIMS[t] for t in DIMS}
     both["_s"] = both["tbl"].map({"fact_proactive": 0, "fact_applications": 1, "fact_review_litigation": 2})
-    both["_o1"] = [ORDER.get((d[t][0], x), 99) for t, x in zip(both["tbl"], both["dim1"])]
-    both["_o2"] = [ORDER.get((d[t][1], x), 99) for t, x in zip(both["tbl"], both["dim2"])]
+    both["_o1"] = [PLACE[d[t][0]].get(x, 99) for t, x in zip(both["tbl"], both["dim1"])]
+    both["_o2"] = [PLACE[d[t][1]].get(x, 99) for t, x in zip(both["tbl"], both["dim2"])]
     both = both.sort_values(["_s", "_o1", "_o2"]).reset_index(drop=True)
     cells = both.rename(columns={"tbl": "table"})[
         ["table", "dim1", "dim2", "label", "raw_text_a", "value_a", "raw_text_b", "value_b", "state"]]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipelines.checks.findings import CHECK_BY_NAME, DIMS, LABELS, SECTION_ZH, cell_label
 from pipelines.core.models import none_if_missing
-from pipelines.core.registry import dimensions
+from pipelines.core.registry import PLACE
 from pipelines.core.workbook import Sheet
 from pipelines.report.data import LEVEL_ZH, CountyYear
 
@@ -24,7 +24,6 @@ INT = "#,##0"
 DEC = "#,##0.##"
 SHEETS = ("汇总", "问题清单", "三", "二", "四", "更正记录")
 FACT_SHEETS = (("三", "fact_applications"), ("二", "fact_proactive"), ("四", "fact_review_litigation"))
-ORDER = {(d.column, c.code): i for _, d in dimensions() for i, c in enumerate(d.codes)}
 
 
 def _plain(column) -> list:
@@ -88,8 +87,8 @@ def sheets(cy: CountyYear, summary: pd.DataFrame) -> list[Sheet]:
         facts = cy.facts[table]
         facts = facts[facts["report_id"].isin(year_ids)].copy()
         facts["_name"] = facts["agency_id"].map(names)
-        facts["_o1"] = [ORDER.get((d1, c), 99) for c in facts[d1]]
-        facts["_o2"] = [ORDER.get((d2, c), 99) for c in facts[d2]]
+        facts["_o1"] = facts[d1].map(PLACE[d1]).fillna(99)  # a code of no template: last
+        facts["_o2"] = facts[d2].map(PLACE[d2]).fillna(99)
         facts = facts.sort_values(["_name", "_o1", "_o2"])
         header = ["机构", "年度", "行", "列", "数值"] + (["单位"] if table == "fact_proactive" else []) \
             + ["原文", "页码", "更正", "行代码", "列代码"]
@@ -98,7 +97,7 @@ def sheets(cy: CountyYear, summary: pd.DataFrame) -> list[Sheet]:
         columns = [facts["_name"], facts["report_year"], facts[d1].map(LABELS[d1]).fillna(facts[d1]),
                    facts[d2].map(LABELS[d2]).fillna(facts[d2]), facts["value"], *unit,
                    facts["raw_text"], facts["page"], correction, facts[d1], facts[d2]]
-        rows = [list(r) for r in zip(*(_plain(c) for c in columns))]
+        rows = list(zip(*(_plain(c) for c in columns)))  # ~9,000 rows: tuples, not lists
         # The value's format only: year and page are whole numbers, shown alike by "General".
         wb.append(Sheet(name, header, rows, {4: DEC if table == "fact_proactive" else INT}))
 
