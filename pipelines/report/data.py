@@ -144,13 +144,28 @@ def _county_digests(warehouse: Path, county: str, with_findings: bool) -> dict |
         corrections = _per_year(con, "SELECT k.*, r.report_year AS _year FROM corrections k "
                                      "LEFT JOIN reports r USING (report_id) WHERE k.report_id IS NULL "
                                      f"OR r.agency_id IN {_OF_IDS}", [ids])
-        findings = (_per_year(con, "SELECT *, report_year AS _year FROM quality_issues WHERE "
-                                   f"agency_id IS NULL OR agency_id IN {_OF_IDS}", [ids])
-                    if with_findings else {})
+        findings = _per_year(con, *_stored_findings_sql(con, ids, found[0])) if with_findings else {}
     finally:
         con.close()
     return {"county_id": found[0], "ids": ids, "county": parts, "corrections": corrections,
             "findings": findings}
+
+
+def _stored_findings_sql(con, ids: list, county_id) -> tuple[str, list]:
+    """The rows of quality_issues `load` may show for the county, as (query, params) for
+    _per_year: its agencies' under their report year, and the county's crawl findings (no
+    agency, no report) under none, as every year shows them; not another county's."""
+    if not _has_county_id(con):  # an older warehouse: no crawl findings by county
+        return f"SELECT *, report_year AS _year FROM quality_issues WHERE agency_id IN {_OF_IDS}", [ids]
+    return ("SELECT *, CASE WHEN agency_id IS NULL THEN NULL ELSE report_year END AS _year "
+            f"FROM quality_issues WHERE agency_id IN {_OF_IDS} OR (agency_id IS NULL AND "
+            "report_id IS NULL AND county_id = ?)", [ids, county_id])
+
+
+def _has_county_id(con) -> bool:
+    """Whether quality_issues has county_id (an older warehouse's has not)."""
+    return bool(con.execute("SELECT 1 FROM information_schema.columns WHERE table_name = "
+                            "'quality_issues' AND column_name = 'county_id'").fetchall())
 
 
 def _per_year(con, sql: str, params=()) -> dict:
@@ -212,9 +227,7 @@ def _stored_findings(warehouse: Path, year: int, ids: list, county_id) -> pd.Dat
     try:
         findings = _df(con, "SELECT * FROM quality_issues WHERE report_year = ? AND agency_id IN "
                             f"{_OF_IDS}", [year, ids])
-        has_county = bool(_df(con, "SELECT 1 FROM information_schema.columns WHERE table_name = "
-                                   "'quality_issues' AND column_name = 'county_id'").shape[0])
-        if has_county:
+        if _has_county_id(con):
             crawl = _df(con, "SELECT * FROM quality_issues WHERE agency_id IS NULL AND "
                              "report_id IS NULL AND county_id = ?", [county_id])
             if len(crawl):

@@ -149,3 +149,34 @@ def test_a_document_its_evidence_lacked_remakes_a_report_once_it_is_stored(setup
     # Stored now: kept. A document gone since keeps the report (its crops are of those bytes).
     assert all(d["reused"] for d in write_all(warehouse, out, findings, docs))
     assert all(d["reused"] for d in write_all(warehouse, out, findings, nothing_stored))
+
+
+def test_without_the_runs_findings_another_countys_crawl_finding_keeps_the_reports(setup):
+    """A crawl finding has no agency and no year: the county's own is on every year's report,
+    another county's on none, so only the county's own remakes them."""
+    warehouse, _, docs, out = setup
+    first = write_all(warehouse, out, None, docs)
+    county = first[0]["county"]
+
+    def crawl_finding(county_id: str, detail: str) -> None:
+        con = duckdb.connect(str(warehouse))
+        try:
+            con.execute("INSERT INTO quality_issues (check_name, severity, section, detail, "
+                        "county_id) VALUES ('crawl_empty', 'warning', 'crawl', ?, ?)",
+                        [detail, county_id])
+        finally:
+            con.close()
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        own = con.execute("SELECT county_id FROM counties WHERE county = ?", [county]).fetchone()[0]
+    finally:
+        con.close()
+    crawl_finding("another-county", "另一个县：列表未找到任何年度报告")
+    assert all(d["reused"] for d in write_all(warehouse, out, None, docs))
+    crawl_finding(own, "本县：列表未找到任何年度报告")
+    again = write_all(warehouse, out, None, docs)
+    assert _remade(again) == {d["year"]: True for d in first}
+    for d in again:
+        page = (out / county / str(d["year"]) / "index.html").read_text(encoding="utf-8")
+        assert "本县：列表未找到任何年度报告" in page and "另一个县" not in page
