@@ -16,24 +16,16 @@ from pipelines.orchestration.resources import GongkaiSettings, RunLock
                    "on a night it is, a county-year whose inputs did not change keeps its report.")
 def county_reports(context: AssetExecutionContext, gongkai: GongkaiSettings, run_lock: RunLock,
                    quality_issues):
-    from pipelines.report import write_all
+    from pipelines.report import raw_reader, write_all
+    from pipelines.report.outcome import index_table, log_message
 
     settings = gongkai.settings()
     folder = settings.data_dir / "reports"
-    from pipelines.report import raw_reader
-
     done = write_all(settings.warehouse, folder, quality_issues, raw_reader(settings.lake))
-    for d in done:
-        kept = " (inputs unchanged: kept)" if d.get("reused") else ""
-        context.log.info(f"report {d['county']} {d['year']}: {d['errors']} errors, "
-                         f"{d['warnings']} warnings → {d['html']}{kept}")
-    table = "\n".join(["| county | year | agencies | errors | warnings | html |",
-                       "|---|---:|---:|---:|---:|---|"]
-                      + [f"| {d['county']} | {d['year']} | {d['agencies']} | {d['errors']} | "
-                         f"{d['warnings']} | {d['html']} |" for d in done])
+    context.log.info(log_message(done, str(folder)))
     return MaterializeResult(metadata={
         "reports": len(done),
         "remade": sum(not d.get("reused") for d in done),
-        "folder": MetadataValue.path(str(settings.data_dir / "reports")),
-        "index": MetadataValue.md(table if done else "no county has current reports"),
+        "folder": MetadataValue.path(str(folder)),
+        "index": MetadataValue.md(index_table(done)),
     })

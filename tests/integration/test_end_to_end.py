@@ -139,6 +139,29 @@ def test_summary_and_views(sample_run):
         assert con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0
 
 
+def test_the_reports_step_says_what_it_did_in_one_message(sample_run):
+    """One log event for every county-year (a night of thousands writes one, not thousands),
+    and the materialisation's table of the county-years made."""
+    from dagster import AssetKey, DagsterInstance
+
+    data = sample_run["work"] / "data"
+    with DagsterInstance.from_config(str(data / "dagster")) as instance:
+        (run,) = instance.get_runs()  # this module's first run (the next test makes a second)
+        logs = [r.user_message for r in instance.all_logs(run.run_id)  # the step's own
+                if r.step_key == "county_reports" and r.dagster_event is None
+                and not r.user_message.startswith("Loading file from")]  # (the IO manager's)
+        made = instance.get_latest_materialization_event(AssetKey("county_reports"))
+    years = sorted(p.name for p in (data / "reports" / "青山县").iterdir())
+    assert len(years) >= 3 and len(logs) == 1, logs
+    lines = logs[0].split("\n")
+    assert lines[0] == (f"{len(years)} county-years under {data / 'reports'}: {len(years)} made, "
+                        "0 kept (inputs unchanged)")
+    assert [line.split(":")[0] for line in lines[1:]] == [f"report 青山县 {y}" for y in years]
+    meta = made.asset_materialization.metadata
+    assert meta["reports"].value == meta["remade"].value == len(years)
+    assert meta["index"].value.count("| 青山县 |") == len(years)
+
+
 def test_a_second_run_over_an_unchanged_portal_changes_nothing(sample_run):
     """The nightly no-change run: conditional requests, nothing re-extracted, no publish."""
     warehouse = sample_run["work"] / "data" / "warehouse.duckdb"
