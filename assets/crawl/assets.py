@@ -7,6 +7,7 @@ from dagster import (AssetExecutionContext, AssetKey, AssetOut, BackfillPolicy, 
                      MetadataValue, Output, PartitionsDefinition, multi_asset)
 
 from pipelines.crawl.models import crawl_digest
+from pipelines.crawl.outcome import crawl_message, empty_message
 from pipelines.orchestration.resources import GongkaiSettings, RunLock
 from pipelines.stages import steps
 
@@ -49,17 +50,14 @@ def build(partitions: PartitionsDefinition):
         keys = list(context.partition_keys)
         out = steps.crawl(gongkai.settings(), keys)
         seconds = round(time.perf_counter() - t0, 2)
-        for c in out.values():
-            s = c.summary
-            patterns = ", ".join(dict.fromkeys(str(p) for p in c.sources["pattern"])) or "?"
-            context.log.info(f"{s['county']}: pattern {patterns}, {s['list_pages']} list pages, "
-                             f"{s['documents']} documents ({s['fetched']} fetched), "
-                             f"{s['failures']} failures in {s['seconds']} s, "
-                             f"digest {c.digest[:12]}")
-            for src in c.sources.to_dict("records"):
-                if src["entries"] == 0:
-                    context.log.warning(f"crawl_empty: {src['county']} ({src['start_url']}): "
-                                        f"{src['empty_reason']}")
+        crawls = list(out.values())
+        context.log.info(crawl_message(
+            [c.summary for c in crawls], [c.digest for c in crawls],
+            [", ".join(dict.fromkeys(str(p) for p in c.sources["pattern"])) for c in crawls]))
+        empty = empty_message([src for c in crawls for src in c.sources.to_dict("records")
+                               if src["entries"] == 0])
+        if empty:
+            context.log.warning(empty)
         # One step over several counties records one version for all of them: their digest.
         version = DataVersion(crawl_digest([r for c in out.values() for r in c.results])[:16])
         failures = [f for c in out.values() for f in c.failures]

@@ -139,18 +139,22 @@ def test_summary_and_views(sample_run):
         assert con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0
 
 
-def test_the_reports_step_says_what_it_did_in_one_message(sample_run):
-    """One log event for every county-year (a night of thousands writes one, not thousands),
-    and the materialisation's table of the county-years made."""
+def test_the_crawl_and_reports_steps_say_what_they_did_in_one_message(sample_run):
+    """One log event for every county (crawl) and every county-year (reports): a night of
+    thousands writes one, not thousands; and the materialisation's table of the county-years
+    made."""
     from dagster import AssetKey, DagsterInstance
 
     data = sample_run["work"] / "data"
     with DagsterInstance.from_config(str(data / "dagster")) as instance:
         (run,) = instance.get_runs()  # this module's first run (the next test makes a second)
-        logs = [r.user_message for r in instance.all_logs(run.run_id)  # the step's own
-                if r.step_key == "county_reports" and r.dagster_event is None
-                and not r.user_message.startswith("Loading file from")]  # (the IO manager's)
+        own = [r for r in instance.all_logs(run.run_id) if r.dagster_event is None  # the steps'
+               and not r.user_message.startswith(("Loading file from", "Writing file at"))]
         made = instance.get_latest_materialization_event(AssetKey("county_reports"))
+    logs = [r.user_message for r in own if r.step_key == "county_reports"]
+    crawled = [r.user_message for r in own if r.step_key == "crawl"]
+    assert len(crawled) == 1 and crawled[0].startswith("1 county: "), crawled
+    assert crawled[0].split("\n")[1].startswith("青山县: pattern ")
     years = sorted(p.name for p in (data / "reports" / "青山县").iterdir())
     assert len(years) >= 3 and len(logs) == 1, logs
     lines = logs[0].split("\n")
