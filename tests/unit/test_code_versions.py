@@ -45,3 +45,41 @@ def test_the_build_code_version_covers_every_module_the_build_imports():
     # The entries are the pipeline's: the definitions load each of them.
     assert {n.replace(".", "/") for n in BUILD_ENTRIES} <= {
         str(p.relative_to(ROOT).with_suffix("")) for p in _closure("pipelines.orchestration.build")}
+
+
+# Third-party packages the extractor imports that do not read documents (arrays, models).
+NOT_READERS = {"numpy", "pydantic"}
+
+
+def test_the_extractor_version_names_every_library_the_extractor_reads_with():
+    import ast
+    import re
+    import sys
+    from importlib.metadata import packages_distributions
+
+    from pipelines.core.code_digest import import_statements
+    from pipelines.document.version import READERS
+
+    tops = set()
+    for path in _closure("pipelines.document.document", "pipelines.document.scanned"):
+        for node in import_statements(path.read_text(encoding="utf-8")):
+            if isinstance(node, ast.Import):
+                tops.update(a.name.split(".")[0] for a in node.names)
+            elif node.module and not node.level:
+                tops.add(node.module.split(".")[0])
+    third = {t for t in tops if t not in sys.stdlib_module_names and t not in ("pipelines", "assets")}
+    dists = packages_distributions()
+    canonical = lambda name: re.sub(r"[-_.]+", "-", name).lower()  # noqa: E731 (PEP 503)
+    named = {canonical(d) for t in third for d in dists.get(t, [t])} - NOT_READERS
+    assert named <= {canonical(d) for d in READERS}, sorted(named - set(READERS))
+
+
+def test_a_readers_new_release_is_a_new_extractor_version_and_another_package_is_not(monkeypatch):
+    from pipelines.document import version as v
+
+    assert v.extractor_version() == v.EXTRACTOR_VERSION
+    real = v.version
+    monkeypatch.setattr(v, "version", lambda d: "0.0.1" if d == "dagster" else real(d))
+    assert v.extractor_version() == v.EXTRACTOR_VERSION
+    monkeypatch.setattr(v, "version", lambda d: "99.0" if d == "pypdfium2" else real(d))
+    assert v.extractor_version() != v.EXTRACTOR_VERSION
