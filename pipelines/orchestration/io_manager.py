@@ -27,7 +27,10 @@ from pipelines.orchestration.resources import GongkaiSettings, published_db
 
 
 RECORD_BATCHES = {"gongkai/read_as": "record_batches"}
-BATCH_ROWS = 64_000
+# DuckDB's row group: the warehouse's insert of crawl_log from batches of this size held
+# 230 MiB at 500,000 rows and 273 at 2,000,000, where 64,000-row batches held 305 and 504
+# and took 1.4-1.7x as long (tests/benchmarks/crawl_log_bench.py).
+BATCH_ROWS = 122_880
 
 
 class LakeIOManager(UPathIOManager):

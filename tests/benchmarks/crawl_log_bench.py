@@ -4,19 +4,23 @@
     python tests/benchmarks/crawl_log_bench.py [--lines 200000]
 
 Writes a request log of LINES generated rows (20,000 URLs, each asked for again and again, as
-nights of many sources leave it) into a scratch data dir, then times
+nights of many sources leave it, each request at its own second) into a scratch data dir, then
+times
 - a source's crawl: a CrawlLog read back from the whole log (what each source's crawl did
   before it kept its validators in its own state) and one given the source's own validators
   (what it does now);
 - the warehouse's crawl_log table: the log read into pandas (what the build did before) and
   the log made into Parquet by DuckDB (what it does now), each in a process of its own, with
-  that process's peak RSS above what its imports hold.
+  that process's peak RSS above what its imports hold;
+- the warehouse's insert of that Parquet file, read back in the IO manager's Arrow batches
+  (`warehouse.write`), in a process of its own.
 One JSON line.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import resource
 import subprocess
@@ -34,14 +38,24 @@ def _table(how: str, log: Path) -> None:
     import duckdb  # noqa: F401  (both ways hold it)
     import pandas as pd
 
-    from pipelines.load import crawl_log
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
+    from pipelines.load import crawl_log, warehouse
+    from pipelines.orchestration.io_manager import BATCH_ROWS
+
+    parquet = log.with_suffix(".parquet")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t = time.perf_counter()
     if how == "pandas":
         rows = len(pd.read_json(log, lines=True, dtype=False))
+    elif how == "duckdb":
+        rows = crawl_log.to_parquet(log, parquet).rows
     else:
-        rows = crawl_log.to_parquet(log, log.with_suffix(".parquet")).rows
+        file = pq.ParquetFile(parquet)
+        reader = pa.RecordBatchReader.from_batches(file.schema_arrow,
+                                                   file.iter_batches(batch_size=BATCH_ROWS))
+        rows = warehouse.write({"crawl_log": reader}, log.with_name("w.duckdb"))["crawl_log"]
     seconds = time.perf_counter() - t
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     print(json.dumps({"seconds": round(seconds, 2), "rows": rows, "peak_above_imports_mib": round(grown)}))
@@ -72,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         (data / "crawl").mkdir()
         with (data / "crawl" / "log.jsonl").open("w", encoding="utf-8") as fh:
             for i in range(args.lines):
-                fh.write(json.dumps({"url": f"http://x.gov.cn/col/{i % 20000}/", **row}) + "\n")
+                # Each request at its own second, as in a log (not one time for all of them).
+                at = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=i)
+                fh.write(json.dumps({"url": f"http://x.gov.cn/col/{i % 20000}/", **row,
+                                     "fetched_at": at.strftime("%Y-%m-%dT%H:%M:%SZ")}) + "\n")
         t = time.perf_counter()
         CrawlLog(data)
         read_back = time.perf_counter() - t
@@ -80,10 +97,11 @@ def main(argv: list[str] | None = None) -> int:
         CrawlLog(data, {})
         kept = time.perf_counter() - t
         log = data / "crawl" / "log.jsonl"
-        table = {how: _measure(how, log) for how in ("pandas", "duckdb")}
+        table = {how: _measure(how, log) for how in ("pandas", "duckdb", "insert")}
     print(json.dumps({"lines": args.lines, "read_back_seconds": round(read_back, 2),
                       "own_validators_seconds": round(kept, 4),
-                      "table_pandas": table["pandas"], "table_duckdb": table["duckdb"]}))
+                      "table_pandas": table["pandas"], "table_duckdb": table["duckdb"],
+                      "warehouse_insert": table["insert"]}))
     return 0
 
 
