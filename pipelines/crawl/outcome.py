@@ -7,11 +7,9 @@ Dagster's event log (a SQLite write each, ~15 ms): most of a minute a night at a
 
 from __future__ import annotations
 
+from pipelines.core.bounded import first
+
 AT_MOST = 20  # counties (and empty sources) named one by one
-
-
-def _at_most(lines: list[str], n: int, rest: str) -> list[str]:
-    return lines[:n] + ([f"… and {len(lines) - n} more {rest}"] if len(lines) > n else [])
 
 
 def crawl_message(summaries: list[dict], digests: list[str], patterns: list[str],
@@ -27,7 +25,8 @@ def crawl_message(summaries: list[dict], digests: list[str], patterns: list[str]
              f"{s['documents']} documents ({s['fetched']} fetched), {s['failures']} failures "
              f"in {s['seconds']} s, digest {d[:12]}"
              for s, d, p in zip(summaries, digests, patterns)]
-    return "\n".join([head, *_at_most(lines, at_most, "counties (every one: the sources metadata)")])
+    return "\n".join([head, *first(lines, at_most,
+                                   "… and {n} more counties (every one: the sources metadata)")])
 
 
 def empty_message(empty: list[dict], at_most: int = AT_MOST) -> str | None:
@@ -37,4 +36,5 @@ def empty_message(empty: list[dict], at_most: int = AT_MOST) -> str | None:
         return None
     lines = [f"crawl_empty: {e['county']} ({e['start_url']}): {e['empty_reason']}" for e in empty]
     head = f"{len(empty)} source(s) whose lists yielded no report (earlier reports kept)"
-    return "\n".join([head, *_at_most(lines, at_most, "(every one: the empty metadata)")])
+    return "\n".join([head, *first(lines, at_most,
+                                   "… and {n} more (every one: the empty metadata)")])

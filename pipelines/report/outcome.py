@@ -9,6 +9,8 @@ a log nobody reads; so the step says it in one message, naming the county-years 
 
 from __future__ import annotations
 
+from pipelines.core.bounded import first
+
 AT_MOST = 20  # county-years named one by one in the log
 TABLE_AT_MOST = 200  # and in the table (one event either way: its size is what is bounded)
 
@@ -19,10 +21,8 @@ def log_message(done: list[dict], folder: str, at_most: int = AT_MOST) -> str:
     made = [d for d in done if not d.get("reused")]
     lines = [f"{len(done)} county-years under {folder}: {len(made)} made, "
              f"{len(done) - len(made)} kept (inputs unchanged)"]
-    lines += [f"report {d['county']} {d['year']}: {d['errors']} errors, {d['warnings']} warnings "
-              f"→ {d['html']}" for d in made[:at_most]]
-    if len(made) > at_most:
-        lines.append(f"… and {len(made) - at_most} more")
+    lines += first([f"report {d['county']} {d['year']}: {d['errors']} errors, "
+                    f"{d['warnings']} warnings → {d['html']}" for d in made], at_most)
     return "\n".join(lines)
 
 
@@ -36,10 +36,9 @@ def index_table(done: list[dict], at_most: int = TABLE_AT_MOST) -> str:
         return f"all {len(done)} county-years kept (inputs unchanged)"
     rows = ["| county | year | agencies | errors | warnings | html |",
             "|---|---:|---:|---:|---:|---|"]
-    rows += [f"| {d['county']} | {d['year']} | {d['agencies']} | {d['errors']} | "
-             f"{d['warnings']} | {d['html']} |" for d in made[:at_most]]
-    if len(made) > at_most:
-        rows.append(f"| … and {len(made) - at_most} more | | | | | |")
+    rows += first([f"| {d['county']} | {d['year']} | {d['agencies']} | {d['errors']} | "
+                   f"{d['warnings']} | {d['html']} |" for d in made], at_most,
+                  "| … and {n} more | | | | | |")
     kept = len(done) - len(made)
     if kept:
         rows.append(f"| {kept} kept (inputs unchanged) | | | | | |")

@@ -34,3 +34,9 @@ def test_empty_sources_in_one_warning_or_none():
                      "crawl_empty: 县0 (http://x/0/): no entries",
                      "crawl_empty: 县1 (http://x/1/): no entries",
                      "… and 1 more (every one: the empty metadata)"]
+
+
+def test_exactly_so_many_counties_are_all_named_and_nothing_counted():
+    lines = crawl_message([_summary(i) for i in range(20)], ["0" * 16] * 20, ["trs"] * 20,
+                          at_most=20).split("\n")
+    assert len(lines) == 1 + 20 and lines[-1].startswith("县19: ")

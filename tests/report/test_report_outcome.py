@@ -37,3 +37,10 @@ def test_the_table_lists_what_was_made_again_bounded_and_counts_the_kept():
     assert rows[-2] == "| … and 5 more | | | | | |"
     assert rows[-1] == "| 7 kept (inputs unchanged) | | | | | |"
     assert len(index_table(_done(3, 0)).split("\n")) == 2 + 3  # nothing kept: no such row
+
+
+def test_exactly_so_many_are_all_named_and_nothing_counted():
+    lines = log_message(_done(20, 0), "/r", at_most=20).split("\n")
+    assert len(lines) == 1 + 20 and not lines[-1].startswith("…")
+    rows = index_table(_done(20, 0), at_most=20).split("\n")
+    assert len(rows) == 2 + 20 and not rows[-1].startswith("| …")
