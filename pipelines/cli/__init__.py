@@ -100,6 +100,8 @@ def _reason(err) -> str:
     while getattr(chain[-1], "cause", None) is not None:
         chain.append(chain[-1].cause)
     own = next((e for e in chain if not (e.cls_name or "").startswith("Dagster")), chain[-1])
+    if own.cls_name == "Failure":  # a step's own account of its failure: its description
+        return own.message.split(": ", 1)[-1].strip()
     return own.message.strip()
 
 
@@ -138,8 +140,11 @@ def cmd_run(args) -> int:
         for event in failures:
             err = event.step_failure_data.error
             print(f"gongkai: step {event.step_key} failed: {_reason(err)}", file=sys.stderr)
-        print(f"gongkai: run failed after {seconds:.1f} s; the published warehouse was not "
-              "replaced", file=sys.stderr)
+        published = any(e.asset_key.to_user_string() == "warehouse"
+                        for e in result.get_asset_materialization_events())
+        print(f"gongkai: run failed after {seconds:.1f} s; "
+              + (f"the warehouse was published ({settings.warehouse}), a step after it failed"
+                 if published else "the published warehouse was not replaced"), file=sys.stderr)
         return 1
     from pipelines.cli.summary import print_summary
 

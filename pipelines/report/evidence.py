@@ -349,15 +349,3 @@ def make_all(requests: list[Request], documents: dict[str, bytes | None],
     finally:
         maker.close()
     return found, files
-
-
-def helper_start() -> None:
-    """write_all's helper process, before its first task: what it will need, loaded once
-    (this function lives here, not beside write_all, so that unpickling it loads only this)."""
-    import PIL.Image  # noqa: F401
-    import PIL.ImageDraw  # noqa: F401
-    import pypdfium2  # noqa: F401
-
-    import pipelines.core.workbook  # noqa: F401
-    import pipelines.normalise.sections  # noqa: F401  (HtmlCells)
-    import pipelines.parse.html_tables  # noqa: F401

@@ -13,19 +13,16 @@ cells as text only.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from collections import deque
-from concurrent.futures import (BrokenExecutor, Executor, Future, ProcessPoolExecutor,
-                                ThreadPoolExecutor)
 from pathlib import Path
 from typing import Callable
 
 from pipelines.core.lake import RawStore, lake_path, write_atomic
 from pipelines.core.workbook import write_file
-from pipelines.core.inline_executor import InlineExecutor
 from pipelines.report import charts, data, excel, render
-from pipelines.report.evidence import Planner, Request, helper_start, make_all
+from pipelines.report.evidence import Planner, Request, make_all
+from pipelines.report.helper import STOPS, Helper, error_text
 
 DocumentReader = Callable[[str], "bytes | None"]
 
@@ -142,6 +139,15 @@ class _Report:
         self.evidence, self.wrote, self.digest, self.reuse = evidence, wrote, digest, reuse
         self.missing = missing  # documents the evidence needed and the raw store did not hold
 
+    def settle(self) -> None:
+        """Wait for its tasks, whatever they give (a report that failed is replaced by its
+        failure page only once nothing of it is still being written)."""
+        for task in (self.evidence, self.wrote):
+            try:
+                task.result()
+            except Exception:
+                pass
+
     def finish(self) -> dict:
         out_dir, cy, summary = self.out_dir, self.cy, self.summary
         evidence, evidence_files = self.evidence.result()
@@ -171,76 +177,43 @@ def _paths(out_dir: Path) -> dict:
             "excel": str(out_dir / "report.xlsx")}
 
 
+MADE_FILES = ("report.xlsx", STAMP)  # and charts/, evidence/: a failed report keeps none of them
+
+
+def _failed(out_dir: Path, county: str, year: int, error: BaseException) -> dict:
+    """A county-year whose report could not be made: its folder holds a page saying so and
+    why, instead of an older report (or half of this one) a reviewer would take for this
+    night's; without its stamp, the next run that makes reports makes it again."""
+    out_dir = Path(out_dir)
+    text = error_text(error)
+    for name in MADE_FILES:
+        (out_dir / name).unlink(missing_ok=True)
+    for folder in ("charts", "evidence"):
+        if (out_dir / folder).is_dir():
+            for old in (out_dir / folder).iterdir():
+                old.unlink()
+    _write(out_dir / "index.html", render.failed_page(county, year, text))
+    _write(out_dir / "report.md", render.failed_markdown(county, year, text))
+    return _paths(out_dir) | {"excel": None, "failed": text, "evidence_images": 0,
+                              "agencies": 0, "errors": 0, "warnings": 0, "reused": False}
+
+
+def _guarded(make: Callable[[], "dict | _Report"], out_dir: Path, county: str, year: int,
+             begun: "_Report | None" = None) -> "dict | _Report":
+    """`make()`, or, should it raise an error of this county-year's own (its data, a bug its
+    data meets), the county-year's failure: the other county-years are made all the same."""
+    try:
+        return make()
+    except STOPS:
+        raise
+    except Exception as error:
+        if begun is not None:
+            begun.settle()
+        return _failed(out_dir, county, year, error)
+
+
 DEPTH = 2  # county-years read ahead of the one whose pages are made
-SHARE_BELOW = 1  # tasks the helper may have in hand and still be given a workbook
 HELPER_FROM = 4  # county-years to make from which a helper process pays for its start (~0.3 s)
-
-
-_HERE = InlineExecutor()
-
-
-class Helper:
-    """write_all's second pair of hands: one spawned process (or one thread) that makes the
-    evidence and, when it is not behind, writes a workbook, while this process reads the next
-    county-years and renders pages. The process imports only the evidence and workbook modules
-    (pdfium, PIL, lxml, the normaliser, the xlsx writer: ~70 MiB, no pandas or DuckDB) and is
-    started with the first county-year to make (a night whose reports are all kept starts
-    none), so that its start overlaps that one's reading; a thread
-    shares the GIL, so it helps only while pdfium renders and PIL encodes. Should the process
-    die (killed, out of memory), what it had not made is made here. "inline": everything
-    made here, at once (one report; a profiler)."""
-
-    def __init__(self, kind: str):
-        self.kind = kind
-        self._pool: Executor | None = None
-        self._pending: list[Future] = []
-
-    def start(self) -> None:
-        """Start it (a night whose reports are all kept never does): the caller reads the
-        county-year it has to make meanwhile."""
-        if self._pool is not None:
-            return
-        if self.kind == "process":
-            ctx = multiprocessing.get_context("spawn")  # not a fork of Dagster's threads
-            self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=helper_start)
-            self._pool.submit(int)  # its start begins now, not with the first task
-        elif self.kind == "thread":  # one at most: pdfium must never be called from two at once
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="report-helper")
-        else:
-            self._pool = _HERE
-
-    def submit(self, fn, *args) -> "_Task":
-        self.start()
-        try:
-            future = self._pool.submit(fn, *args)
-        except BrokenExecutor:
-            return _HERE.submit(fn, *args)
-        self._pending.append(future)
-        return _Task(future, fn, args)
-
-    def share(self, fn, *args):
-        """`fn` in the helper unless it is behind (more than the task just given to it)."""
-        self._pending = [f for f in self._pending if not f.done()]
-        if len(self._pending) <= SHARE_BELOW:
-            return self.submit(fn, *args)
-        return _HERE.submit(fn, *args)
-
-    def close(self) -> None:
-        # Every result has been taken: the process is told to stop and stops on its own
-        # (waiting for it to exit cost ~0.3 s of the step).
-        if self._pool is not None and self._pool is not _HERE:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-class _Task:
-    def __init__(self, future: Future, fn, args):
-        self.future, self.fn, self.args = future, fn, args
-
-    def result(self):
-        try:
-            return self.future.result()
-        except BrokenExecutor:  # the helper process is gone: made here
-            return self.fn(*self.args)
 
 
 def write_all(warehouse: Path, reports_dir: Path, findings=None,
@@ -268,17 +241,20 @@ def write_all(warehouse: Path, reports_dir: Path, findings=None,
     def finish(keep: int) -> None:
         while len(begun) > keep or (begun and isinstance(begun[0][1], dict)):
             key, made = begun.popleft()
-            out.append(key | (made if isinstance(made, dict) else made.finish()))
+            if isinstance(made, _Report):
+                made = _guarded(made.finish, made.out_dir, key["county"], key["year"], made)
+            out.append(key | made)
 
     try:
         for row in todo:
-            target = Path(reports_dir) / row.county / str(int(row.report_year))
-            memo = memos.setdefault(row.county, {})
+            county, year = row.county, int(row.report_year)
+            target = Path(reports_dir) / county / str(year)
+            memo = memos.setdefault(county, {})
             if len(memos) > 1:  # counties come in order: keep only the current one's
-                memos = {row.county: memo}
-            begun.append(({"county": row.county, "year": int(row.report_year)},
-                          _begin(warehouse, row.county, int(row.report_year), target, findings,
-                                 memo, documents, reuse, hands)))
+                memos = {county: memo}
+            begun.append(({"county": county, "year": year}, _guarded(
+                lambda: _begin(warehouse, county, year, target, findings, memo, documents,
+                               reuse, hands), target, county, year)))
             finish(DEPTH)
         finish(0)
     finally:

@@ -505,3 +505,23 @@ def markdown(cy: CountyYear, summary: pd.DataFrame, chart_files: dict[str, str],
     lines += [f"| {c.title_zh} (`{c.name}`) | {SEVERITY_ZH[c.severity]} | "
               f"{COMPARES_ZH.get(c.name, c.compares)} |" for c in CHECKS]
     return "\n".join(lines) + "\n"
+
+
+def failed_page(county: str, year: int, error: str) -> str:
+    """The page of a county-year whose report could not be made: it says so and why, so that
+    nobody reads an older report there as this night's (the data is in the warehouse; the
+    next run that makes reports tries again)."""
+    return (f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            f"<title>{_e(county)}{year}年度审查报告未能生成</title><style>{CSS}</style></head>"
+            f"<body><main><h1>{_e(county)} {year} 年度政府信息公开工作年度报告审查报告</h1>"
+            f"<p class=\"sub\">生成于 {datetime.now():%Y-%m-%d %H:%M}</p>"
+            f"<p><span class=\"pill error\">未能生成</span> 本报告在这次运行中未能生成，"
+            f"其他县区和年度的报告不受影响。数据仍在数据仓库中；下次生成报告时将重试。</p>"
+            f"<pre>{_e(error)}</pre></main></body></html>")
+
+
+def failed_markdown(county: str, year: int, error: str) -> str:
+    return (f"# {county} {year} 年度政府信息公开工作年度报告审查报告\n\n"
+            f"生成于 {datetime.now():%Y-%m-%d %H:%M} · **未能生成**：本报告在这次运行中未能生成，"
+            f"其他县区和年度的报告不受影响。数据仍在数据仓库中；下次生成报告时将重试。\n\n"
+            f"```\n{error}\n```\n")

@@ -3,7 +3,7 @@ of tens of thousands of county-years must not write as many events to Dagster's 
 
 from __future__ import annotations
 
-from pipelines.report.outcome import index_table, log_message
+from pipelines.report.outcome import failure_description, index_table, log_message
 
 
 def _done(n_made: int, n_kept: int) -> list[dict]:
@@ -44,3 +44,34 @@ def test_exactly_so_many_are_all_named_and_nothing_counted():
     assert len(lines) == 1 + 20 and not lines[-1].startswith("…")
     rows = index_table(_done(20, 0), at_most=20).split("\n")
     assert len(rows) == 2 + 20 and not rows[-1].startswith("| …")
+
+
+def _with_failed(done: list[dict], *at: int) -> list[dict]:
+    for i in at:
+        done[i] = done[i] | {"failed": f"ValueError: bad {i}", "reused": False, "agencies": 0,
+                             "errors": 0, "warnings": 0}
+    return done
+
+
+def test_a_county_year_that_could_not_be_made_comes_first_with_its_error():
+    done = _with_failed(_done(3, 4), 1, 5)
+    lines = log_message(done, "/r").split("\n")
+    assert lines[0] == ("7 county-years under /r: 2 made, 3 kept (inputs unchanged), "
+                        "2 could not be made")
+    assert lines[1:3] == ["report 县0 2020 could not be made: ValueError: bad 1",
+                          "report 县0 2024 could not be made: ValueError: bad 5"]
+    assert [line.split(":")[0] for line in lines[3:]] == ["report 县0 2019", "report 县0 2021"]
+    rows = index_table(done).split("\n")
+    assert rows[2] == "| 县0 | 2020 | | | | could not be made: ValueError: bad 1 |"
+    assert rows[-1] == "| 3 kept (inputs unchanged) | | | | | |"
+    assert failure_description(done) == (
+        "2 of 7 county-years' reports could not be made (the others were made or kept):\n"
+        "report 县0 2020 could not be made: ValueError: bad 1\n"
+        "report 县0 2024 could not be made: ValueError: bad 5")
+
+
+def test_no_failure_when_every_one_was_made_or_kept():
+    assert failure_description(_done(3, 4)) is None
+    assert failure_description(_with_failed(_done(0, 2), 1)).startswith("1 of 2 ")
+    assert index_table(_with_failed(_done(0, 2), 1)).split("\n")[-1] == \
+        "| 1 kept (inputs unchanged) | | | | | |"

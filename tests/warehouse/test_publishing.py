@@ -255,3 +255,41 @@ def test_a_torn_line_in_the_request_log_is_left_out_and_said_and_the_run_publish
         con.close()
     assert len(whole) > torn - 1  # this run's requests, after the torn line
     assert sorted(got) == sorted(whole)
+
+
+REPORT_FAILS = textwrap.dedent("""
+    import sys
+    import pipelines.report.render as render
+    html_page = render.html_page
+    def page(cy, *args, **kwargs):
+        if cy.year == {year}:
+            raise ValueError("a value the page cannot show")
+        return html_page(cy, *args, **kwargs)
+    render.html_page = page
+    from pipelines.cli import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+def test_a_report_that_cannot_be_made_fails_its_step_after_the_others_and_the_publish(work):
+    """The warehouse is published, every other county-year's report is made, and the run
+    exits 1 naming the county-year and its error (not 'the warehouse was not replaced')."""
+    warehouse = work / "warehouse.duckdb"
+    _forget_published(work)
+    runs_before = _runs(warehouse)
+    folders = sorted(p.parent for p in (work / "reports").glob("*/*/index.html"))
+    assert len(folders) >= 3
+    bad = folders[1]
+    proc = _run(work, wrapper=REPORT_FAILS.format(year=int(bad.name)))
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert (f"step county_reports failed: 1 of {len(folders)} county-years' reports could not "
+            f"be made") in proc.stderr, proc.stderr[-3000:]
+    assert (f"report {bad.parent.name} {bad.name} could not be made: ValueError: a value the "
+            "page cannot show") in proc.stderr
+    assert "the warehouse was published" in proc.stderr and "not replaced" not in proc.stderr
+    assert _runs(warehouse) == runs_before + 1
+    assert "未能生成" in (bad / "index.html").read_text(encoding="utf-8")
+    for folder in folders:
+        if folder != bad:
+            assert "各机构汇总" in (folder / "index.html").read_text(encoding="utf-8")
+            assert (folder / ".inputs.json").is_file()
