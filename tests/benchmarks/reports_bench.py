@@ -3,7 +3,7 @@
 by pytest).
 
     python tests/benchmarks/pipeline_bench.py --sizes 300 --keep /tmp/pb   # once: a data dir
-    python tests/benchmarks/reports_bench.py /tmp/pb/n300/data [--repeat 3] [--profile]
+    python tests/benchmarks/reports_bench.py /tmp/pb/n300/data [--repeat 3] [--profile] [--parts]
 
 Writes every county-year's report (pages, evidence crops, charts, workbook) into a scratch
 folder, as the `county_reports` step does, from the data dir's published warehouse, its
@@ -14,7 +14,10 @@ write_all into a new folder without the documents, so without evidence: the floo
 evidence made elsewhere) and, with
 --profile, the costliest report functions under cProfile (one more pass, the evidence made in
 the same thread so that the profiler sees it; slower by the profiler's overhead: for the
-shares, not the seconds).
+shares, not the seconds); with --parts, one more pass with everything made in this thread and
+the wall seconds of each part of a report summed over the county-years (reading, the sheets'
+values, the pages, the workbooks, the evidence: PDF crops and the HTML documents re-read), with
+no profiler's overhead: the CPU the step's two processes share between them.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("data_dir", type=Path)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--parts", action="store_true")
     args = ap.parse_args(argv)
 
     import pandas as pd
@@ -68,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
                           "kept": sum(d["reused"] for d in kept),
                           "without_evidence_seconds": bare}),
               flush=True)
+    if args.parts:
+        print(json.dumps(parts(data, findings, documents)), flush=True)
     if args.profile:
         import cProfile
         import pstats
@@ -78,6 +84,52 @@ def main(argv: list[str] | None = None) -> int:
                             helper="none")
         pstats.Stats(profile).sort_stats("cumulative").print_stats(r"pipelines/(report|core/workbook)", 20)
     return 0
+
+
+PARTS = (("data", "load"), ("data", "summary"), ("data", "inputs_digest"), ("excel", "sheets"),
+         ("render", "html_page"), ("render", "markdown"), ("charts", "by_agency"),
+         ("charts", "over_years"), ("make", "write_file"), ("make", "make_all"),
+         ("evidence", "pdf_crops"), ("evidence", "HtmlCells"), ("evidence", "PdfPages"))
+
+
+def parts(data: Path, findings, documents) -> dict:
+    """Seconds per part of write_all, everything made in this thread (helper="none"): each
+    function in PARTS wrapped where write_all looks it up."""
+    from collections import Counter
+
+    from pipelines.report import charts, evidence, excel, make, render
+    from pipelines.report import data as report_data
+
+    modules = {"data": report_data, "excel": excel, "render": render, "charts": charts,
+               "make": make, "evidence": evidence}
+    seconds, calls = Counter(), Counter()
+    originals = []
+
+    def timed(key, fn):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                seconds[key] += time.perf_counter() - start
+                calls[key] += 1
+        return wrapper
+
+    for module, name in PARTS:
+        fn = getattr(modules[module], name)
+        originals.append((modules[module], name, fn))
+        setattr(modules[module], name, timed(f"{module}.{name}", fn))
+    try:
+        with tempfile.TemporaryDirectory(prefix="reports_bench_") as out:
+            start = time.perf_counter()
+            write_all = make.write_all
+            write_all(data / "warehouse.duckdb", Path(out), findings, documents, helper="none")
+            total = time.perf_counter() - start
+    finally:
+        for module, name, fn in originals:
+            setattr(module, name, fn)
+    return {"parts_total_seconds": round(total, 2),
+            "parts": {k: [round(v, 3), calls[k]] for k, v in seconds.most_common()}}
 
 
 if __name__ == "__main__":

@@ -108,6 +108,11 @@ def test_blocking_schema_checks_follow_the_registry():
         assert fact_problems(section.superseded, ok) == []
         bad = ok.assign(**{d2: ["nonsense"]})
         assert any("outside the template" in p for p in fact_problems(section.table, bad))
+        twice = pd.concat([ok, ok], ignore_index=True)
+        assert fact_problems(section.table, twice) == [
+            f"{section.table} has 1 duplicated (report_id, {d1}, {d2}) keys"]
+        assert fact_problems(section.table, ok.assign(raw_text=[None])) == [
+            f"{section.table}.raw_text is NULL in 1 rows"]
 
 
 def test_every_declared_check_is_computed_by_a_registered_function():
