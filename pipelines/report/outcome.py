@@ -50,7 +50,13 @@ def failure_description(done: list[dict], at_most: int = AT_MOST) -> str | None:
         return None
     return "\n".join([f"{len(failed)} of {len(done)} county-years' reports could not be made "
                       f"(the others were made or kept):"]
-                     + first([failure_line(d) for d in failed], at_most))
+                     + first([failure_line(d) for d in failed], at_most) + [REMEDY])
+
+
+# A no-change night does not run the report step: what makes a failed county-year again.
+REMEDY = ("Each is made again by the next run that publishes the warehouse, by materialising "
+          "county_reports alone (it reads the last quality_issues), or by `gongkai report "
+          "--county <county> --year <year>`.")
 
 
 def index_table(done: list[dict], at_most: int = TABLE_AT_MOST) -> str:

@@ -3,7 +3,7 @@ of tens of thousands of county-years must not write as many events to Dagster's 
 
 from __future__ import annotations
 
-from pipelines.report.outcome import failure_description, index_table, log_message
+from pipelines.report.outcome import REMEDY, failure_description, index_table, log_message
 
 
 def _done(n_made: int, n_kept: int) -> list[dict]:
@@ -67,7 +67,7 @@ def test_a_county_year_that_could_not_be_made_comes_first_with_its_error():
     assert failure_description(done) == (
         "2 of 7 county-years' reports could not be made (the others were made or kept):\n"
         "report 县0 2020 could not be made: ValueError: bad 1\n"
-        "report 县0 2024 could not be made: ValueError: bad 5")
+        "report 县0 2024 could not be made: ValueError: bad 5\n" + REMEDY)
 
 
 def test_no_failure_when_every_one_was_made_or_kept():
