@@ -90,7 +90,8 @@ def facts_and_dimensions(context: AssetExecutionContext, gongkai: GongkaiSetting
     # which lists yielded nothing, by which pattern: part of what the warehouse is built from
     sources = steps.sources_frame(crawl_sources, counties(settings))
     fingerprint = steps.inputs_fingerprint(settings, docs, sources)
-    if steps.unchanged(settings, fingerprint, last_published(context, settings)):
+    if steps.unchanged(settings, fingerprint, last_published(context, settings),
+                       published_warehouse):
         # A no-change night: nothing is produced, so the checks, the warehouse and the
         # reviewer's reports are skipped and the published files stay exactly as they are.
         context.log.info(f"nothing changed (inputs {fingerprint}): the published warehouse "

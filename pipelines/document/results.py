@@ -2,7 +2,10 @@
 
 Written and read only through the typed serialiser of pipelines.core.models (`dump_result`,
 `load_result`). A file of an older schema version is treated as missing: `has` says no, `get`
-gives None, and the document is extracted again; it is never mis-read.
+gives None, and the document is extracted again; it is never mis-read. A file of this schema
+that does not load (cut short or altered after it was written, which `has` cannot see from its
+first bytes) is damaged: `read` says so, and the build removes it (`discard`), so that the next
+run extracts the document again instead of every run after missing its facts.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from pipelines.core.lake import lake_io, lake_path, write_atomic
 from pipelines.core.models import (RESULT_SCHEMA_VERSION, ExtractionResult, dump_result,
                                    load_result, schema_version_of)
 from pipelines.document.version import EXTRACTOR_VERSION
+
+
+class DamagedResult(ValueError):
+    """A cached result of this schema version that does not load."""
 
 
 class ResultStore:
@@ -50,16 +57,33 @@ class ResultStore:
         return {n[:-5] for n in names if n.endswith(".json") and not n.startswith(".")}
 
     def get(self, sha256: str) -> ExtractionResult | None:
-        """The cached result; None when there is none of the current schema."""
+        """The cached result; None when there is none of the current schema (or it is
+        damaged: see `read`)."""
+        try:
+            return self.read(sha256)
+        except DamagedResult:
+            return None
+
+    def read(self, sha256: str) -> ExtractionResult | None:
+        """The cached result; None when there is none of the current schema. DamagedResult
+        when the file declares this schema and does not load."""
         try:
             with lake_io("read", self.path(sha256)):
                 data = self.path(sha256).read_bytes()
         except FileNotFoundError:
             return None
-        try:
-            return load_result(data)
-        except ValueError:
+        if schema_version_of(data[:64]) != RESULT_SCHEMA_VERSION:
             return None
+        result = load_result(data)
+        if result is None:
+            raise DamagedResult(f"{self.path(sha256)} ({len(data):,} bytes) does not load: "
+                                "cut short or altered")
+        return result
+
+    def discard(self, sha256: str) -> None:
+        """Remove the result (a damaged one): the next extraction reads the document again."""
+        with lake_io("remove", self.path(sha256)):
+            self.path(sha256).unlink(missing_ok=True)
 
     def put(self, result: ExtractionResult):
         target = self.path(result.sha256)

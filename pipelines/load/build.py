@@ -16,7 +16,7 @@ from pipelines.core.models import (DOC_COLUMNS, STATUS_RANK, UNREADABLE, Extract
 from pipelines.core.registry import SECTION, SECTIONS, Section, categories_rows
 from pipelines.core.text import norm
 from pipelines.crawl.titles import parse_title
-from pipelines.document.results import ResultStore
+from pipelines.document.results import DamagedResult, ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load import corrections as corr
 from pipelines.load.agencies import agency_id, agency_level, fullest_name
@@ -91,7 +91,15 @@ def _result_for(doc: KnownDocument, store: ResultStore) -> ExtractionResult:
     if doc.crawl_error:
         return _missing_result(None, doc.crawl_error)
     if doc.sha256:
-        cached = store.get(doc.sha256)
+        try:
+            cached = store.read(doc.sha256)
+        except DamagedResult as damaged:
+            # Extraction counted it as cached (its first bytes are right): removed, the next
+            # run extracts the document again; until then the report says why it has no facts.
+            store.discard(doc.sha256)
+            return _missing_result(doc.sha256, f"its extraction result was damaged and is "
+                                               f"removed, to be read again by the next run: "
+                                               f"{damaged}")
         if cached is not None:
             return cached
     return _missing_result(doc.sha256, "no extraction result for this document")

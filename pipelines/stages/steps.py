@@ -326,10 +326,28 @@ def inputs_fingerprint(settings: Settings, docs: pd.DataFrame,
     return h.hexdigest()[:16]
 
 
-def unchanged(settings: Settings, fingerprint: str, last_published: str | None) -> bool:
-    """A no-change night: the published warehouse (and its exports) came from these inputs."""
+def unchanged(settings: Settings, fingerprint: str, last_published: str | None,
+              previous: dict[str, pd.DataFrame] | None = None) -> bool:
+    """A no-change night: the published warehouse (and its exports) came from these inputs,
+    and no document it holds without an extraction result has one now (`previous`: the
+    published warehouse's state; see results_arrived)."""
     return (last_published == fingerprint and settings.warehouse.exists()
-            and export.exports_path(settings.warehouse).exists())
+            and export.exports_path(settings.warehouse).exists()
+            and not results_arrived(settings, previous or {}))
+
+
+def results_arrived(settings: Settings, previous: dict[str, pd.DataFrame]) -> list[str]:
+    """Documents the published warehouse holds without an extraction result (report_id
+    "u…": its result was damaged and removed by the build, or missing) whose result the lake
+    holds now. The inputs' fingerprint cannot see them: a document's result is named by its
+    sha256 and the extractor's version, the same before and after it is made again."""
+    prev = previous.get("reports")
+    if prev is None or prev.empty:
+        return []
+    waiting = prev[prev["report_id"].str.startswith("u", na=False) & prev["sha256"].notna()]
+    if waiting.empty:
+        return []
+    return sorted(set(waiting["sha256"]) & ResultStore(settings.lake).listed())
 
 
 def build(settings: Settings, docs: pd.DataFrame, previous: dict[str, pd.DataFrame],

@@ -1,6 +1,7 @@
 """The typed models and the one serialiser of the result cache: a round trip gives the same
 result; a file of another schema version (or the untyped files of before) is a miss, and the
-document is extracted again rather than mis-read."""
+document is extracted again rather than mis-read; a damaged file of this version is said,
+removed by the build and extracted again by the next run."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pipelines.core.models import (RESULT_SCHEMA_VERSION, DocumentRef, Extractio
                                    warehouse_media_type)
 from pipelines.document.batch import Job, extract_all
 from pipelines.document.document import extract_document
-from pipelines.document.results import ResultStore
+from pipelines.document.results import DamagedResult, ResultStore
 from tests.conftest import SAMPLE
 
 
@@ -142,3 +143,42 @@ def test_a_finding_is_a_quality_issues_row():
     assert row["severity"] == "error" and type(row["severity"]) is str
     assert list(row)[:9] == ["report_id", "agency_id", "report_year", "check_name", "severity",
                              "section", "detail", "expected", "actual"]
+
+
+def test_a_damaged_result_is_said_removed_by_the_build_and_extracted_again(tmp_path):
+    """A result cut short after it was written passes `has` (its first bytes are right), so
+    extraction counts it as cached; the build finds it, says so on the report and removes it;
+    the next run extracts the document again and, though the inputs' fingerprint is the same,
+    does not take the night for a no-change one."""
+    import pandas as pd
+
+    from pipelines.core.settings import Settings
+    from pipelines.load.build import _result_for
+    from pipelines.stages.steps import results_arrived
+
+    html = next((SAMPLE / "portal").rglob("*.html"))
+    sha = RawStore(tmp_path).put(html.read_bytes())
+    jobs = [Job(sha, "html")]
+    extract_all(jobs, str(tmp_path))
+    store = ResultStore(tmp_path)
+    whole = store.get(sha)
+    store.path(sha).write_bytes(store.path(sha).read_bytes()[:300])
+    assert store.has(sha) and store.get(sha) is None
+    with pytest.raises(DamagedResult, match=r"\(300 bytes\) does not load: cut short or altered"):
+        store.read(sha)
+    assert extract_all(jobs, str(tmp_path))["cached"] == 1  # as extraction sees it
+
+    failed = _result_for(KnownDocument(sha256=sha, media_type="html"), store)
+    assert failed.status == Status.FAILED and failed.report_id is None
+    assert failed.error.startswith("its extraction result was damaged and is removed, to be "
+                                   "read again by the next run: ")
+    assert str(store.path(sha)) in failed.error
+    assert not store.path(sha).exists()
+
+    # The warehouse published with that report ("u…": no result); the next night's check.
+    previous = {"reports": pd.DataFrame({"report_id": ["u" + "0" * 63, sha], "sha256": [sha, None]})}
+    settings = Settings.resolve(data_dir=str(tmp_path / "data"), lake=str(tmp_path))
+    assert results_arrived(settings, previous) == []  # not extracted again yet
+    assert extract_all(jobs, str(tmp_path))["extracted"] == 1
+    assert store.get(sha).facts == whole.facts
+    assert results_arrived(settings, previous) == [sha]

@@ -228,11 +228,17 @@ def test_a_blocking_schema_check_stops_the_publish(work, how):
     assert os.readlink(work / "exports") == exports_before
 
 
-def test_a_torn_line_in_the_request_log_is_left_out_and_said_and_the_run_publishes(
-        sample_warehouse, tmp_path):
-    """A crawl killed mid-write leaves its last request line torn: the next run crawls (its
-    rows start on a line of their own), builds and publishes, and says which line crawl_log
-    left out; every whole line is a row."""
+def test_damaged_files_of_the_data_dir_are_said_and_the_runs_mend_them(sample_warehouse, tmp_path):
+    """Two kinds of damage a data dir meets, in one run (each run here costs seconds):
+    - a crawl killed mid-write leaves its last request line torn: the next run crawls (its
+      rows start on a line of their own), builds and publishes, and says which line crawl_log
+      left out; every whole line is a row;
+    - an extraction result cut short after it was written (a restore, a sync): extraction
+      counts it as cached, the build says so on its report and removes it, and the run after
+      extracts the document again and publishes it read, though the inputs' fingerprint is
+      the same."""
+    from pipelines.document.results import ResultStore
+
     data = tmp_path / "data"
     shutil.copytree(sample_warehouse["data_dir"], data, symlinks=True,
                     ignore=shutil.ignore_patterns("dagster", ".gongkai.lock"))
@@ -240,22 +246,50 @@ def test_a_torn_line_in_the_request_log_is_left_out_and_said_and_the_run_publish
     torn = len(log.read_text(encoding="utf-8").splitlines()) + 1
     with log.open("a", encoding="utf-8") as fh:
         fh.write('{"url": "file:///killed.pdf", "sta')
+    warehouse = data / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        sha, title = con.execute("SELECT sha256, title FROM reports WHERE status = 'ok' "
+                                 "ORDER BY sha256 LIMIT 1").fetchone()
+        ok = con.execute("SELECT count(*) FROM reports WHERE status = 'ok'").fetchone()[0]
+    finally:
+        con.close()
+    result = ResultStore(data / "lake").path(sha)
+    whole = result.read_bytes()
+    result.write_bytes(whole[:len(whole) // 2])
+
     proc = _run(data)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "1 line(s) not a request" in proc.stdout and f"line {torn}" in proc.stdout
-    whole = []
+    whole_lines = []
     for line in log.read_text(encoding="utf-8").splitlines():
         try:
-            whole.append(json.loads(line)["url"])
+            whole_lines.append(json.loads(line)["url"])
         except ValueError:
             pass
-    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(warehouse), read_only=True)
     try:
         got = [r[0] for r in con.execute("SELECT url FROM crawl_log").fetchall()]
+        status, error = con.execute("SELECT status, error FROM reports WHERE sha256 = ?",
+                                    [sha]).fetchone()
     finally:
         con.close()
-    assert len(whole) > torn - 1  # this run's requests, after the torn line
-    assert sorted(got) == sorted(whole)
+    assert len(whole_lines) > torn - 1  # this run's requests, after the torn line
+    assert sorted(got) == sorted(whole_lines)
+    assert status == "failed" and error.startswith("its extraction result was damaged"), error
+    assert f"{title}: its extraction result was damaged" in proc.stdout
+    assert not result.exists()
+
+    again = _run(data)  # nothing else changed
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "1 documents extracted" in again.stdout and "nothing changed" not in again.stdout
+    assert ResultStore(data / "lake").get(sha) is not None  # whole again (its timings differ)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute("SELECT status FROM reports WHERE sha256 = ?", [sha]).fetchone()[0] == "ok"
+        assert con.execute("SELECT count(*) FROM reports WHERE status = 'ok'").fetchone()[0] == ok
+    finally:
+        con.close()
 
 
 REPORT_FAILS = textwrap.dedent("""
