@@ -105,8 +105,18 @@ def _result_for(doc: KnownDocument, store: ResultStore) -> ExtractionResult:
     return _missing_result(doc.sha256, "no extraction result for this document")
 
 
+# The report_id of a report built without an extraction result (a failed fetch, a result
+# missing or damaged): a result always names its report (its sha256, or "h…" for HTML).
+NO_RESULT = "u"
+
+
+def without_result(reports: pd.DataFrame) -> pd.Series:
+    """Which of the warehouse's reports rows were built without an extraction result."""
+    return reports["report_id"].str.startswith(NO_RESULT, na=False)
+
+
 def _report_row(doc: KnownDocument, result: ExtractionResult) -> dict:
-    rid = result.report_id or "u" + hashlib.sha256(
+    rid = result.report_id or NO_RESULT + hashlib.sha256(
         (doc.document_url or "").encode()).hexdigest()[:63]
     doc_agency, doc_year = parse_title(result.title or "")
     year = doc.year_hint or doc_year

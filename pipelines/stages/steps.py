@@ -25,7 +25,7 @@ from pipelines.document.results import ResultStore
 from pipelines.document.version import EXTRACTOR_VERSION
 from pipelines.load import corrections as corr
 from pipelines.load import export
-from pipelines.load.build import DOC_COLUMNS, county_id
+from pipelines.load.build import DOC_COLUMNS, county_id, without_result
 from pipelines.core.code_digest import files_digest
 from pipelines.core.lake import check_lake, lake_path
 from pipelines.core.settings import Settings
@@ -247,7 +247,7 @@ def _published_results(previous: dict[str, pd.DataFrame]) -> dict[str, dict]:
     if prev is None or prev.empty or "extractor_version" not in prev:
         return {}
     ok = prev[(prev["extractor_version"] == EXTRACTOR_VERSION) & prev["sha256"].notna()
-              & ~prev["report_id"].str.startswith("u")]
+              & ~without_result(prev)]
     return {sha: {"report_id": rid, "status": st}
             for sha, rid, st in ok[["sha256", "report_id", "status"]].itertuples(index=False)}
 
@@ -344,7 +344,7 @@ def results_arrived(settings: Settings, previous: dict[str, pd.DataFrame]) -> li
     prev = previous.get("reports")
     if prev is None or prev.empty:
         return []
-    waiting = prev[prev["report_id"].str.startswith("u", na=False) & prev["sha256"].notna()]
+    waiting = prev[without_result(prev) & prev["sha256"].notna()]
     if waiting.empty:
         return []
     return sorted(set(waiting["sha256"]) & ResultStore(settings.lake).listed())
