@@ -18,23 +18,15 @@ a benchmark's hook, not the product's.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def child(work: Path) -> dict:
@@ -99,9 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sources = (args.work / "sources-bench.toml").read_text(encoding="utf-8")
     port = int(re.search(r"127\.0\.0\.1:(\d+)", sources).group(1))
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(_Quiet, directory=str(args.work / "portal")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sys.path.insert(0, str(REPO))
+    from tests.benchmarks.pipeline_bench import serve
+
+    server, _ = serve(args.work / "portal", port)
     try:
         for _ in range(args.repeat):
             env = {k: v for k, v in os.environ.items() if not k.startswith(("GONGKAI_", "DAGSTER_"))}

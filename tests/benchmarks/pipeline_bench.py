@@ -45,9 +45,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+def serve(folder: Path, port: int = 0) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """`folder` served on 127.0.0.1 (on `port`; 0: any free one) from a thread."""
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+        ("127.0.0.1", port), functools.partial(_Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
