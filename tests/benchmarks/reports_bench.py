@@ -122,8 +122,7 @@ def parts(data: Path, findings, documents) -> dict:
     try:
         with tempfile.TemporaryDirectory(prefix="reports_bench_") as out:
             start = time.perf_counter()
-            write_all = make.write_all
-            write_all(data / "warehouse.duckdb", Path(out), findings, documents, helper="none")
+            make.write_all(data / "warehouse.duckdb", Path(out), findings, documents, helper="none")
             total = time.perf_counter() - start
     finally:
         for module, name, fn in originals:
